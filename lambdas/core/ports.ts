@@ -1,0 +1,62 @@
+// The doctor's side effects, named by role. Adapters implement them with the AWS SDK (lambdas/adapters);
+// tests implement them in memory (test/fakes).
+import type {
+  CommandBatchResult,
+  CommandRequest,
+  Digest,
+  InvocationResult,
+  ManagedNode,
+  ReplicationSettings,
+  SourceServer,
+} from './model';
+import type { LedgerEntry } from './ledger';
+
+export interface SourceServerRepository {
+  /** Every non-archived source server, all pages; only the given IDs when `sourceServerIds` is set. */
+  listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]>;
+  /** MGN RetryDataReplication. Never StopReplication or anything else that deletes replicated data. */
+  retryDataReplication(sourceServerId: string): Promise<void>;
+  getReplicationSettings(sourceServerId: string): Promise<ReplicationSettings>;
+}
+
+export interface ManagedNodeDirectory {
+  /** Only the named nodes (cheap: used when every target is known by ID). */
+  describeNodes(instanceIds: readonly string[]): Promise<ManagedNode[]>;
+  /** The whole SSM inventory (used when a hostname or IP must be matched). */
+  listNodes(): Promise<ManagedNode[]>;
+}
+
+export interface CommandRunner {
+  /** SendCommand in batches of at most 50 instances; one result per batch, errors included. */
+  sendCommand(request: CommandRequest): Promise<CommandBatchResult[]>;
+  /** Every invocation of one command (ListCommandInvocations with details, all pages). */
+  listInvocations(commandId: string): Promise<InvocationResult[]>;
+}
+
+export interface OutcomePublisher {
+  publish(digest: Digest): Promise<void>;
+}
+
+export type SaveResult = 'SAVED' | 'CONFLICT';
+
+export interface RemediationLedger {
+  /** Every entry (one per source server the doctor is following). */
+  loadEntries(): Promise<LedgerEntry[]>;
+  /**
+   * Writes `entry` if the stored item still has `entry.version - 1` (or does not exist when `entry.version` is 1).
+   * Returns CONFLICT when another run wrote first.
+   */
+  saveEntry(entry: LedgerEntry): Promise<SaveResult>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(milliseconds: number): Promise<void>;
+}
+
+/** What the core logs; Powertools' Logger fits it. */
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}

@@ -1,0 +1,29 @@
+// The contract between the stack (which sets these variables) and the Lambda (which parses them).
+// Constants only: the CDK side imports this file without pulling Lambda code into synth, and the
+// Lambda bundle never pulls in aws-cdk-lib.
+export const ENV = {
+  topicArn: 'TOPIC_ARN',
+  ledgerTableName: 'LEDGER_TABLE_NAME',
+  restartAgentDocument: 'RESTART_AGENT_DOCUMENT',
+  checkDiskDocument: 'CHECK_DISK_DOCUMENT',
+  checkConnectivityDocument: 'CHECK_CONNECTIVITY_DOCUMENT',
+  commandLogGroup: 'COMMAND_LOG_GROUP',
+  dryRun: 'DRY_RUN',
+  remediateStates: 'REMEDIATE_STATES',
+  maxAttempts: 'MAX_ATTEMPTS',
+  cooldownMinutes: 'COOLDOWN_MINUTES',
+  resultWaitSeconds: 'RESULT_WAIT_SECONDS',
+  minFreeRootMiB: 'MIN_FREE_ROOT_MIB',
+  minFreeTmpMiB: 'MIN_FREE_TMP_MIB',
+  lagAlertMinutes: 'LAG_ALERT_MINUTES',
+  retryServiceSideErrors: 'RETRY_SERVICE_SIDE_ERRORS',
+  reminderHours: 'REMINDER_HOURS',
+  nodeIdTagKey: 'NODE_ID_TAG_KEY',
+  optOutTagKey: 'OPT_OUT_TAG_KEY',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Powertools reads these itself. */
+export const SERVICE_NAME = 'mgn-replication-doctor';
+export const METRICS_NAMESPACE = 'MgnReplicationDoctor';

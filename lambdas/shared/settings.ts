@@ -1,0 +1,144 @@
+// Runtime settings of the doctor: one spec per setting, used at synth (CDK context values, which may be
+// JSON values or `-c key=value` strings) and in the Lambda (environment strings). Both sides fail fast with
+// a message that names the key and the expected form; the caller says what kind of key it is.
+import { ENV } from './environment';
+
+export type RemediableCondition = 'STALLED' | 'DISCONNECTED';
+export const REMEDIABLE_CONDITIONS: readonly RemediableCondition[] = ['STALLED', 'DISCONNECTED'];
+
+export interface DoctorSettings {
+  readonly dryRun: boolean;
+  readonly remediateStates: readonly RemediableCondition[];
+  readonly maxAttempts: number;
+  readonly cooldownMinutes: number;
+  readonly resultWaitSeconds: number;
+  readonly minFreeRootMiB: number;
+  readonly minFreeTmpMiB: number;
+  readonly lagAlertMinutes: number;
+  readonly retryServiceSideErrors: boolean;
+  readonly reminderHours: number;
+  readonly nodeIdTagKey: string;
+  readonly optOutTagKey: string;
+}
+
+export const DEFAULT_SETTINGS: DoctorSettings = {
+  dryRun: false,
+  remediateStates: ['STALLED', 'DISCONNECTED'],
+  maxAttempts: 3,
+  cooldownMinutes: 60,
+  resultWaitSeconds: 180,
+  minFreeRootMiB: 2048,
+  minFreeTmpMiB: 500,
+  lagAlertMinutes: 60,
+  retryServiceSideErrors: false,
+  reminderHours: 24,
+  nodeIdTagKey: 'mgn-doctor:ssm-node-id',
+  optOutTagKey: 'mgn-doctor:opt-out',
+};
+
+/** The longest result wait that still fits the Lambda's 15-minute limit with room for the rest of the run. */
+export const MAX_RESULT_WAIT_SECONDS = 780;
+
+export class SettingError extends Error {
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+    readonly received: unknown,
+  ) {
+    super(`${key}: expected ${expected}, got ${JSON.stringify(received)}`);
+    this.name = 'SettingError';
+  }
+}
+
+export function parseBoolean(key: string, raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new SettingError(key, 'true or false', raw);
+}
+
+export function parseInteger(key: string, raw: unknown, min: number, max: number): number {
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SettingError(key, `a whole number from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
+/** A list given as a JSON array (cdk.json) or as comma-separated text (`-c key=a,b`, environment). */
+export function parseList(key: string, raw: unknown): string[] {
+  if (Array.isArray(raw)) {
+    if (raw.every((item) => typeof item === 'string')) return raw.map((item) => item.trim()).filter(Boolean);
+    throw new SettingError(key, 'a list of strings', raw);
+  }
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[')) {
+      try {
+        return parseList(key, JSON.parse(text));
+      } catch (error) {
+        if (error instanceof SettingError) throw error;
+        throw new SettingError(key, 'a JSON array or comma-separated values', raw);
+      }
+    }
+    return text.split(',').map((item) => item.trim()).filter(Boolean);
+  }
+  throw new SettingError(key, 'a JSON array or comma-separated values', raw);
+}
+
+/** Tag keys as MGN allows them: 1-128 characters, no `aws:` prefix. */
+export function parseTagKey(key: string, raw: unknown): string {
+  if (typeof raw === 'string' && /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(raw)) return raw;
+  throw new SettingError(key, 'a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws:', raw);
+}
+
+export function parseRemediateStates(key: string, raw: unknown): RemediableCondition[] {
+  const states = parseList(key, raw);
+  const unknown = states.filter((state) => !REMEDIABLE_CONDITIONS.includes(state as RemediableCondition));
+  if (unknown.length > 0) throw new SettingError(key, `a list of ${REMEDIABLE_CONDITIONS.join(', ')}`, raw);
+  return [...new Set(states)] as RemediableCondition[];
+}
+
+type Parsers = { [K in keyof DoctorSettings]: (key: string, raw: unknown) => DoctorSettings[K] };
+
+/** One parser per setting; the same rules apply to CDK context and to the Lambda's environment. */
+export const SETTING_PARSERS: Parsers = {
+  dryRun: parseBoolean,
+  remediateStates: parseRemediateStates,
+  maxAttempts: (key, raw) => parseInteger(key, raw, 1, 20),
+  cooldownMinutes: (key, raw) => parseInteger(key, raw, 0, 10_080),
+  resultWaitSeconds: (key, raw) => parseInteger(key, raw, 0, MAX_RESULT_WAIT_SECONDS),
+  minFreeRootMiB: (key, raw) => parseInteger(key, raw, 1, 1_048_576),
+  minFreeTmpMiB: (key, raw) => parseInteger(key, raw, 1, 1_048_576),
+  lagAlertMinutes: (key, raw) => parseInteger(key, raw, 1, 43_200),
+  retryServiceSideErrors: parseBoolean,
+  reminderHours: (key, raw) => parseInteger(key, raw, 1, 720),
+  nodeIdTagKey: parseTagKey,
+  optOutTagKey: parseTagKey,
+};
+
+/** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
+export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
+  dryRun: ENV.dryRun,
+  remediateStates: ENV.remediateStates,
+  maxAttempts: ENV.maxAttempts,
+  cooldownMinutes: ENV.cooldownMinutes,
+  resultWaitSeconds: ENV.resultWaitSeconds,
+  minFreeRootMiB: ENV.minFreeRootMiB,
+  minFreeTmpMiB: ENV.minFreeTmpMiB,
+  lagAlertMinutes: ENV.lagAlertMinutes,
+  retryServiceSideErrors: ENV.retryServiceSideErrors,
+  reminderHours: ENV.reminderHours,
+  nodeIdTagKey: ENV.nodeIdTagKey,
+  optOutTagKey: ENV.optOutTagKey,
+};
+
+/** Renders settings as environment strings (lists comma-separated), the inverse of the parsers above. */
+export function renderSettingsEnvironment(settings: DoctorSettings): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const name of Object.keys(SETTING_ENV) as (keyof DoctorSettings)[]) {
+    const value = settings[name];
+    environment[SETTING_ENV[name]] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return environment;
+}
