@@ -1,7 +1,7 @@
 // The remediation ledger: one entry per source server the doctor is following, so that runs remember
 // what they did (cooldown, attempts, escalation), what is still running (pending results) and what people
 // were already told (no duplicate alerts, nothing lost when a publish fails).
-import type { Condition, DocumentRole, InvocationStatus } from './model';
+import type { Condition, DocumentRole, InvocationStatus, SourceServer } from './model';
 
 export type LedgerStatus = 'OPEN' | 'ESCALATED' | 'CLOSED';
 
@@ -49,6 +49,11 @@ export interface LedgerEntry {
   readonly lastAttemptAt?: string;
   /** Most recent last; capped so the item stays small. */
   readonly treatments: readonly Treatment[];
+  /** Why the doctor could not act (UNMANAGED, OFFLINE, AMBIGUOUS, REPORT_ONLY, …) and what a person can do. */
+  readonly blocker?: string;
+  readonly advice?: string;
+  /** The SSM node the doctor last resolved this server to. */
+  readonly nodeId?: string;
   /** The news fingerprint last delivered, and when; undefined until a digest carrying it was published. */
   readonly notifiedFingerprint?: string;
   readonly notifiedAt?: string;
@@ -57,4 +62,78 @@ export interface LedgerEntry {
   readonly closedReason?: string;
   /** DynamoDB TTL (epoch seconds): set once the entry is closed. */
   readonly expiresAt?: number;
+}
+
+/** How long a closed entry stays (for "recovered" history and audit) before DynamoDB's TTL removes it. */
+export const CLOSED_RETENTION_DAYS = 30;
+/** Treatments kept per entry: enough for the escalation message, small enough for a 400 KB item. */
+export const MAX_TREATMENTS = 10;
+
+const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+const RUNNING_STATUSES: ReadonlySet<string> = new Set(['Pending', 'InProgress', 'Delayed', 'Cancelling']);
+
+/** Still running? Unknown statuses count as finished, so a value SSM adds later never makes the doctor wait forever. */
+export function isRunning(status: InvocationStatus): boolean {
+  return RUNNING_STATUSES.has(status) && !TERMINAL_STATUSES.has(status);
+}
+
+export const lastTreatment = (entry: LedgerEntry): Treatment | undefined => entry.treatments[entry.treatments.length - 1];
+
+export function pendingCommands(entry: LedgerEntry): CommandRecord[] {
+  return (lastTreatment(entry)?.commands ?? []).filter((command) => isRunning(command.status));
+}
+
+/** A new entry, not yet stored (version 0: the first save writes version 1). */
+export function openEntry(server: SourceServer, condition: Condition, now: Date): LedgerEntry {
+  return {
+    sourceServerId: server.sourceServerId,
+    version: 0,
+    status: 'OPEN',
+    condition,
+    errorCode: server.errorCode,
+    hostname: server.hostname ?? server.fqdn,
+    since: now.toISOString(),
+    attempts: 0,
+    treatments: [],
+  };
+}
+
+export function appendTreatment(entry: LedgerEntry, treatment: Treatment): LedgerEntry {
+  return {
+    ...entry,
+    attempts: entry.attempts + 1,
+    lastAttemptAt: treatment.at,
+    treatments: [...entry.treatments, treatment].slice(-MAX_TREATMENTS),
+  };
+}
+
+/** Replaces the last treatment (results collected, commands recorded). */
+export function replaceLastTreatment(entry: LedgerEntry, treatment: Treatment): LedgerEntry {
+  return { ...entry, treatments: [...entry.treatments.slice(0, -1), treatment] };
+}
+
+export function closeEntry(entry: LedgerEntry, reason: string, now: Date, options: { readonly silent: boolean }): LedgerEntry {
+  const closed: LedgerEntry = {
+    ...entry,
+    status: 'CLOSED',
+    closedAt: now.toISOString(),
+    closedReason: reason,
+    expiresAt: Math.floor(now.getTime() / 1000) + CLOSED_RETENTION_DAYS * 86_400,
+  };
+  return options.silent ? { ...closed, notifiedFingerprint: newsFingerprint(closed), notifiedAt: now.toISOString() } : closed;
+}
+
+/** What people have been told about an entry; a change in it is news. */
+export function newsFingerprint(entry: LedgerEntry): string {
+  const last = lastTreatment(entry);
+  const outcome = last
+    ? [...last.commands.map((command) => `${command.document}:${command.status}`), last.serviceAction?.outcome ?? '', ...(last.sendErrors ?? [])]
+    : [];
+  return [entry.status, entry.closedReason ?? '', entry.condition, entry.errorCode ?? '', entry.attempts, entry.blocker ?? '', ...outcome].join('|');
+}
+
+export const hasNews = (entry: LedgerEntry): boolean => entry.notifiedFingerprint !== newsFingerprint(entry);
+
+export function markNotified(entry: LedgerEntry, now: Date): LedgerEntry {
+  return { ...entry, notifiedFingerprint: newsFingerprint(entry), notifiedAt: now.toISOString() };
 }

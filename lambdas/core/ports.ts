@@ -60,3 +60,8 @@ export interface Log {
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;
 }
+
+export interface ReplicationServerLocator {
+  /** Private IPv4 address per replication-server EC2 instance ID (those it can find). */
+  findPrivateIps(instanceIds: readonly string[]): Promise<Map<string, string>>;
+}

@@ -1,0 +1,67 @@
+// One server's next step, from what MGN says now and what the ledger remembers. Pure: the run applies it.
+import { choosePlaybook, type Playbook } from './playbook';
+import { minutesBetween } from './durations';
+import { lastTreatment, pendingCommands, type LedgerEntry } from './ledger';
+import type { Classification, SourceServer } from './model';
+import type { DoctorSettings } from '../shared/settings';
+
+export type Step =
+  /** Nothing to follow. */
+  | { readonly kind: 'NONE' }
+  /** Stop following: recovered, cleared, or left alone on purpose (silent). */
+  | { readonly kind: 'CLOSE'; readonly reason: 'RECOVERED' | 'CLEARED' | 'INTENTIONAL'; readonly silent: boolean }
+  /** Follow and report, but act on nothing (the blocker says why). */
+  | { readonly kind: 'REPORT'; readonly blocker: Blocker; readonly playbook?: Playbook }
+  /** Act now (or, in a dry run, say what would be done). */
+  | { readonly kind: 'TREAT'; readonly playbook: Playbook }
+  /** Already acted: waiting for results, or for the fix to work. */
+  | { readonly kind: 'WAIT'; readonly why: 'PENDING_RESULTS' | 'COOLDOWN'; readonly until?: string; readonly playbook: Playbook }
+  /** Treated `maxAttempts` times without recovery: hand over to a person. */
+  | { readonly kind: 'ESCALATE'; readonly playbook: Playbook }
+  /** Escalated earlier: no more automatic actions until it recovers. */
+  | { readonly kind: 'ESCALATED'; readonly playbook: Playbook };
+
+export type Blocker = 'REPORT_ONLY' | 'AGENTLESS' | 'SERVICE_RETRY_DISABLED' | 'UNMANAGED' | 'OFFLINE' | 'AMBIGUOUS';
+
+const AFFECTED = new Set(['STALLED', 'DISCONNECTED', 'LAGGING', 'UNKNOWN']);
+
+export function decideStep(
+  server: SourceServer,
+  classification: Classification,
+  entry: LedgerEntry | undefined,
+  settings: DoctorSettings,
+  now: Date,
+): Step {
+  const open = entry !== undefined && entry.status !== 'CLOSED';
+  const { condition } = classification;
+
+  if (!AFFECTED.has(condition)) {
+    if (!open) return { kind: 'NONE' };
+    if (condition === 'IGNORED') return { kind: 'CLOSE', reason: 'INTENTIONAL', silent: true };
+    // Healthy or progressing again: a treated server recovered; an untreated one (lag, unmanaged) cleared.
+    return entry.attempts > 0
+      ? { kind: 'CLOSE', reason: 'RECOVERED', silent: false }
+      : { kind: 'CLOSE', reason: 'CLEARED', silent: entry.notifiedAt === undefined };
+  }
+
+  const playbook = choosePlaybook(condition, server.errorCode);
+  const remediable = settings.remediateStates.some((state) => state === condition);
+  if (!playbook || !remediable) return { kind: 'REPORT', blocker: 'REPORT_ONLY', playbook };
+
+  const serviceAction = settings.retryServiceSideErrors && condition === 'STALLED' ? playbook.serviceAction : undefined;
+  const hostDocuments = classification.agentless ? [] : playbook.hostDocuments;
+  if (hostDocuments.length === 0 && serviceAction === undefined) {
+    return { kind: 'REPORT', blocker: classification.agentless ? 'AGENTLESS' : 'SERVICE_RETRY_DISABLED', playbook };
+  }
+  const effective: Playbook = { ...playbook, hostDocuments, serviceAction };
+
+  if (open && entry.status === 'ESCALATED') return { kind: 'ESCALATED', playbook: effective };
+  if (open && pendingCommands(entry).length > 0) return { kind: 'WAIT', why: 'PENDING_RESULTS', playbook: effective };
+  const lastAttemptAt = open ? (entry.lastAttemptAt ?? lastTreatment(entry)?.at) : undefined;
+  if (lastAttemptAt !== undefined && minutesBetween(lastAttemptAt, now) < settings.cooldownMinutes) {
+    const until = new Date(new Date(lastAttemptAt).getTime() + settings.cooldownMinutes * 60_000).toISOString();
+    return { kind: 'WAIT', why: 'COOLDOWN', until, playbook: effective };
+  }
+  if (open && entry.attempts >= settings.maxAttempts) return { kind: 'ESCALATE', playbook: effective };
+  return { kind: 'TREAT', playbook: effective };
+}

@@ -1,0 +1,197 @@
+// Design section 7: one digest per run with news. The e-mail lists each server with what was seen, done and
+// advised; the SMS is one line; neither ever exceeds SNS's limits, whatever MGN or the hosts return.
+import { formatMinutes, minutesBetween, parseDurationMinutes } from './durations';
+import { summarizeCommandOutput } from './command-output';
+import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';
+import type { Condition, Digest } from './model';
+import type { News, ServerReport, Trigger } from './report';
+
+export const SUBJECT_MAX = 99;
+export const SMS_MAX = 140;
+/**
+ * The text goes out twice (`default` and `email`) inside one JSON message of at most 256 KB, and JSON escaping
+ * can grow it, so each copy is kept under 120 KB once escaped.
+ */
+export const TEXT_MAX_BYTES = 120_000;
+export const RAW_ERROR_MAX = 500;
+
+export interface DigestInput {
+  readonly region: string;
+  readonly accountId: string;
+  readonly runId: string;
+  readonly trigger: Trigger;
+  readonly dryRun: boolean;
+  readonly now: Date;
+  readonly counts: Readonly<Record<Condition, number>>;
+  /** Servers with news, in the order they should appear. */
+  readonly news: readonly ServerReport[];
+  /** Servers still followed without news, listed briefly. */
+  readonly unresolved: readonly ServerReport[];
+}
+
+export const mgnServerUrl = (region: string, sourceServerId: string): string =>
+  `https://${region}.console.aws.amazon.com/mgn/home?region=${region}#/sourceServers/${sourceServerId}`;
+export const runCommandUrl = (region: string, commandId: string): string =>
+  `https://${region}.console.aws.amazon.com/systems-manager/run-command/${commandId}?region=${region}`;
+
+const NEWS_HEADINGS: ReadonlyArray<[string, readonly News[]]> = [
+  ['Escalated: a person needs to look', ['ESCALATED']],
+  ['New or changed', ['NEW', 'CHANGED', 'OUTCOME']],
+  ['Recovered', ['RECOVERED', 'CLEARED']],
+  ['Reminder: still unresolved', ['REMINDER']],
+];
+
+/** No control characters or line breaks, at most `max` characters (with an ellipsis when cut). */
+export function clip(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+
+function headline(input: DigestInput): string[] {
+  const { counts, news } = input;
+  const tally = (kinds: readonly News[]): number => news.filter((report) => report.news && kinds.includes(report.news)).length;
+  const parts = [
+    counts.STALLED ? `${counts.STALLED} stalled` : '',
+    counts.DISCONNECTED ? `${counts.DISCONNECTED} disconnected` : '',
+    tally(['RECOVERED']) ? `${tally(['RECOVERED'])} recovered` : '',
+    tally(['ESCALATED']) ? `${tally(['ESCALATED'])} escalated` : '',
+    counts.LAGGING ? `${counts.LAGGING} lagging` : '',
+    counts.UNKNOWN ? `${counts.UNKNOWN} unknown` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts : ['all clear'];
+}
+
+function composeSubject(input: DigestInput, parts: readonly string[]): string {
+  const prefix = `${input.dryRun ? '[dry run] ' : ''}MGN ${input.region}: `;
+  const suffix = ` (${input.accountId})`;
+  return clip(`${prefix}${clip(parts.join(', '), SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`, SUBJECT_MAX);
+}
+
+function composeSms(input: DigestInput, parts: readonly string[]): string {
+  const prefix = `${input.dryRun ? '[dry run] ' : ''}MGN ${input.region} ${input.accountId}: `;
+  return clip(`${prefix}${parts.join(', ')}. Details by e-mail.`, SMS_MAX);
+}
+
+function describeTreatment(treatment: Treatment, region: string): string[] {
+  const lines = [`  Done ${treatment.at}:`];
+  for (const command of treatment.commands) {
+    const output = command.summary ? ` ${command.summary}` : '';
+    lines.push(`    ${command.document} on ${command.instanceId}: ${command.status}${command.statusDetails && command.statusDetails !== command.status ? ` (${command.statusDetails})` : ''}.${output}`);
+    lines.push(`      ${runCommandUrl(region, command.commandId)}`);
+  }
+  for (const error of treatment.sendErrors ?? []) lines.push(`    Not sent: ${clip(error, 300)}`);
+  if (treatment.serviceAction) {
+    const { action, outcome, detail } = treatment.serviceAction;
+    lines.push(`    ${action}: ${outcome}${detail ? ` (${clip(detail, 300)})` : ''}`);
+  }
+  return lines;
+}
+
+function describeHistory(entry: LedgerEntry): string {
+  return entry.treatments
+    .map((treatment, index) => {
+      const results = treatment.commands.map((command) => `${command.document} ${command.status}`);
+      if (treatment.serviceAction) results.push(`${treatment.serviceAction.action} ${treatment.serviceAction.outcome}`);
+      return `#${index + 1} ${treatment.at}: ${results.join(', ') || 'nothing sent'}`;
+    })
+    .join('; ');
+}
+
+/** One server's block in the e-mail. */
+export function describeServer(report: ServerReport, region: string, now: Date): string {
+  const { server, classification, entry, target, playbook } = report;
+  const name = server.hostname ?? server.fqdn ?? 'unknown host';
+  const lines = [`[${report.news === 'REMINDER' ? classification.condition : (report.news ?? classification.condition)}] ${server.sourceServerId} ${name}${server.osFullString ? ` (${clip(server.osFullString, 80)})` : ''}`];
+  lines.push(
+    `  Lifecycle ${server.lifeCycleState ?? 'unknown'}, replication ${server.dataReplicationState ?? 'unknown'}` +
+      `${server.errorCode ? `, error ${server.errorCode}` : ''}${server.replicationType === 'SNAPSHOT_SHIPPING' ? ', agentless' : ''}`,
+  );
+  const lag = parseDurationMinutes(server.lagDuration);
+  const facts = [
+    lag !== undefined ? `lag ${formatMinutes(lag)}` : '',
+    server.backloggedStorageBytes ? `backlog ${(server.backloggedStorageBytes / 1_048_576).toFixed(0)} MiB` : '',
+    server.etaDateTime ? `ETA ${server.etaDateTime}` : '',
+    server.lastSeenByServiceDateTime ? `last seen by MGN ${server.lastSeenByServiceDateTime}` : '',
+    entry ? `followed since ${entry.since} (${formatMinutes(minutesBetween(entry.since, now))})` : '',
+    entry && entry.attempts > 0 ? `treatments ${entry.attempts}` : '',
+  ].filter(Boolean);
+  if (facts.length > 0) lines.push(`  ${facts.join(', ')}`);
+  if (server.rawError) lines.push(`  MGN says: ${clip(server.rawError, RAW_ERROR_MAX)}`);
+  lines.push(`  Doctor: ${report.detail}`);
+  if (target) {
+    if (target.status === 'RESOLVED' || target.status === 'OFFLINE') {
+      lines.push(`  SSM node: ${target.node.instanceId} (${target.node.platformType ?? 'unknown platform'}, ${target.node.pingStatus}, matched by ${target.matchedBy})`);
+    }
+    if (target.status !== 'RESOLVED') lines.push(`  SSM node: ${target.status}. ${target.advice}`);
+    if (target.status === 'AMBIGUOUS') lines.push(`  Candidates: ${target.candidates.join(', ')}`);
+  } else if (entry?.advice) {
+    lines.push(`  ${entry.advice}`);
+  }
+  if (playbook && report.news !== 'RECOVERED' && report.news !== 'CLEARED') lines.push(`  Advice: ${playbook.guidance}`);
+  if (report.replicationSettings) {
+    const settings = report.replicationSettings;
+    lines.push(
+      `  Replication settings: bandwidth throttling ${settings.bandwidthThrottling ? `${settings.bandwidthThrottling} Mbps` : 'off'}, ` +
+        `data routing ${settings.dataPlaneRouting ?? 'unknown'}, public IP ${settings.createPublicIP === undefined ? 'unknown' : settings.createPublicIP ? 'yes' : 'no'}` +
+        `${settings.stagingAreaSubnetId ? `, staging subnet ${settings.stagingAreaSubnetId}` : ''}`,
+    );
+  }
+  const last = entry && lastTreatment(entry);
+  if (last && report.news !== 'REMINDER') lines.push(...describeTreatment(last, region));
+  if (entry && (report.news === 'ESCALATED' || report.news === 'RECOVERED') && entry.treatments.length > 0) {
+    lines.push(`  History: ${describeHistory(entry)}`);
+  }
+  lines.push(`  MGN console: ${mgnServerUrl(region, server.sourceServerId)}`);
+  return lines.join('\n');
+}
+
+export function composeDigest(input: DigestInput): Digest {
+  const parts = headline(input);
+  const { counts } = input;
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const header = [
+    `MGN replication doctor: ${input.region}, account ${input.accountId}, ${input.now.toISOString()} (${input.trigger} run ${input.runId})`,
+    input.dryRun ? 'DRY RUN: nothing was sent to any host and nothing was changed; this is what the doctor would do.' : '',
+    `Fleet: ${total} servers: ${counts.HEALTHY} healthy, ${counts.PROGRESSING} progressing, ${counts.STALLED} stalled, ` +
+      `${counts.DISCONNECTED} disconnected, ${counts.LAGGING} lagging, ${counts.UNKNOWN} unknown, ${counts.IGNORED} left alone.`,
+    `Run Command history: https://${input.region}.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=${input.region}`,
+    '',
+  ].filter((line, index) => index === 4 || line !== '');
+
+  const blocks: { readonly text: string; readonly isServer: boolean }[] = [];
+  const heading = (text: string): void => void blocks.push({ text, isServer: false });
+  const server = (text: string): void => void blocks.push({ text, isServer: true });
+  for (const [title, kinds] of NEWS_HEADINGS) {
+    const reports = input.news.filter((report) => report.news !== undefined && kinds.includes(report.news));
+    if (reports.length === 0) continue;
+    heading(`\n== ${title} (${reports.length}) ==`);
+    reports.forEach((report) => server(describeServer(report, input.region, input.now)));
+  }
+  if (input.unresolved.length > 0) {
+    heading(`\n== Still followed, no change (${input.unresolved.length}) ==`);
+    input.unresolved.forEach(({ server: source, classification, detail }) =>
+      server(`  ${source.sourceServerId} ${source.hostname ?? source.fqdn ?? ''} ${classification.condition}: ${clip(detail, 200)}`),
+    );
+  }
+
+  let text = header.join('\n');
+  let used = escapedBytes(text);
+  for (let index = 0; index < blocks.length; index++) {
+    const block = `\n${blocks[index]?.text}`;
+    const size = escapedBytes(block);
+    if (used + size > TEXT_MAX_BYTES - 200) {
+      const left = blocks.slice(index).filter((candidate) => candidate.isServer).length;
+      text += `\n\n…and ${left} more (the doctor's log has every server).`;
+      break;
+    }
+    text += block;
+    used += size;
+  }
+  return { subject: composeSubject(input, parts), text, sms: composeSms(input, parts) };
+}
+
+/** The key output lines of an invocation, for the ledger and the digest. */
+export const summarizeInvocationOutput = (output: string): string => summarizeCommandOutput(output, 400);

@@ -1,0 +1,60 @@
+// What one run found and did: returned by the handler, logged per server, and rendered into the digest.
+import type { Blocker } from './decide';
+import type { LedgerEntry } from './ledger';
+import type { Playbook } from './playbook';
+import type { Classification, Condition, ReplicationSettings, SourceServer, TargetResolution } from './model';
+
+export type ServerAction =
+  | 'TREATED'
+  | 'WOULD_TREAT'
+  | 'WAITING_FOR_RESULTS'
+  | 'COOLDOWN'
+  | 'ESCALATED'
+  | 'ESCALATED_EARLIER'
+  | 'WOULD_ESCALATE'
+  | 'REPORTED'
+  | 'SKIPPED_OVERLAP'
+  | 'RECOVERED'
+  | 'CLEARED'
+  | 'LEFT_ALONE'
+  | 'NONE';
+
+/** Why a server is in this digest. */
+export type News = 'NEW' | 'CHANGED' | 'OUTCOME' | 'RECOVERED' | 'CLEARED' | 'ESCALATED' | 'REMINDER';
+
+export interface ServerReport {
+  readonly server: SourceServer;
+  readonly classification: Classification;
+  readonly action: ServerAction;
+  /** The decision in words: what was done, or why not. */
+  readonly detail: string;
+  readonly blocker?: Blocker;
+  readonly playbook?: Playbook;
+  readonly target?: TargetResolution;
+  readonly replicationSettings?: ReplicationSettings;
+  /** The ledger entry after this run (as it would be, in a dry run). */
+  readonly entry?: LedgerEntry;
+  readonly news?: News;
+}
+
+export type Trigger = 'schedule' | 'event' | 'preview';
+
+export interface RunReport {
+  readonly runId: string;
+  readonly trigger: Trigger;
+  readonly dryRun: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly counts: Readonly<Record<Condition, number>>;
+  /** Every server that is affected, followed by the ledger, or changed this run (healthy ones are only counted). */
+  readonly servers: readonly ServerReport[];
+  readonly commandsSent: number;
+  readonly published: boolean;
+  readonly subject?: string;
+}
+
+export function countConditions(reports: readonly { readonly classification: Classification }[]): Record<Condition, number> {
+  const counts: Record<Condition, number> = { STALLED: 0, DISCONNECTED: 0, LAGGING: 0, UNKNOWN: 0, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 };
+  for (const { classification } of reports) counts[classification.condition] += 1;
+  return counts;
+}

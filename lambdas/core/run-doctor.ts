@@ -1,0 +1,552 @@
+// Design section 2: one run = list → classify → plan → resolve → act → collect → verify → report.
+// A failure on one server or one command becomes that server's outcome; only systemic failures (MGN
+// unreachable, the ledger unreadable, SNS refusing the digest) fail the run, so Lambda's retry and DLQ apply.
+import { classifyServer } from './classify';
+import { collectResults, invocationKey, type ExpectedCommand } from './collect-results';
+import { errorText, mapWithConcurrency } from './concurrency';
+import { decideStep, type Blocker, type Step } from './decide';
+import { composeDigest, summarizeInvocationOutput } from './digest';
+import {
+  appendTreatment,
+  closeEntry,
+  hasNews,
+  isRunning,
+  lastTreatment,
+  markNotified,
+  openEntry,
+  pendingCommands,
+  replaceLastTreatment,
+  type CommandRecord,
+  type LedgerEntry,
+  type ServiceActionRecord,
+  type Treatment,
+} from './ledger';
+import type { Playbook } from './playbook';
+import { indexNodes, needsFullInventory, resolveTarget, type NodeIndex } from './resolve-target';
+import { countConditions, type News, type RunReport, type ServerAction, type ServerReport, type Trigger } from './report';
+import type {
+  Classification,
+  CommandRequest,
+  DocumentRole,
+  InvocationResult,
+  ReplicationSettings,
+  SourceServer,
+  TargetResolution,
+} from './model';
+import type {
+  Clock,
+  CommandRunner,
+  Log,
+  ManagedNodeDirectory,
+  OutcomePublisher,
+  RemediationLedger,
+  ReplicationServerLocator,
+  SourceServerRepository,
+} from './ports';
+import type { DoctorSettings } from '../shared/settings';
+
+export interface DoctorDependencies {
+  readonly servers: SourceServerRepository;
+  readonly nodes: ManagedNodeDirectory;
+  readonly commands: CommandRunner;
+  readonly publisher: OutcomePublisher;
+  readonly ledger: RemediationLedger;
+  readonly replicationServers?: ReplicationServerLocator;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+export interface RunRequest {
+  readonly runId: string;
+  readonly trigger: Trigger;
+  /** An event run looks at these servers only. */
+  readonly sourceServerIds?: readonly string[];
+}
+
+export interface RunEnvironment {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** Independent calls to one service overlap, but never more than this many at once. */
+const CALL_CONCURRENCY = 8;
+const TOOL = 'mgn-replication-doctor';
+
+/** One server's state while the run works on it. */
+interface Work {
+  readonly server: SourceServer;
+  readonly classification: Classification;
+  step: Step;
+  action: ServerAction;
+  detail: string;
+  entry?: LedgerEntry;
+  blocker?: Blocker;
+  target?: TargetResolution;
+  hostDocuments: readonly DocumentRole[];
+  serviceAction?: 'RetryDataReplication';
+  replicationSettings?: ReplicationSettings;
+  news?: News;
+}
+
+const playbookOf = (step: Step): Playbook | undefined => ('playbook' in step ? step.playbook : undefined);
+
+/** The entry that follows this server now: the open one updated, or a fresh one (reusing a closed item's version). */
+function followEntry(entry: LedgerEntry | undefined, work: Work, now: Date): LedgerEntry {
+  const { server, classification } = work;
+  if (entry === undefined || entry.status === 'CLOSED') {
+    return { ...openEntry(server, classification.condition, now), version: entry?.version ?? 0 };
+  }
+  return { ...entry, condition: classification.condition, errorCode: server.errorCode, hostname: server.hostname ?? server.fqdn ?? entry.hostname };
+}
+
+function describeDocuments(documents: readonly DocumentRole[], serviceAction: string | undefined): string {
+  return [...documents, ...(serviceAction ? [serviceAction] : [])].join(', ');
+}
+
+export async function runDoctor(
+  request: RunRequest,
+  settings: DoctorSettings,
+  environment: RunEnvironment,
+  deps: DoctorDependencies,
+): Promise<RunReport> {
+  const { clock, log } = deps;
+  const startedAt = clock.now();
+  const now = startedAt;
+  const dryRun = settings.dryRun || request.trigger === 'preview';
+
+  const servers = await deps.servers.listSourceServers(request.sourceServerIds ? { sourceServerIds: request.sourceServerIds } : undefined);
+  const stored = new Map((await deps.ledger.loadEntries()).map((entry) => [entry.sourceServerId, entry]));
+  const inScope = (sourceServerId: string): boolean => !request.sourceServerIds || request.sourceServerIds.includes(sourceServerId);
+
+  // Results that earlier runs left pending are collected first: they decide what happens next.
+  const current = new Map([...stored].filter(([id]) => inScope(id)));
+  await collectEarlierResults(current, deps);
+
+  const works: Work[] = servers.map((server) => {
+    const classification = classifyServer(server, settings);
+    const step = decideStep(server, classification, current.get(server.sourceServerId), settings, now);
+    return { server, classification, step, action: 'NONE', detail: classification.reason, hostDocuments: [] };
+  });
+
+  await resolveTargets(works, settings, deps);
+  for (const work of works) applyStep(work, current.get(work.server.sourceServerId), now, dryRun);
+
+  const treated = works.filter((work) => work.step.kind === 'TREAT');
+  let commandsSent = 0;
+  if (!dryRun && treated.length > 0) {
+    const claimed = await claimServers(treated, request.runId, now, deps);
+    commandsSent = await treatServers(claimed, request, settings, environment, startedAt, deps);
+  }
+
+  // Entries of servers MGN no longer lists (archived or deleted) are closed without a word.
+  const listed = new Set(servers.map((server) => server.sourceServerId));
+  const vanished = request.sourceServerIds
+    ? []
+    : [...current.values()].filter((entry) => entry.status !== 'CLOSED' && !listed.has(entry.sourceServerId)).map((entry) => closeEntry(entry, 'NOT_LISTED', now, { silent: true }));
+
+  const followed = works.filter((work) => work.entry !== undefined);
+  assignNews(followed, stored, settings, now);
+  const news = followed.filter((work) => work.news !== undefined);
+  const unresolved = followed.filter((work) => work.news === undefined && work.entry?.status !== 'CLOSED');
+  const reports = works.filter((work) => work.entry !== undefined || work.action !== 'NONE').map(toReport);
+  const counts = countConditions(works);
+
+  let published = false;
+  let subject: string | undefined;
+  let publishError: unknown;
+  if (news.length > 0) {
+    const digest = composeDigest({
+      ...environment,
+      runId: request.runId,
+      trigger: request.trigger,
+      dryRun,
+      now,
+      counts,
+      news: order(news).map(toReport),
+      unresolved: unresolved.map(toReport),
+    });
+    subject = digest.subject;
+    if (request.trigger !== 'preview') {
+      try {
+        await deps.publisher.publish(digest);
+        published = true;
+        for (const work of [...news, ...unresolved]) if (work.entry) work.entry = markNotified(work.entry, now);
+      } catch (error) {
+        publishError = error;
+      }
+    }
+  }
+
+  if (!dryRun) await saveEntries([...followed.map((work) => work.entry as LedgerEntry), ...vanished], stored, deps);
+  for (const report of reports) logServer(log, report);
+
+  if (publishError !== undefined) {
+    // The ledger keeps the undelivered news (not marked notified), so the next run sends it again.
+    log.error('Could not publish the digest; the next run will send its news again', { error: errorText(publishError) });
+    throw publishError;
+  }
+  return {
+    runId: request.runId,
+    trigger: request.trigger,
+    dryRun,
+    startedAt: startedAt.toISOString(),
+    finishedAt: clock.now().toISOString(),
+    counts,
+    servers: reports,
+    commandsSent,
+    published,
+    subject,
+  };
+}
+
+async function collectEarlierResults(entries: Map<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
+  const expected = new Map<string, Set<string>>();
+  for (const entry of entries.values()) {
+    for (const command of pendingCommands(entry)) {
+      const instances = expected.get(command.commandId) ?? new Set<string>();
+      expected.set(command.commandId, instances.add(command.instanceId));
+    }
+  }
+  if (expected.size === 0) return;
+  const commands = [...expected].map(([commandId, instanceIds]) => ({ commandId, instanceIds: [...instanceIds] }));
+  // One look, no waiting: these were sent by an earlier run.
+  const results = await collectResults(commands, new Date(0), deps.commands, deps.clock, deps.log);
+  const now = deps.clock.now();
+  for (const [id, entry] of entries) {
+    const last = lastTreatment(entry);
+    if (last && pendingCommands(entry).length > 0) entries.set(id, replaceLastTreatment(entry, expireStale(withResults(last, results), now)));
+  }
+}
+
+/** SSM forgets commands eventually; one that never reported within this long will not, so stop waiting for it. */
+const STALE_PENDING_MS = 3 * 3_600_000;
+
+function expireStale(treatment: Treatment, now: Date): Treatment {
+  return {
+    ...treatment,
+    commands: treatment.commands.map((command) =>
+      isRunning(command.status) && now.getTime() - new Date(command.requestedAt).getTime() > STALE_PENDING_MS
+        ? { ...command, status: 'TimedOut', statusDetails: 'No result from SSM within 3 hours' }
+        : command,
+    ),
+  };
+}
+
+function withResults(treatment: Treatment, results: ReadonlyMap<string, InvocationResult>): Treatment {
+  return {
+    ...treatment,
+    commands: treatment.commands.map((command): CommandRecord => {
+      const result = results.get(invocationKey(command.commandId, command.instanceId));
+      if (!result) return command;
+      return {
+        ...command,
+        status: result.status,
+        statusDetails: result.statusDetails,
+        responseCode: result.responseCode,
+        summary: isRunning(result.status) ? command.summary : summarizeInvocationOutput(result.output),
+      };
+    }),
+  };
+}
+
+async function resolveTargets(works: Work[], settings: DoctorSettings, deps: DoctorDependencies): Promise<void> {
+  for (const work of works) {
+    if (work.step.kind === 'TREAT') work.serviceAction = work.step.playbook.serviceAction;
+  }
+  const needHosts = works.filter((work) => work.step.kind === 'TREAT' && work.step.playbook.hostDocuments.length > 0);
+  if (needHosts.length === 0) return;
+  const sources = needHosts.map((work) => work.server);
+  let index: NodeIndex;
+  if (needsFullInventory(sources, settings.nodeIdTagKey)) {
+    index = indexNodes(await deps.nodes.listNodes());
+  } else {
+    const ids = sources.map((server) => server.tags[settings.nodeIdTagKey]?.trim() || server.awsInstanceId).filter((id): id is string => !!id);
+    index = indexNodes(await deps.nodes.describeNodes([...new Set(ids)]));
+  }
+  for (const work of needHosts) {
+    const step = work.step as Extract<Step, { kind: 'TREAT' }>;
+    work.target = resolveTarget(work.server, index, settings.nodeIdTagKey);
+    if (work.target.status === 'RESOLVED') {
+      work.hostDocuments = step.playbook.hostDocuments;
+    } else if (!step.playbook.serviceAction) {
+      // Nothing the doctor can do without a host: follow and report, with what a person can do.
+      work.step = { kind: 'REPORT', blocker: work.target.status, playbook: step.playbook };
+    }
+  }
+}
+
+/** Turns the decided step into the entry to keep and the words to report. */
+function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun: boolean): void {
+  const { step } = work;
+  switch (step.kind) {
+    case 'NONE':
+      return;
+    case 'CLOSE': {
+      if (!entry) return;
+      work.entry = closeEntry(entry, step.reason === 'INTENTIONAL' ? work.classification.reason : step.reason, now, { silent: step.silent });
+      work.action = step.reason === 'INTENTIONAL' ? 'LEFT_ALONE' : step.reason;
+      work.detail =
+        step.reason === 'RECOVERED'
+          ? `recovered (${work.classification.reason}) after ${entry.attempts} treatment(s): ${describeDocuments(lastTreatment(entry)?.commands.map((command) => command.document) ?? [], lastTreatment(entry)?.serviceAction?.action)}`
+          : step.reason === 'CLEARED'
+            ? `cleared: ${work.classification.reason}`
+            : `no longer followed: ${work.classification.reason}`;
+      return;
+    }
+    case 'REPORT': {
+      const advice = work.target && work.target.status !== 'RESOLVED' ? work.target.advice : undefined;
+      work.entry = { ...followEntry(entry, work, now), blocker: step.blocker, advice };
+      work.blocker = step.blocker;
+      work.action = 'REPORTED';
+      work.detail = {
+        REPORT_ONLY: `reported only (${work.classification.condition} is not remediated by configuration or by design)`,
+        AGENTLESS: 'agentless replication: there is no agent to act on',
+        SERVICE_RETRY_DISABLED: 'the host is not the problem; RetryDataReplication is off (retryServiceSideErrors=false)',
+        UNMANAGED: 'no SSM managed node found for this host; nothing was run',
+        OFFLINE: 'the SSM node is not online; nothing was run',
+        AMBIGUOUS: 'more than one SSM node matches; nothing was run',
+      }[step.blocker];
+      return;
+    }
+    case 'WAIT': {
+      work.entry = followEntry(entry, work, now);
+      work.action = step.why === 'COOLDOWN' ? 'COOLDOWN' : 'WAITING_FOR_RESULTS';
+      work.detail = step.why === 'COOLDOWN' ? `treated at ${work.entry.lastAttemptAt}; next treatment not before ${step.until} (cooldown)` : 'results of the last treatment are still pending';
+      return;
+    }
+    case 'ESCALATE': {
+      const followed = followEntry(entry, work, now);
+      work.entry = { ...followed, status: 'ESCALATED' };
+      work.action = dryRun ? 'WOULD_ESCALATE' : 'ESCALATED';
+      work.detail = `still ${work.classification.condition} after ${followed.attempts} treatment(s); no more automatic actions until it recovers`;
+      return;
+    }
+    case 'ESCALATED': {
+      work.entry = followEntry(entry, work, now);
+      work.action = 'ESCALATED_EARLIER';
+      work.detail = 'escalated earlier; waiting for a person';
+      return;
+    }
+    case 'TREAT': {
+      work.entry = followEntry(entry, work, now);
+      const what = describeDocuments(work.hostDocuments, work.serviceAction);
+      const where = work.target?.status === 'RESOLVED' ? ` on ${work.target.node.instanceId}` : '';
+      work.action = dryRun ? 'WOULD_TREAT' : 'TREATED';
+      work.detail = `${dryRun ? 'would run' : 'ran'} ${what}${where} (treatment ${work.entry.attempts + 1})`;
+      return;
+    }
+  }
+}
+
+/** Records the treatment before acting, with a conditional write: of two overlapping runs, only one acts. */
+async function claimServers(works: Work[], runId: string, now: Date, deps: DoctorDependencies): Promise<Work[]> {
+  const claimed = await mapWithConcurrency(works, CALL_CONCURRENCY, async (work) => {
+    const entry = work.entry as LedgerEntry;
+    const claim = { ...appendTreatment(entry, { at: now.toISOString(), runId, commands: [] }), version: entry.version + 1 };
+    const result = await deps.ledger.saveEntry(claim);
+    if (result === 'CONFLICT') {
+      deps.log.warn('Another run is treating this server; skipping it', { sourceServerId: work.server.sourceServerId });
+      work.step = { kind: 'NONE' };
+      work.entry = undefined;
+      work.action = 'SKIPPED_OVERLAP';
+      work.detail = 'another run treated this server at the same time; skipped';
+      return undefined;
+    }
+    work.entry = claim;
+    return work;
+  });
+  return claimed.filter((work): work is Work => work !== undefined);
+}
+
+function parametersFor(document: DocumentRole, settings: DoctorSettings, region: string, replicationServerIp: string): Record<string, string[]> {
+  switch (document) {
+    case 'RestartReplicationAgent':
+      return {};
+    case 'CheckDiskSpace':
+      return { minFreeRootMiB: [String(settings.minFreeRootMiB)], minFreeTmpMiB: [String(settings.minFreeTmpMiB)] };
+    case 'CheckConnectivity':
+      return { region: [region], replicationServerIp: [replicationServerIp] };
+  }
+}
+
+function commentFor(runId: string, works: readonly Work[]): string {
+  const counts = new Map<string, number>();
+  for (const work of works) {
+    const label = `${work.classification.condition}${work.server.errorCode ? ` ${work.server.errorCode}` : ''}`;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const conditions = [...counts].map(([label, count]) => (count > 1 ? `${label} x${count}` : label)).join(', ');
+  return `${TOOL} run ${runId}: ${conditions}`.slice(0, 100);
+}
+
+/** Sends every host command and service action, then collects results within the wait budget. */
+async function treatServers(
+  works: Work[],
+  request: RunRequest,
+  settings: DoctorSettings,
+  environment: RunEnvironment,
+  startedAt: Date,
+  deps: DoctorDependencies,
+): Promise<number> {
+  const replicatorIps = await findReplicatorIps(works, deps);
+
+  // One SendCommand per document and parameter set (the adapter splits it into batches of 50).
+  const groups = new Map<string, { request: Omit<CommandRequest, 'comment'>; works: Work[] }>();
+  for (const work of works) {
+    if (work.target?.status !== 'RESOLVED') continue;
+    for (const document of work.hostDocuments) {
+      const parameters = parametersFor(document, settings, environment.region, replicatorIps.get(work.server.replicatorId ?? '') ?? '');
+      const key = `${document}:${JSON.stringify(parameters)}`;
+      const group = groups.get(key) ?? { request: { document, parameters, instanceIds: [] }, works: [] };
+      group.works.push(work);
+      groups.set(key, { request: { ...group.request, instanceIds: [...group.request.instanceIds, work.target.node.instanceId] }, works: group.works });
+    }
+  }
+
+  const records = new Map<Work, CommandRecord[]>();
+  const sendErrors = new Map<Work, string[]>();
+  const expected: ExpectedCommand[] = [];
+  const requestedAt = deps.clock.now().toISOString();
+  await mapWithConcurrency([...groups.values()], CALL_CONCURRENCY, async ({ request: command, works: members }) => {
+    const batches = await deps.commands.sendCommand({ ...command, comment: commentFor(request.runId, members) });
+    for (const batch of batches) {
+      if ('commandId' in batch) expected.push({ commandId: batch.commandId, instanceIds: batch.instanceIds });
+      for (const work of members) {
+        const instanceId = work.target?.status === 'RESOLVED' ? work.target.node.instanceId : undefined;
+        if (!instanceId || !batch.instanceIds.includes(instanceId)) continue;
+        if ('commandId' in batch) {
+          records.set(work, [...(records.get(work) ?? []), { commandId: batch.commandId, document: command.document, instanceId, requestedAt, status: 'Pending' }]);
+        } else {
+          sendErrors.set(work, [...(sendErrors.get(work) ?? []), `${command.document}: ${batch.error}`]);
+        }
+      }
+    }
+  });
+
+  const serviceActions = new Map<Work, ServiceActionRecord>();
+  await mapWithConcurrency(works.filter((work) => work.serviceAction), CALL_CONCURRENCY, async (work) => {
+    serviceActions.set(work, await retryDataReplication(work, deps));
+  });
+  await mapWithConcurrency(works.filter((work) => playbookOf(work.step)?.reportReplicationSettings), CALL_CONCURRENCY, async (work) => {
+    try {
+      work.replicationSettings = await deps.servers.getReplicationSettings(work.server.sourceServerId);
+    } catch (error) {
+      deps.log.warn('Could not read replication settings', { sourceServerId: work.server.sourceServerId, error: errorText(error) });
+    }
+  });
+
+  const deadline = new Date(startedAt.getTime() + settings.resultWaitSeconds * 1000);
+  const results = expected.length > 0 ? await collectResults(expected, deadline, deps.commands, deps.clock, deps.log) : new Map<string, InvocationResult>();
+
+  for (const work of works) {
+    const entry = work.entry as LedgerEntry;
+    const treatment = withResults(
+      {
+        ...(lastTreatment(entry) as Treatment),
+        commands: records.get(work) ?? [],
+        sendErrors: sendErrors.get(work),
+        serviceAction: serviceActions.get(work),
+      },
+      results,
+    );
+    work.entry = replaceLastTreatment(entry, treatment);
+  }
+  return expected.length;
+}
+
+async function findReplicatorIps(works: readonly Work[], deps: DoctorDependencies): Promise<Map<string, string>> {
+  const replicatorIds = works
+    .filter((work) => work.hostDocuments.includes('CheckConnectivity') && work.server.replicatorId)
+    .map((work) => work.server.replicatorId as string);
+  if (replicatorIds.length === 0 || !deps.replicationServers) return new Map();
+  try {
+    return await deps.replicationServers.findPrivateIps([...new Set(replicatorIds)]);
+  } catch (error) {
+    // The check still runs against MGN and S3; only the replication-server port is left out.
+    deps.log.warn('Could not look up replication servers', { error: errorText(error) });
+    return new Map();
+  }
+}
+
+const REFUSALS = new Set(['ValidationException', 'ConflictException', 'ResourceNotFoundException', 'UninitializedAccountException']);
+
+async function retryDataReplication(work: Work, deps: DoctorDependencies): Promise<ServiceActionRecord> {
+  const at = deps.clock.now().toISOString();
+  try {
+    await deps.servers.retryDataReplication(work.server.sourceServerId);
+    return { action: 'RetryDataReplication', at, outcome: 'SUCCEEDED' };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    return { action: 'RetryDataReplication', at, outcome: REFUSALS.has(name) ? 'REFUSED' : 'FAILED', detail: errorText(error).slice(0, 300) };
+  }
+}
+
+function assignNews(works: Work[], stored: ReadonlyMap<string, LedgerEntry>, settings: DoctorSettings, now: Date): void {
+  for (const work of works) {
+    const entry = work.entry as LedgerEntry;
+    if (!hasNews(entry)) continue;
+    const before = stored.get(entry.sourceServerId);
+    if (entry.status === 'CLOSED') work.news = entry.closedReason === 'RECOVERED' ? 'RECOVERED' : 'CLEARED';
+    else if (entry.status === 'ESCALATED' && before?.status !== 'ESCALATED') work.news = 'ESCALATED';
+    else if (!before || before.status === 'CLOSED' || before.notifiedFingerprint === undefined) work.news = 'NEW';
+    else if (work.step.kind === 'TREAT' || lastTreatment(entry) !== lastTreatment(before)) work.news = 'OUTCOME';
+    else work.news = 'CHANGED';
+  }
+  const anyNews = works.some((work) => work.news !== undefined);
+  const reminderDue = works.some(
+    (work) =>
+      work.entry?.status !== 'CLOSED' &&
+      work.entry?.notifiedAt !== undefined &&
+      now.getTime() - new Date(work.entry.notifiedAt).getTime() >= settings.reminderHours * 3_600_000,
+  );
+  if (!anyNews && reminderDue) {
+    for (const work of works) if (work.entry?.status !== 'CLOSED') work.news = 'REMINDER';
+  }
+}
+
+const NEWS_ORDER: readonly News[] = ['ESCALATED', 'NEW', 'CHANGED', 'OUTCOME', 'RECOVERED', 'CLEARED', 'REMINDER'];
+const order = (works: Work[]): Work[] => [...works].sort((a, b) => NEWS_ORDER.indexOf(a.news as News) - NEWS_ORDER.indexOf(b.news as News));
+
+async function saveEntries(entries: readonly LedgerEntry[], stored: ReadonlyMap<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
+  const changed = entries.filter((entry) => entry !== stored.get(entry.sourceServerId));
+  await mapWithConcurrency(changed, CALL_CONCURRENCY, async (entry) => {
+    const result = await deps.ledger.saveEntry({ ...entry, version: entry.version + 1 });
+    if (result === 'CONFLICT') deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: entry.sourceServerId });
+  });
+}
+
+function toReport(work: Work): ServerReport {
+  return {
+    server: work.server,
+    classification: work.classification,
+    action: work.action,
+    detail: work.detail,
+    blocker: work.blocker,
+    playbook: playbookOf(work.step),
+    target: work.target,
+    replicationSettings: work.replicationSettings,
+    entry: work.entry,
+    news: work.news,
+  };
+}
+
+/** One structured line per server; never the tags (sensitive in the MGN model). */
+function logServer(log: Log, report: ServerReport): void {
+  const last = report.entry && lastTreatment(report.entry);
+  log.info('server', {
+    sourceServerId: report.server.sourceServerId,
+    hostname: report.server.hostname ?? report.server.fqdn,
+    condition: report.classification.condition,
+    reason: report.classification.reason,
+    lifeCycleState: report.server.lifeCycleState,
+    dataReplicationState: report.server.dataReplicationState,
+    errorCode: report.server.errorCode,
+    action: report.action,
+    detail: report.detail,
+    target: report.target?.status,
+    nodeId: report.target && 'node' in report.target ? report.target.node.instanceId : undefined,
+    attempts: report.entry?.attempts,
+    commands: last?.commands.map((command) => ({ commandId: command.commandId, document: command.document, status: command.status })),
+    news: report.news,
+  });
+}

@@ -1,0 +1,45 @@
+// Realistic test data: MGN IDs, ARNs and SSM node IDs in the shapes AWS uses.
+import type { ManagedNode, SourceServer } from '../../lambdas/core/model';
+
+let sequence = 0;
+
+export function aSourceServerId(n = ++sequence): string {
+  return `s-${String(n).padStart(17, '0')}`;
+}
+
+export function aServer(overrides: Partial<SourceServer> = {}): SourceServer {
+  const sourceServerId = overrides.sourceServerId ?? aSourceServerId();
+  return {
+    sourceServerId,
+    arn: `arn:aws:mgn:us-east-1:111122223333:source-server/${sourceServerId}`,
+    isArchived: false,
+    replicationType: 'AGENT_BASED',
+    lifeCycleState: 'READY_FOR_TEST',
+    dataReplicationState: 'CONTINUOUS',
+    lagDuration: 'PT0S',
+    hostname: `host-${sourceServerId.slice(-4)}`,
+    fqdn: `host-${sourceServerId.slice(-4)}.corp.example.com`,
+    osFullString: 'Ubuntu 22.04.4 LTS',
+    ips: ['10.0.0.10'],
+    tags: {},
+    ...overrides,
+  };
+}
+
+export function aStalledServer(overrides: Partial<SourceServer> = {}): SourceServer {
+  return aServer({ dataReplicationState: 'STALLED', errorCode: 'AGENT_NOT_SEEN', lastSeenByServiceDateTime: '2026-11-26T06:00:00Z', ...overrides });
+}
+
+export function aNode(overrides: Partial<ManagedNode> = {}): ManagedNode {
+  return {
+    instanceId: `mi-${String(++sequence).padStart(17, '0')}`,
+    pingStatus: 'Online',
+    platformType: 'Linux',
+    ...overrides,
+  };
+}
+
+/** A node registered for this server's FQDN and IP, as a hybrid activation would show it. */
+export function aNodeFor(server: SourceServer, overrides: Partial<ManagedNode> = {}): ManagedNode {
+  return aNode({ computerName: server.fqdn, ipAddress: server.ips[0], ...overrides });
+}
