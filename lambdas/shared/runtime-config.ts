@@ -1,0 +1,51 @@
+// The Lambda's configuration: parsed once at start from the environment the stack wrote, failing fast with the
+// variable's name. Names come from ./environment, shared with the stack.
+import { ENV } from './environment';
+import { SETTING_ENV, SETTING_PARSERS, type DoctorSettings } from './settings';
+import type { DocumentRole } from '../core/model';
+
+export interface RuntimeConfig {
+  readonly settings: DoctorSettings;
+  readonly topicArn: string;
+  readonly ledgerTableName: string;
+  readonly documentNames: Readonly<Record<DocumentRole, string>>;
+  readonly commandLogGroup: string;
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+function required(environment: Environment, name: string): string {
+  const value = environment[name]?.trim();
+  if (!value) throw new ConfigurationError(`Environment variable ${name} is missing or empty`);
+  return value;
+}
+
+export function parseRuntimeConfig(environment: Environment): RuntimeConfig {
+  const settings = {} as Record<keyof DoctorSettings, unknown>;
+  for (const key of Object.keys(SETTING_PARSERS) as (keyof DoctorSettings)[]) {
+    const name = SETTING_ENV[key];
+    try {
+      settings[key] = SETTING_PARSERS[key](name, required(environment, name));
+    } catch (error) {
+      throw error instanceof ConfigurationError ? error : new ConfigurationError(`Environment variable ${(error as Error).message}`);
+    }
+  }
+  return Object.freeze({
+    settings: Object.freeze(settings) as unknown as DoctorSettings,
+    topicArn: required(environment, ENV.topicArn),
+    ledgerTableName: required(environment, ENV.ledgerTableName),
+    documentNames: Object.freeze({
+      RestartReplicationAgent: required(environment, ENV.restartAgentDocument),
+      CheckDiskSpace: required(environment, ENV.checkDiskDocument),
+      CheckConnectivity: required(environment, ENV.checkConnectivityDocument),
+    }),
+    commandLogGroup: required(environment, ENV.commandLogGroup),
+  });
+}
