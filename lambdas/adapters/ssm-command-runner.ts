@@ -1,0 +1,105 @@
+// SSM Run Command: the stack's documents sent to managed nodes, and their per-instance results.
+import {
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  type CommandInvocation,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { CommandBatchResult, CommandRequest, DocumentRole, InvocationResult } from '../core/model';
+import type { CommandRunner } from '../core/ports';
+import { chunk, collectPages, unique } from './paging';
+
+/** SendCommand accepts at most 50 InstanceIds; ListCommandInvocations returns at most 50 per page. */
+const INSTANCES_PER_COMMAND = 50;
+const INVOCATIONS_PER_PAGE = 50;
+const MAX_COMMENT_LENGTH = 100;
+/** Delivery timeout: a node that has not picked the command up by then never runs it. */
+const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 600;
+
+export interface SsmCommandRunnerOptions {
+  /** The deployed name of each of the stack's documents. */
+  readonly documentNames: Readonly<Record<DocumentRole, string>>;
+  /** Where SSM writes command output (the stack sets its retention). */
+  readonly logGroupName: string;
+  readonly deliveryTimeoutSeconds?: number;
+}
+
+export class SsmCommandRunner implements CommandRunner {
+  constructor(
+    private readonly ssm: SSMClient,
+    private readonly options: SsmCommandRunnerOptions,
+  ) {}
+
+  async sendCommand(request: CommandRequest): Promise<CommandBatchResult[]> {
+    const batches = chunk(unique(request.instanceIds), INSTANCES_PER_COMMAND);
+    const parameters = Object.fromEntries(Object.entries(request.parameters).map(([name, values]) => [name, [...values]]));
+    const comment = truncate(request.comment, MAX_COMMENT_LENGTH);
+    // Batches are independent commands: send them together, and let one batch's failure stay that batch's.
+    const settled = await Promise.allSettled(
+      batches.map((instanceIds) =>
+        this.ssm.send(
+          new SendCommandCommand({
+            DocumentName: this.options.documentNames[request.document],
+            InstanceIds: instanceIds,
+            Parameters: parameters,
+            Comment: comment,
+            // The default (0) stops sending to the remaining hosts after the first failure; one bad host must not.
+            MaxErrors: '100%',
+            MaxConcurrency: String(INSTANCES_PER_COMMAND),
+            TimeoutSeconds: this.options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS,
+            CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: this.options.logGroupName },
+          }),
+        ),
+      ),
+    );
+    return settled.map((outcome, index): CommandBatchResult => {
+      const instanceIds = batches[index] ?? [];
+      if (outcome.status === 'rejected') return { instanceIds, error: describeError(outcome.reason) };
+      const commandId = outcome.value.Command?.CommandId;
+      return commandId ? { instanceIds, commandId } : { instanceIds, error: 'SendCommand returned no command ID' };
+    });
+  }
+
+  async listInvocations(commandId: string): Promise<InvocationResult[]> {
+    const invocations = await collectPages(async (nextToken: string | undefined) => {
+      const page = await this.ssm.send(
+        new ListCommandInvocationsCommand({ CommandId: commandId, Details: true, MaxResults: INVOCATIONS_PER_PAGE, NextToken: nextToken }),
+      );
+      return { items: page.CommandInvocations, next: page.NextToken };
+    });
+    return invocations.flatMap((invocation) => {
+      const result = toInvocationResult(commandId, invocation);
+      return result === undefined ? [] : [result];
+    });
+  }
+}
+
+export function toInvocationResult(commandId: string, invocation: CommandInvocation): InvocationResult | undefined {
+  // An invocation is one instance's run; SSM always names the instance.
+  if (!invocation.InstanceId) return undefined;
+  const plugins = invocation.CommandPlugins ?? [];
+  const codes = plugins.flatMap((plugin) => (plugin.ResponseCode === undefined ? [] : [plugin.ResponseCode]));
+  return {
+    commandId: invocation.CommandId ?? commandId,
+    instanceId: invocation.InstanceId,
+    // SSM always reports a status; should it not, the invocation counts as unfinished, never as done.
+    status: invocation.Status ?? 'Pending',
+    statusDetails: invocation.StatusDetails,
+    // A document has one plugin per step: the invocation is as bad as its first failing step.
+    responseCode: codes.find((code) => code !== 0) ?? codes[0],
+    output: plugins.flatMap((plugin) => (plugin.Output ? [plugin.Output] : [])).join('\n'),
+  };
+}
+
+/** `<ErrorName>: <message>`, the form the digest and the ledger show. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return `Error: ${String(error)}`;
+}
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair (so also at most `max` code points). */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}

@@ -1,0 +1,108 @@
+// The ledger against dynalite (an in-process DynamoDB implementation on 127.0.0.1), so the condition
+// expressions and marshalling are checked by a real DynamoDB API, not by string comparison.
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAwsClients, type AwsClients } from '../../../lambdas/adapters/aws-clients';
+import { DynamoDbRemediationLedger } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
+import type { LedgerEntry } from '../../../lambdas/core/ledger';
+
+// dynalite ships no type declarations.
+const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number }) => Server;
+
+const TABLE = 'mgn-doctor-ledger';
+let server: Server;
+let clients: AwsClients;
+
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  clients = createAwsClients({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [{ AttributeName: 'sourceServerId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'sourceServerId', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+});
+
+afterAll(async () => {
+  clients?.dynamodb.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const entry = (sourceServerId: string, version: number, overrides: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  sourceServerId,
+  version,
+  status: 'OPEN',
+  condition: 'STALLED',
+  errorCode: undefined,
+  since: '2026-11-26T09:45:00.000Z',
+  attempts: version - 1,
+  treatments: [],
+  ...overrides,
+});
+
+describe('DynamoDbRemediationLedger on a DynamoDB API', () => {
+  it('creates, updates and reloads an entry, nested treatments included', async () => {
+    // Arrange
+    const ledger = new DynamoDbRemediationLedger(clients.dynamodb, TABLE);
+    const second = entry('s-0000000000000000a', 2, {
+      treatments: [
+        {
+          at: '2026-11-26T09:45:03.000Z',
+          runId: 'run-1',
+          commands: [
+            {
+              commandId: 'e1b5c9a0-3f2d-4c6b-9a8e-7d6f5e4c3b2a',
+              document: 'CheckDiskSpace',
+              instanceId: 'mi-0123456789abcdef0',
+              requestedAt: '2026-11-26T09:45:03.000Z',
+              status: 'Success',
+              responseCode: 0,
+              summary: 'MGN_DOCTOR root_free_mib=10240',
+            },
+          ],
+          sendErrors: ['InvalidInstanceId: not in a valid state'],
+        },
+      ],
+    });
+
+    // Act
+    const created = await ledger.saveEntry(entry('s-0000000000000000a', 1));
+    const updated = await ledger.saveEntry(second);
+    const entries = await ledger.loadEntries();
+
+    // Assert
+    expect([created, updated]).toEqual(['SAVED', 'SAVED']);
+    expect(entries.find((found) => found.sourceServerId === 's-0000000000000000a')).toEqual(
+      // The undefined errorCode is not stored at all (removeUndefinedValues).
+      Object.fromEntries(Object.entries(second).filter(([, value]) => value !== undefined)),
+    );
+  });
+
+  it('refuses a second first version and a stale version as CONFLICT', async () => {
+    // Arrange
+    const ledger = new DynamoDbRemediationLedger(clients.dynamodb, TABLE);
+    await ledger.saveEntry(entry('s-0000000000000000b', 1));
+    await ledger.saveEntry(entry('s-0000000000000000b', 2));
+
+    // Act
+    const anotherFirst = await ledger.saveEntry(entry('s-0000000000000000b', 1));
+    const stale = await ledger.saveEntry(entry('s-0000000000000000b', 2));
+    const skipping = await ledger.saveEntry(entry('s-0000000000000000b', 4));
+    const next = await ledger.saveEntry(entry('s-0000000000000000b', 3));
+
+    // Assert
+    expect([anotherFirst, stale, skipping, next]).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'SAVED']);
+  });
+});

@@ -1,0 +1,295 @@
+import {
+  InvalidInstanceId,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  SSMClient,
+  type CommandInvocation,
+  type SendCommandCommandInput,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { CommandRequest } from '../../../lambdas/core/model';
+import { SsmCommandRunner, type SsmCommandRunnerOptions } from '../../../lambdas/adapters/ssm-command-runner';
+
+const ssmMock = mockClient(SSMClient);
+
+const OPTIONS: SsmCommandRunnerOptions = {
+  documentNames: {
+    RestartReplicationAgent: 'MgnDoctor-RestartReplicationAgent-1A2B3C4D5E6F',
+    CheckDiskSpace: 'MgnDoctor-CheckDiskSpace-1A2B3C4D5E6F',
+    CheckConnectivity: 'MgnDoctor-CheckConnectivity-1A2B3C4D5E6F',
+  },
+  logGroupName: '/mgn-replication-doctor/commands',
+};
+const COMMAND_ID = 'e1b5c9a0-3f2d-4c6b-9a8e-7d6f5e4c3b2a';
+const hybridId = (n: number): string => `mi-${n.toString(16).padStart(17, '0')}`;
+const commandId = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const request = (instanceIds: readonly string[], overrides: Partial<CommandRequest> = {}): CommandRequest => ({
+  document: 'CheckDiskSpace',
+  instanceIds,
+  parameters: { minFreeRootMiB: ['2048'], minFreeTmpMiB: ['500'] },
+  comment: 'mgn-replication-doctor run 7f3c: STALLED AGENT_NOT_SEEN',
+  ...overrides,
+});
+
+/** Answers each SendCommand with a command ID numbered by the batch's first instance. */
+function answerWithCommandIds(): void {
+  ssmMock.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => ({
+    Command: { CommandId: commandId(Number.parseInt((input.InstanceIds?.[0] ?? 'mi-0').slice(3), 16)) },
+  }));
+}
+
+beforeEach(() => ssmMock.reset());
+
+describe('SsmCommandRunner.sendCommand', () => {
+  it('sends 120 hosts as three commands of 50, 50 and 20, one result per batch', async () => {
+    // Arrange
+    const ids = Array.from({ length: 120 }, (_, n) => hybridId(n));
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request(ids));
+
+    // Assert
+    const sent = ssmMock.commandCalls(SendCommandCommand).map((call) => call.args[0].input.InstanceIds);
+    expect(sent.map((batch) => batch?.length)).toEqual([50, 50, 20]);
+    expect(sent.flat()).toEqual(ids);
+    expect(results).toEqual([
+      { instanceIds: ids.slice(0, 50), commandId: commandId(0) },
+      { instanceIds: ids.slice(50, 100), commandId: commandId(50) },
+      { instanceIds: ids.slice(100), commandId: commandId(100) },
+    ]);
+  });
+
+  it('sends the role\'s document so that one failing host never stops the others, with output in CloudWatch', async () => {
+    // Arrange
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    await runner.sendCommand(request([hybridId(1), 'i-0fedcba9876543210'], { document: 'RestartReplicationAgent', parameters: {} }));
+
+    // Assert
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(ssmMock).toHaveReceivedCommandWith(SendCommandCommand, {
+      DocumentName: 'MgnDoctor-RestartReplicationAgent-1A2B3C4D5E6F',
+      InstanceIds: [hybridId(1), 'i-0fedcba9876543210'],
+      Parameters: {},
+      Comment: 'mgn-replication-doctor run 7f3c: STALLED AGENT_NOT_SEEN',
+      MaxErrors: '100%',
+      MaxConcurrency: '50',
+      TimeoutSeconds: 600,
+      CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/mgn-replication-doctor/commands' },
+    });
+  });
+
+  it('copies the parameters and honours a configured delivery timeout', async () => {
+    // Arrange
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...OPTIONS, deliveryTimeoutSeconds: 120 });
+    const parameters = { targets: ['mgn.us-east-1.amazonaws.com:443', '10.0.9.10:1500'] } as const;
+
+    // Act
+    await runner.sendCommand(request([hybridId(1)], { document: 'CheckConnectivity', parameters }));
+
+    // Assert
+    const input = ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ DocumentName: OPTIONS.documentNames.CheckConnectivity, TimeoutSeconds: 120, Parameters: parameters });
+    expect(input?.Parameters?.targets).not.toBe(parameters.targets);
+  });
+
+  it('cuts the comment to 100 characters', async () => {
+    // Arrange
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    await runner.sendCommand(request([hybridId(1)], { comment: `mgn-replication-doctor ${'x'.repeat(200)}` }));
+
+    // Assert
+    const comment = ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input.Comment ?? '';
+    expect(comment).toHaveLength(100);
+    expect(comment.startsWith('mgn-replication-doctor xxx')).toBe(true);
+  });
+
+  it('does not split a surrogate pair when cutting the comment', async () => {
+    // Arrange
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    await runner.sendCommand(request([hybridId(1)], { comment: `${'a'.repeat(99)}\u{1F6A8} stalled` }));
+
+    // Assert
+    expect(ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input.Comment).toBe('a'.repeat(99));
+  });
+
+  it('keeps a rejected batch\'s error with that batch while the others get command IDs, and never throws', async () => {
+    // Arrange
+    const ids = Array.from({ length: 120 }, (_, n) => hybridId(n));
+    answerWithCommandIds();
+    ssmMock
+      .on(SendCommandCommand, { InstanceIds: ids.slice(50, 100) })
+      .rejects(new InvalidInstanceId({ message: 'Instances [[mi-00000000000000032]] not in a valid state for account 111122223333', $metadata: {} }));
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request(ids));
+
+    // Assert
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 3);
+    expect(results).toEqual([
+      { instanceIds: ids.slice(0, 50), commandId: commandId(0) },
+      { instanceIds: ids.slice(50, 100), error: 'InvalidInstanceId: Instances [[mi-00000000000000032]] not in a valid state for account 111122223333' },
+      { instanceIds: ids.slice(100), commandId: commandId(100) },
+    ]);
+  });
+
+  it('sends the batches concurrently', async () => {
+    // Arrange: each send waits until all three have started; sequential sends would never get there.
+    const ids = Array.from({ length: 120 }, (_, n) => hybridId(n));
+    let started = 0;
+    let releaseAll: () => void = () => undefined;
+    const allStarted = new Promise<void>((resolve) => (releaseAll = resolve));
+    ssmMock.on(SendCommandCommand).callsFake(async () => {
+      started += 1;
+      if (started === 3) releaseAll();
+      await Promise.race([allStarted, new Promise((resolve) => setTimeout(resolve, 500))]);
+      return { Command: { CommandId: started === 3 ? COMMAND_ID : 'sequential' } };
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request(ids));
+
+    // Assert
+    expect(results.map((result) => ('commandId' in result ? result.commandId : result.error))).toEqual([COMMAND_ID, COMMAND_ID, COMMAND_ID]);
+  });
+
+  it('reports a response without a command ID as that batch\'s error', async () => {
+    // Arrange
+    ssmMock.on(SendCommandCommand).resolves({});
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request([hybridId(1)]));
+
+    // Assert
+    expect(results).toEqual([{ instanceIds: [hybridId(1)], error: 'SendCommand returned no command ID' }]);
+  });
+
+  it('sends each instance once, and nothing for no instances', async () => {
+    // Arrange
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const none = await runner.sendCommand(request([]));
+    const results = await runner.sendCommand(request([hybridId(1), hybridId(1), hybridId(2)]));
+
+    // Assert
+    expect(none).toEqual([]);
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(results).toEqual([{ instanceIds: [hybridId(1), hybridId(2)], commandId: commandId(1) }]);
+  });
+});
+
+describe('SsmCommandRunner.listInvocations', () => {
+  const invocation = (instanceId: string, overrides: Partial<CommandInvocation> = {}): CommandInvocation => ({
+    CommandId: COMMAND_ID,
+    InstanceId: instanceId,
+    DocumentName: OPTIONS.documentNames.CheckDiskSpace,
+    Status: 'Success',
+    StatusDetails: 'Success',
+    CommandPlugins: [{ Name: 'CheckDiskLinux', Status: 'Success', ResponseCode: 0, Output: 'MGN_DOCTOR root_free_mib=10240' }],
+    ...overrides,
+  });
+
+  it('reads every page with details, 50 at a time', async () => {
+    // Arrange
+    ssmMock
+      .on(ListCommandInvocationsCommand)
+      .resolvesOnce({ CommandInvocations: [invocation(hybridId(1)), invocation(hybridId(2))], NextToken: 'page-2' })
+      .resolvesOnce({ CommandInvocations: [invocation(hybridId(3))], NextToken: 'page-3' })
+      .resolvesOnce({ CommandInvocations: [invocation(hybridId(4))] });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.listInvocations(COMMAND_ID);
+
+    // Assert
+    expect(results.map((result) => result.instanceId)).toEqual([hybridId(1), hybridId(2), hybridId(3), hybridId(4)]);
+    expect(ssmMock).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 3);
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(1, ListCommandInvocationsCommand, {
+      CommandId: COMMAND_ID,
+      Details: true,
+      MaxResults: 50,
+      NextToken: undefined,
+    });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, ListCommandInvocationsCommand, { CommandId: COMMAND_ID, NextToken: 'page-2' });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(3, ListCommandInvocationsCommand, { CommandId: COMMAND_ID, NextToken: 'page-3' });
+  });
+
+  it('joins the plugins\' output and takes the first non-zero response code', async () => {
+    // Arrange: a schema 2.2 document, Windows step skipped by its precondition, Linux step failed.
+    ssmMock.on(ListCommandInvocationsCommand).resolves({
+      CommandInvocations: [
+        invocation(hybridId(1), {
+          Status: 'Failed',
+          StatusDetails: 'Failed',
+          CommandPlugins: [
+            { Name: 'CheckDiskWindows', Status: 'Success', ResponseCode: 0, Output: 'Step execution skipped due to unsatisfied preconditions.' },
+            { Name: 'CheckDiskLinux', Status: 'Failed', ResponseCode: 2, Output: 'MGN_DOCTOR root_free_mib=812\nMGN_DOCTOR verdict=LOW_DISK' },
+            { Name: 'Report', Status: 'Failed', ResponseCode: 1 },
+          ],
+        }),
+      ],
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const [result] = await runner.listInvocations(COMMAND_ID);
+
+    // Assert
+    expect(result).toEqual({
+      commandId: COMMAND_ID,
+      instanceId: hybridId(1),
+      status: 'Failed',
+      statusDetails: 'Failed',
+      responseCode: 2,
+      output: 'Step execution skipped due to unsatisfied preconditions.\nMGN_DOCTOR root_free_mib=812\nMGN_DOCTOR verdict=LOW_DISK',
+    });
+  });
+
+  it('keeps a successful code of 0, and no code while nothing has run', async () => {
+    // Arrange
+    ssmMock.on(ListCommandInvocationsCommand).resolves({
+      CommandInvocations: [
+        invocation(hybridId(1)),
+        invocation(hybridId(2), { Status: 'Pending', StatusDetails: 'Pending', CommandPlugins: [] }),
+        invocation(hybridId(3), { Status: 'TimedOut', StatusDetails: 'Delivery Timed Out', CommandPlugins: undefined }),
+      ],
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.listInvocations(COMMAND_ID);
+
+    // Assert
+    expect(results.map((result) => [result.status, result.statusDetails, result.responseCode, result.output])).toEqual([
+      ['Success', 'Success', 0, 'MGN_DOCTOR root_free_mib=10240'],
+      ['Pending', 'Pending', undefined, ''],
+      ['TimedOut', 'Delivery Timed Out', undefined, ''],
+    ]);
+  });
+
+  it('lets API errors propagate', async () => {
+    // Arrange
+    ssmMock.on(ListCommandInvocationsCommand).rejects(Object.assign(new Error('Command ID is not valid'), { name: 'InvalidCommandId' }));
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act / Assert
+    await expect(runner.listInvocations(COMMAND_ID)).rejects.toMatchObject({ name: 'InvalidCommandId' });
+  });
+});
