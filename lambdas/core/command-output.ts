@@ -1,8 +1,8 @@
 // Reads the output of the stack's SSM documents (lib/ssm-documents/*.yaml). Each document prints
-// `MGN_DOCTOR check=<agent|disk|connectivity> key=value ...` lines first, because ListCommandInvocations
-// returns only the first 2,500 bytes of each step's output: anything after that may be cut mid-line.
+// `MGN_DOCTOR check=<agent|disk|connectivity> key=value ...` lines first, because the output Run Command
+// reports per step (ListCommandInvocations) holds only its first 2,500 bytes: later lines may be cut mid-line.
 
-/** One `MGN_DOCTOR` line as key → value; always has `check`. */
+/** One `MGN_DOCTOR` line as key → value; always has `check` and at least one other key. */
 export type DoctorLine = Readonly<Record<string, string>>;
 
 export type ConnectivityResult =
@@ -22,7 +22,7 @@ const TRUNCATION_MARKERS: ReadonlySet<string> = new Set(['---Output truncated---
 const STDERR_SEPARATOR = '----------ERROR-------';
 // What the agent prints for the step of the other platform.
 const SKIPPED_STEP = /^Step execution skipped due to /;
-// Near the cap, an output that stops without a line break was probably cut by the service.
+// Near the cap, an output that stops without a line break was probably cut, even without a marker.
 const CUT_MARGIN_BYTES = 100;
 
 /** Every well-formed `MGN_DOCTOR` line, in order. Junk, CRLF and a cut last line are tolerated. */
@@ -79,7 +79,8 @@ function parseDoctorLine(rawLine: string, mayBeCut: boolean): DoctorLine | undef
     seen.add(key);
     pairs.push([key, value]);
   }
-  if (!seen.has('check')) return undefined;
+  // A line that says nothing beyond its check (e.g. cut right after it) carries no information.
+  if (!seen.has('check') || pairs.length < 2) return undefined;
   // fromEntries defines own properties, so a key such as __proto__ stays plain data.
   return Object.freeze(Object.fromEntries(pairs));
 }

@@ -1,0 +1,465 @@
+// Runs each document's Linux step with bash against stub systemctl/df/findmnt/timeout/getent/openssl/curl,
+// with parameters delivered as SSM would, and reads the result back through the Lambda's own parser.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConnectivityTargets, parseDoctorLines } from '../../../lambdas/core/command-output';
+import { BASH_PATH, MGN_BUCKETS, readScript, removeSandboxes, runLinuxStep, type RunOptions } from './document-harness';
+
+const describeWithBash = BASH_PATH ? describe : describe.skip;
+if (!BASH_PATH) console.warn('Linux script tests skipped: bash is not installed');
+
+afterAll(removeSandboxes);
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+describeWithBash('Linux scripts are valid bash', () => {
+  it.each(['restart-replication-agent', 'check-disk-space', 'check-connectivity'] as const)('%s parses with bash -n', (name) => {
+    const checked = spawnSync(BASH_PATH ?? 'bash', ['-n'], { input: readScript(name, 'Linux'), encoding: 'utf8' });
+    expect(checked.stderr).toBe('');
+    expect(checked.status).toBe(0);
+  });
+});
+
+// --- RestartReplicationAgent ---------------------------------------------------------------------
+
+const SYSTEMCTL = `
+echo "systemctl $*" >> "$FAKE_CALLS"
+case "$1" in
+  cat)
+    if [ "\${FAKE_UNIT:-present}" = present ]; then echo "# /usr/lib/systemd/system/$2"; exit 0; fi
+    echo "No files found for $2." >&2; exit 1 ;;
+  restart)
+    if [ "\${FAKE_RESTART:-ok}" = ok ]; then exit 0; fi
+    echo "Job for $2 failed because the control process exited with error code." >&2; exit 1 ;;
+  is-active)
+    echo "\${FAKE_ACTIVE:-active}"; [ "\${FAKE_ACTIVE:-active}" = active ]; exit ;;
+  *) exit 0 ;;
+esac`;
+const SLEEP = 'echo "sleep $*" >> "$FAKE_CALLS"';
+const SYSTEMD_DIR = 'run/systemd/system';
+const AGENT_HOME = 'var/lib/aws-replication-agent';
+
+function agentLog(lineCount: number): string {
+  return Array.from({ length: lineCount }, (_unused, index) => `2026-01-01 00:00:${String(index).padStart(2, '0')} INFO line ${index + 1}`).join('\n') + '\n';
+}
+
+function runRestart(options: RunOptions & { fake?: Record<string, string> } = {}) {
+  return runLinuxStep('restart-replication-agent', {
+    stubs: { systemctl: SYSTEMCTL, sleep: SLEEP },
+    dirs: [SYSTEMD_DIR],
+    files: { [`${AGENT_HOME}/VERSION`]: '7.1.2.3\n', [`${AGENT_HOME}/agent.log.0`]: agentLog(30) },
+    ...options,
+    env: { ...options.fake, ...options.env },
+  });
+}
+
+describeWithBash('restart-replication-agent (Linux)', () => {
+  it('restarts the agent and reports RUNNING, exit 0, with the log tail after the summary', () => {
+    const run = runRestart();
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(parseDoctorLines(run.stdout)).toEqual([
+      { check: 'agent', status: 'RUNNING', service: 'aws-replication-agent', active_state: 'active', version: '7.1.2.3', restart: 'ok' },
+    ]);
+    expect(firstLine(run.stdout)).toMatch(/^MGN_DOCTOR check=agent status=RUNNING /);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^--- last 20 lines of .*\/var\/lib\/aws-replication-agent\/agent\.log\.0 ---$/);
+    expect(lines.slice(2)).toHaveLength(20);
+    expect(lines[2]).toContain('INFO line 11');
+    expect(lines.at(-1)).toContain('INFO line 30');
+  });
+
+  it('restarts only the main unit, then waits waitSeconds before checking', () => {
+    const run = runRestart({ params: { waitSeconds: '45' } });
+    expect(run.calls).toEqual([
+      'systemctl cat aws-replication-agent.service',
+      'systemctl restart aws-replication-agent.service',
+      'sleep 45',
+      'systemctl is-active aws-replication-agent.service',
+    ]);
+  });
+
+  it('reports NOT_INSTALLED and exits 1 when the unit does not exist, without restarting anything', () => {
+    const run = runRestart({ fake: { FAKE_UNIT: 'missing' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toBe('MGN_DOCTOR check=agent status=NOT_INSTALLED service=aws-replication-agent\n');
+    expect(run.calls.some((call) => call.includes('restart'))).toBe(false);
+  });
+
+  it('reports NOT_RUNNING and exits 1 when the agent does not stay active', () => {
+    const run = runRestart({ fake: { FAKE_ACTIVE: 'failed' } });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'NOT_RUNNING', active_state: 'failed', restart: 'ok' });
+  });
+
+  it('reports a failed restart and shows systemctl’s message after the summary', () => {
+    const run = runRestart({ fake: { FAKE_RESTART: 'fail', FAKE_ACTIVE: 'inactive' } });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'NOT_RUNNING', active_state: 'inactive', restart: 'failed' });
+    const lines = run.stdout.split('\n');
+    expect(lines[1]).toBe('systemctl restart aws-replication-agent failed:');
+    expect(lines[2]).toContain('Job for aws-replication-agent.service failed');
+  });
+
+  it('reports UNSUPPORTED without systemd', () => {
+    const run = runRestart({ dirs: [] });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)).toEqual([{ check: 'agent', status: 'UNSUPPORTED', reason: 'no_systemd', service: 'aws-replication-agent' }]);
+    expect(run.calls).toEqual([]);
+  });
+
+  it('reports UNSUPPORTED when systemctl is missing', () => {
+    const run = runRestart({ stubs: { sleep: SLEEP } });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'UNSUPPORTED', reason: 'no_systemd' });
+  });
+
+  it('reports version=unknown and no tail when VERSION and the log are missing', () => {
+    const run = runRestart({ files: {} });
+    expect(run.exitCode).toBe(0);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'RUNNING', version: 'unknown' });
+    expect(run.stdout).toMatch(/--- no agent log at .*agent\.log\.0 ---/);
+    expect(run.stdout).not.toContain('--- last');
+  });
+
+  it('prints no log section when logLines is 0', () => {
+    const run = runRestart({ params: { logLines: '0' } });
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('cuts log lines to 300 characters and hides lines that look like credentials', () => {
+    const log = `${'x'.repeat(500)}\nawsSecretAccessKey = "abc123"\n"password": "hunter2"\nplain line\n`;
+    const run = runRestart({ params: { logLines: '4' }, files: { [`${AGENT_HOME}/agent.log.0`]: log } });
+    const tail = run.stdout.trimEnd().split('\n').slice(2);
+    expect(tail).toEqual(['x'.repeat(300), '[line hidden: it may hold a credential]', '[line hidden: it may hold a credential]', 'plain line']);
+    expect(run.stdout).not.toContain('abc123');
+    expect(run.stdout).not.toContain('hunter2');
+  });
+
+  it('keeps a hostile VERSION file to one token', () => {
+    const run = runRestart({ files: { [`${AGENT_HOME}/VERSION`]: '1.2 3 status=OK\nsecond line\n' } });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'RUNNING', version: '1.2_3_status_OK' });
+  });
+
+  it('works with an SSM Agent that only substitutes {{ }} (no SSM_ variables)', () => {
+    const run = runRestart({ mode: 'template', params: { waitSeconds: '07', logLines: '3' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.calls).toContain('sleep 7');
+    expect(run.stdout.trimEnd().split('\n').slice(2)).toHaveLength(3);
+  });
+
+  it('re-runs itself under bash when started by sh', () => {
+    const run = runRestart({ shell: 'sh' });
+    expect(run.exitCode).toBe(0);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('rejects a malicious SSM_ value without running it', () => {
+    for (const value of ['1; touch pwned', '$(touch pwned)', '`touch pwned`']) {
+      const run = runRestart({ env: { SSM_waitSeconds: value } });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toBe('MGN_DOCTOR check=agent status=ERROR reason=invalid_parameter service=aws-replication-agent\n');
+      expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+      expect(run.calls).toEqual([]);
+    }
+  });
+
+  it('keeps a substituted value literal even if allowedPattern were bypassed', () => {
+    const script = readScript('restart-replication-agent', 'Linux')
+      .replace('{{ waitSeconds }}', '$(touch pwned)')
+      .replace('{{ logLines }}', '1');
+    const run = runRestart({ mode: 'template', rawScript: script });
+    expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'ERROR', reason: 'invalid_parameter' });
+  });
+});
+
+// --- CheckDiskSpace ------------------------------------------------------------------------------
+
+const DF = `
+if [ "\${FAKE_DF:-ok}" = fail ]; then echo "df: cannot read table of mounted file systems" >&2; exit 1; fi
+if [ "$1" = -Pm ]; then
+  echo "Filesystem     1048576-blocks  Used Available Capacity Mounted on"
+  case "$2" in
+    /) echo "/dev/nvme0n1p1          20470  9000 \${FAKE_ROOT_FREE} 45% /" ;;
+    /tmp) echo "tmpfs                   4000    10 \${FAKE_TMP_FREE} 1% /tmp" ;;
+  esac
+  exit 0
+fi
+echo "Filesystem      Size  Used Avail Use% Mounted on"
+echo "/dev/nvme0n1p1   20G  8.8G   11G  45% /"
+echo "tmpfs           3.9G   10M  3.9G   1% /tmp"`;
+const FINDMNT = 'echo "findmnt $*" >> "$FAKE_CALLS"; echo "$FAKE_TMP_OPTIONS"';
+
+function runDisk(fake: Record<string, string>, options: RunOptions = {}) {
+  return runLinuxStep('check-disk-space', {
+    stubs: { df: DF, findmnt: FINDMNT },
+    ...options,
+    env: { FAKE_ROOT_FREE: '10000', FAKE_TMP_FREE: '3000', FAKE_TMP_OPTIONS: 'rw,nosuid,nodev', ...fake },
+  });
+}
+
+describeWithBash('check-disk-space (Linux)', () => {
+  it('reports OK and exits 0 with enough space', () => {
+    const run = runDisk({});
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(parseDoctorLines(run.stdout)).toEqual([
+      { check: 'disk', status: 'OK', root_free_mib: '10000', root_min_mib: '2048', tmp_free_mib: '3000', tmp_min_mib: '500', tmp_noexec: 'no' },
+    ]);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[1]).toBe('--- df -Ph / /tmp ---');
+    expect(lines[2]).toMatch(/^Filesystem\s+Size/);
+  });
+
+  it('reports LOW and exits 1 when / is below its threshold', () => {
+    const run = runDisk({ FAKE_ROOT_FREE: '2047' });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'LOW', root_free_mib: '2047', root_min_mib: '2048' });
+  });
+
+  it('reports LOW and exits 1 when /tmp is below its threshold', () => {
+    const run = runDisk({ FAKE_TMP_FREE: '100' });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'LOW', tmp_free_mib: '100', tmp_min_mib: '500' });
+  });
+
+  it('uses the given thresholds, read in base 10', () => {
+    const run = runDisk({ FAKE_ROOT_FREE: '900', FAKE_TMP_FREE: '90' }, { params: { minFreeRootMiB: '0800', minFreeTmpMiB: '09' } });
+    expect(run.exitCode).toBe(0);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'OK', root_min_mib: '800', tmp_min_mib: '9' });
+  });
+
+  it('reports a noexec /tmp without failing the space check', () => {
+    const run = runDisk({ FAKE_TMP_OPTIONS: 'rw,nosuid,nodev,noexec,relatime' });
+    expect(run.exitCode).toBe(0);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'OK', tmp_noexec: 'yes' });
+    expect(run.calls).toEqual(['findmnt -n -o OPTIONS -T /tmp']);
+  });
+
+  it('falls back to /proc/mounts without findmnt', () => {
+    const mounts = '/dev/root / ext4 rw,relatime 0 0\ntmpfs /tmp tmpfs rw,nosuid,nodev,noexec 0 0\n';
+    const run = runLinuxStep('check-disk-space', {
+      stubs: { df: DF },
+      files: { 'proc/mounts': mounts },
+      env: { FAKE_ROOT_FREE: '10000', FAKE_TMP_FREE: '3000' },
+    });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'OK', tmp_noexec: 'yes' });
+  });
+
+  it('uses the mount of / for /tmp when /tmp is not a mount point', () => {
+    const run = runLinuxStep('check-disk-space', {
+      stubs: { df: DF },
+      files: { 'proc/mounts': 'rootfs / rootfs rw 0 0\n/dev/root / xfs rw,noatime 0 0\n' },
+      env: { FAKE_ROOT_FREE: '10000', FAKE_TMP_FREE: '10000' },
+    });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ tmp_noexec: 'no' });
+  });
+
+  it('reports ERROR and exits 1 when df fails', () => {
+    const run = runDisk({ FAKE_DF: 'fail' });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'ERROR', root_free_mib: 'unknown', tmp_free_mib: 'unknown' });
+  });
+
+  it('works with an SSM Agent that only substitutes {{ }}', () => {
+    const run = runDisk({ FAKE_ROOT_FREE: '5000' }, { mode: 'template', params: { minFreeRootMiB: '6000' } });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'LOW', root_min_mib: '6000' });
+  });
+
+  it('rejects a malicious SSM_ value', () => {
+    const run = runDisk({ SSM_minFreeTmpMiB: '500; touch pwned' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toBe('MGN_DOCTOR check=disk status=ERROR reason=invalid_parameter\n');
+    expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+  });
+});
+
+// --- CheckConnectivity ---------------------------------------------------------------------------
+
+// FAKE_NET: space-separated host:port=outcome (ok|refused|timeout|nodns|tlsfail); others use FAKE_NET_DEFAULT (ok).
+const LOOKUP = `
+lookup() {
+  local entry
+  for entry in \${FAKE_NET:-}; do
+    if [ "\${entry%%=*}" = "$1" ]; then echo "\${entry#*=}"; return; fi
+  done
+  echo "\${FAKE_NET_DEFAULT:-ok}"
+}`;
+const TIMEOUT = `${LOOKUP}
+echo "timeout $1 $2" >> "$FAKE_CALLS"
+shift
+# The /dev/tcp probe: bash -c '...' probe HOST PORT.
+if [ "$1" = bash ] && [ "$2" = -c ]; then
+  case "$(lookup "$5:$6")" in
+    refused) echo "probe: connect: Connection refused" >&2; echo "probe: line 1: /dev/tcp/$5/$6: Connection refused" >&2; exit 1 ;;
+    timeout) exit 124 ;;
+    nodns) echo "probe: $5: Name or service not known" >&2; exit 1 ;;
+    *) exit 0 ;;
+  esac
+fi
+"$@"`;
+const GETENT = `${LOOKUP}
+if [ "$(lookup "$2:443")" = nodns ]; then exit 2; fi
+echo "10.1.2.3        $2"`;
+const OPENSSL = `${LOOKUP}
+host=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = -connect ]; then host=$2; fi
+  shift
+done
+echo "openssl $host" >> "$FAKE_CALLS"
+if [ "$(lookup "$host")" = tlsfail ]; then echo "verify error:num=20:unable to get local issuer certificate"; exit 1; fi
+echo "CONNECTED(00000003)"`;
+const CURL = `${LOOKUP}
+url="\${!#}"
+host=\${url#https://}
+host=\${host%/}
+echo "curl $host https_proxy=\${https_proxy:+set}" >> "$FAKE_CALLS"
+case "$(lookup "$host:443")" in
+  refused) exit 7 ;;
+  timeout) exit 28 ;;
+  nodns) exit 6 ;;
+  tlsfail) exit 60 ;;
+  *) exit 0 ;;
+esac`;
+
+const BUCKET_HOSTS = (region: string): string[] => MGN_BUCKETS.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`);
+
+function runConnectivity(params: Record<string, string>, fake: Record<string, string> = {}, options: RunOptions = {}) {
+  return runLinuxStep('check-connectivity', {
+    stubs: { timeout: TIMEOUT, getent: GETENT, openssl: OPENSSL },
+    params,
+    ...options,
+    env: { ...fake, ...options.env },
+  });
+}
+
+describeWithBash('check-connectivity (Linux)', () => {
+  it('reports OK and exits 0 when every target is reachable, summary first', () => {
+    const run = runConnectivity({ region: 'eu-west-1', replicationServerIp: '10.0.1.25' });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0');
+    expect(parseConnectivityTargets(run.stdout)).toEqual([
+      { target: 'mgn.eu-west-1.amazonaws.com:443', result: 'reachable' },
+      ...BUCKET_HOSTS('eu-west-1').map((target) => ({ target, result: 'reachable' })),
+      { target: '10.0.1.25:1500', result: 'reachable' },
+    ]);
+    const probes = parseDoctorLines(run.stdout).slice(1).map((line) => line.probe);
+    expect(probes).toEqual([...Array<string>(7).fill('tls'), 'tcp']);
+    expect(run.calls.filter((call) => call.startsWith('openssl'))).toHaveLength(7);
+  });
+
+  it('reports FAILED and exits 1 when the replication server refuses port 1500', () => {
+    const run = runConnectivity({ region: 'us-east-1', replicationServerIp: '10.0.1.25' }, { FAKE_NET: '10.0.1.25:1500=refused' });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toEqual({ check: 'connectivity', status: 'FAILED', reachable: '7', failed: '1' });
+    expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '10.0.1.25:1500', result: 'refused' });
+  });
+
+  it('tells timeouts, DNS failures and TLS failures apart', () => {
+    const [clients, hashes] = BUCKET_HOSTS('us-east-1');
+    const run = runConnectivity(
+      { region: 'us-east-1' },
+      { FAKE_NET: `mgn.us-east-1.amazonaws.com:443=timeout ${clients}=nodns ${hashes}=tlsfail` },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'FAILED', reachable: '4', failed: '3' });
+    const results = parseConnectivityTargets(run.stdout).map((target) => target.result);
+    expect(results).toEqual(['timed_out', 'dns_failed', 'tls_failed', 'reachable', 'reachable', 'reachable', 'reachable']);
+  });
+
+  it('skips port 1500 when no replication server IP is given', () => {
+    const run = runConnectivity({ region: 'ap-southeast-2' });
+    expect(run.exitCode).toBe(0);
+    expect(parseConnectivityTargets(run.stdout)).toHaveLength(7);
+    expect(run.stdout).not.toContain(':1500');
+  });
+
+  it('uses the China partition suffix for cn- Regions', () => {
+    const run = runConnectivity({ region: 'cn-north-1' });
+    expect(parseConnectivityTargets(run.stdout)[0]?.target).toBe('mgn.cn-north-1.amazonaws.com.cn:443');
+  });
+
+  it('probes HTTPS targets through curl when https_proxy is set, and never prints the proxy', () => {
+    const run = runConnectivity(
+      { region: 'us-east-1', replicationServerIp: '10.0.1.25' },
+      { https_proxy: 'http://user:secret@proxy.example:3128/', FAKE_NET: 'mgn.us-east-1.amazonaws.com:443=refused' },
+      { stubs: { timeout: TIMEOUT, getent: GETENT, openssl: OPENSSL, curl: CURL } },
+    );
+    expect(run.exitCode).toBe(1);
+    const lines = parseDoctorLines(run.stdout);
+    expect(lines[0]).toMatchObject({ status: 'FAILED', failed: '1' });
+    expect(lines[1]).toEqual({ check: 'connectivity', proxy: 'set', https_probe: 'via_proxy' });
+    expect(lines[2]).toMatchObject({ target: 'mgn.us-east-1.amazonaws.com:443', result: 'refused', probe: 'https' });
+    expect(lines.at(-1)).toMatchObject({ target: '10.0.1.25:1500', result: 'reachable', probe: 'tcp' });
+    expect(run.stdout).not.toMatch(/secret|proxy\.example|3128/);
+    expect(run.calls.filter((call) => call.startsWith('curl'))).toHaveLength(7);
+  });
+
+  it('falls back to curl for TLS when openssl is absent', () => {
+    const [clients] = BUCKET_HOSTS('us-east-1');
+    const run = runConnectivity(
+      { region: 'us-east-1' },
+      { FAKE_NET: `${clients}=tlsfail` },
+      { stubs: { timeout: TIMEOUT, getent: GETENT, curl: CURL } },
+    );
+    const targets = parseDoctorLines(run.stdout).slice(1);
+    expect(targets[0]).toMatchObject({ result: 'reachable', probe: 'https' });
+    expect(targets[1]).toMatchObject({ result: 'tls_failed', probe: 'https' });
+  });
+
+  it('passes timeoutSeconds to every probe, at least 1 second', () => {
+    const run = runConnectivity({ region: 'us-east-1', timeoutSeconds: '0' });
+    const timeouts = run.calls.filter((call) => call.startsWith('timeout'));
+    expect(timeouts.length).toBeGreaterThan(0);
+    for (const call of timeouts) expect(call).toMatch(/^timeout 1 /);
+  });
+
+  it('works with an SSM Agent that only substitutes {{ }}', () => {
+    const run = runConnectivity({ region: 'sa-east-1', replicationServerIp: '192.168.7.9', timeoutSeconds: '12' }, {}, { mode: 'template' });
+    expect(run.exitCode).toBe(0);
+    expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '192.168.7.9:1500', result: 'reachable' });
+    expect(run.calls.every((call) => !call.startsWith('timeout') || call.startsWith('timeout 12 '))).toBe(true);
+  });
+
+  it('rejects malicious SSM_ values without probing', () => {
+    const hostile: Record<string, string>[] = [
+      { SSM_region: 'us-east-1; touch pwned' },
+      { SSM_replicationServerIp: '$(touch pwned)' },
+      { SSM_timeoutSeconds: '`touch pwned`' },
+    ];
+    for (const env of hostile) {
+      const run = runConnectivity({ region: 'us-east-1' }, {}, { env });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toBe('MGN_DOCTOR check=connectivity status=ERROR reason=invalid_parameter\n');
+      expect(run.calls).toEqual([]);
+      expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+    }
+  });
+
+  it('keeps the whole output well inside the 2,500-byte preview', () => {
+    const run = runConnectivity({ region: 'ap-southeast-2', replicationServerIp: '255.255.255.255' });
+    expect(Buffer.byteLength(run.stdout)).toBeLessThan(1_250);
+  });
+});
+
+// The probe really connects: a closed local port is refused without any stub in the way.
+describeWithBash('check-connectivity TCP probe against a real socket', () => {
+  it('reports refused for a closed local port', () => {
+    const run = runLinuxStep('check-connectivity', {
+      params: { region: 'us-east-1', replicationServerIp: '127.0.0.1', timeoutSeconds: '2' },
+      // Every HTTPS target fails DNS here, so only 127.0.0.1:1500 reaches the real /dev/tcp probe.
+      stubs: { getent: 'exit 2' },
+    });
+    const last = parseConnectivityTargets(run.stdout).at(-1);
+    expect(last?.target).toBe('127.0.0.1:1500');
+    // A listener on 1500 on this machine would make it reachable; anything else is a probe bug.
+    expect(['refused', 'reachable']).toContain(last?.result);
+  });
+});
