@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Entry point: context → validated config → one stack per Region; cdk-nag (AwsSolutions) checks every synth.
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, loadStackConfig } from '../lib/config';
+import { DoctorStack } from '../lib/doctor-stack';
+
+/** Where the stacks go when no `regions` are configured: the CLI's account and Region. */
+export interface DeploymentEnvironment {
+  readonly CDK_DEFAULT_ACCOUNT?: string;
+  readonly CDK_DEFAULT_REGION?: string;
+}
+
+/** The whole composition, shared by this entry point and the infra tests. Throws ConfigError on bad context. */
+export function buildApp(app: App, environment: DeploymentEnvironment = process.env): DoctorStack[] {
+  const config = loadStackConfig(app);
+  const account = environment.CDK_DEFAULT_ACCOUNT;
+  const stack = (id: string, region: string | undefined) =>
+    new DoctorStack(app, id, { config, env: { account, region } });
+  const stacks =
+    config.regions.length === 0
+      ? [stack('MgnReplicationDoctor', environment.CDK_DEFAULT_REGION)]
+      : config.regions.map((region) => stack(`MgnReplicationDoctor-${region}`, region));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stacks;
+}
+
+function main(): void {
+  const app = new App();
+  try {
+    buildApp(app);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // An operator's typo, not a bug: the message names the key; a stack trace would only hide it.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  app.synth();
+}
+
+if (require.main === module) main();

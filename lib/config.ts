@@ -1,0 +1,181 @@
+// CDK context → validated StackConfig, in one place (design section 8). Context values arrive as JSON values
+// (cdk.json, CDK_CONTEXT_JSON) or as strings (`-c key=value`, lists comma-separated); every bad value fails the
+// synth with a message that names the key and the expected form. The doctor's runtime settings reuse the
+// Lambda's own parsers (lambdas/shared/settings.ts), so synth and the Lambda accept exactly the same values.
+import { Node, type IConstruct } from 'constructs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  DEFAULT_SETTINGS,
+  SETTING_PARSERS,
+  SettingError,
+  parseInteger,
+  parseList,
+  type DoctorSettings,
+} from '../lambdas/shared/settings';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+    readonly received: unknown,
+  ) {
+    super(`Invalid context "${key}": expected ${expected}, got ${JSON.stringify(received)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface StackConfig {
+  /** The doctor's runtime settings; the stack hands them to the Lambda as environment variables. */
+  readonly settings: DoctorSettings;
+  /** E-mail subscribers of the notification topic (each must confirm the subscription). */
+  readonly notificationEmails: readonly string[];
+  /** SMS subscribers, E.164 (`+14155550100`). */
+  readonly notificationPhoneNumbers: readonly string[];
+  /** EventBridge schedule expression of the periodic run: `rate(...)` or a six-field `cron(...)`. */
+  readonly schedule: string;
+  /** Reserved concurrency of the doctor function; 0 = none (for accounts with a low concurrency quota). */
+  readonly reservedConcurrency: number;
+  /** Retention of the function's and the command-output log groups. */
+  readonly logRetentionDays: RetentionDays;
+  /** Regions to deploy one stack each into; empty = the CLI's account/Region. */
+  readonly regions: readonly string[];
+}
+
+/** The stack-only context keys and their defaults (the settings' defaults are DEFAULT_SETTINGS). */
+export const STACK_CONTEXT_DEFAULTS = {
+  notificationEmails: [] as readonly string[],
+  notificationPhoneNumbers: [] as readonly string[],
+  schedule: 'rate(15 minutes)',
+  reservedConcurrency: 1,
+  logRetentionDays: 90,
+  regions: [] as readonly string[],
+} as const;
+
+/** Every context key this app reads. */
+export const CONTEXT_KEYS: readonly string[] = [
+  ...Object.keys(STACK_CONTEXT_DEFAULTS),
+  ...Object.keys(DEFAULT_SETTINGS),
+];
+
+/** The retention values CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\((.*)\)$/;
+
+/** Reads and validates every context key; throws ConfigError naming the first bad key. */
+export function loadStackConfig(scope: IConstruct | Node): StackConfig {
+  const node = scope instanceof Node ? scope : scope.node;
+  const read = (key: string): unknown => node.tryGetContext(key);
+
+  return {
+    settings: loadSettings(read),
+    notificationEmails: parseEach(
+      'notificationEmails',
+      read('notificationEmails'),
+      'a list of e-mail addresses',
+      (item) => EMAIL.test(item),
+    ),
+    notificationPhoneNumbers: parseEach(
+      'notificationPhoneNumbers',
+      read('notificationPhoneNumbers'),
+      'a list of E.164 phone numbers such as +14155550100',
+      (item) => E164.test(item),
+    ),
+    schedule: parseSchedule('schedule', read('schedule')),
+    reservedConcurrency: orDefault(read('reservedConcurrency'), STACK_CONTEXT_DEFAULTS.reservedConcurrency, (raw) =>
+      wrap(() => parseInteger('reservedConcurrency', raw, 0, 1000)),
+    ),
+    logRetentionDays: parseRetention('logRetentionDays', read('logRetentionDays')),
+    regions: parseEach('regions', read('regions'), 'a list of Region names such as eu-west-1', (item) =>
+      REGION.test(item),
+    ),
+  };
+}
+
+function loadSettings(read: (key: string) => unknown): DoctorSettings {
+  const settings: Record<string, unknown> = {};
+  for (const name of Object.keys(DEFAULT_SETTINGS) as (keyof DoctorSettings)[]) {
+    const parse = SETTING_PARSERS[name] as (key: string, raw: unknown) => unknown;
+    settings[name] = orDefault(read(name), DEFAULT_SETTINGS[name], (raw) => wrap(() => parse(name, raw)));
+  }
+  return settings as unknown as DoctorSettings;
+}
+
+/** The shared parsers throw SettingError; at synth the same problem is a context error. */
+function wrap<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof SettingError) throw new ConfigError(error.key, error.expected, error.received);
+    throw error;
+  }
+}
+
+function orDefault<T>(raw: unknown, fallback: T, parse: (raw: unknown) => T): T {
+  return raw === undefined || raw === null ? fallback : parse(raw);
+}
+
+function parseEach(key: string, raw: unknown, expected: string, valid: (item: string) => boolean): string[] {
+  if (raw === undefined || raw === null) return [];
+  const items = wrap(() => parseList(key, raw));
+  const bad = items.find((item) => !valid(item));
+  if (bad !== undefined) throw new ConfigError(key, expected, bad);
+  return [...new Set(items)];
+}
+
+function parseSchedule(key: string, raw: unknown): string {
+  if (raw === undefined || raw === null) return STACK_CONTEXT_DEFAULTS.schedule;
+  const expected =
+    'rate(N minutes|hours|days) (singular unit only for 1) or a six-field ' +
+    'cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field';
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !(isRate(text) || isCron(text))) throw new ConfigError(key, expected, raw);
+  return text;
+}
+
+function isRate(text: string): boolean {
+  const match = RATE.exec(text);
+  if (!match) return false;
+  const value = Number(match[1]);
+  const singular = !(match[2] ?? '').endsWith('s');
+  return value >= 1 && singular === (value === 1);
+}
+
+// EventBridge cron: minutes hours day-of-month month day-of-week year, and one of the two day fields is `?`.
+function isCron(text: string): boolean {
+  const match = CRON.exec(text);
+  const fields = match?.[1]?.trim().split(/\s+/) ?? [];
+  if (fields.length !== 6) return false;
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
+    string, string, string, string, string, string,
+  ];
+  const patterns: [string, RegExp][] = [
+    [minutes, /^[\d,\-*/]+$/],
+    [hours, /^[\d,\-*/]+$/],
+    [dayOfMonth, /^(\?|[\d,\-*/LW]+)$/],
+    [month, /^[\dA-Za-z,\-*/]+$/],
+    [dayOfWeek, /^(\?|[\dA-Za-z,\-*/L#]+)$/],
+    [year, /^[\d,\-*/]+$/],
+  ];
+  return patterns.every(([field, pattern]) => pattern.test(field)) && (dayOfMonth === '?') !== (dayOfWeek === '?');
+}
+
+function parseRetention(key: string, raw: unknown): RetentionDays {
+  if (raw === undefined || raw === null) return STACK_CONTEXT_DEFAULTS.logRetentionDays as RetentionDays;
+  const expected = `a number of days CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')}`;
+  let days: number;
+  try {
+    days = parseInteger(key, raw, 1, 3653);
+  } catch {
+    throw new ConfigError(key, expected, raw);
+  }
+  if (!LOG_RETENTION_DAYS.includes(days)) throw new ConfigError(key, expected, raw);
+  // RetentionDays' values are the day counts themselves.
+  return days as RetentionDays;
+}

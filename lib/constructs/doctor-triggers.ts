@@ -1,0 +1,57 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** MGN's event when a source server enters or leaves a stall (best effort, so the schedule stays). */
+export const MGN_STALL_DETAIL_TYPE = 'MGN Source Server Data Replication Stalled Change';
+
+export interface DoctorTriggersProps {
+  /** The doctor function. */
+  readonly function: lambda.IFunction;
+  /** EventBridge schedule expression of the periodic run, already validated (lib/config.ts). */
+  readonly schedule: string;
+  /** Receives events EventBridge could not deliver after its retries. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Delivery attempts EventBridge makes after the first one fails.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+}
+
+/** What starts a run: the schedule (full pass) and MGN's stall event (fast path for one server). */
+export class DoctorTriggers extends Construct {
+  /** Periodic full run. */
+  public readonly scheduleRule: events.Rule;
+  /** Run for one source server as soon as MGN reports it stalled. */
+  public readonly stallRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: DoctorTriggersProps) {
+    super(scope, id);
+    const target = new targets.LambdaFunction(props.function, {
+      retryAttempts: props.retryAttempts ?? 2,
+      // A stale trigger is worthless: the next scheduled run does the same work.
+      maxEventAge: Duration.hours(1),
+      deadLetterQueue: props.deadLetterQueue,
+    });
+
+    this.scheduleRule = new events.Rule(this, 'Schedule', {
+      description: 'Periodic run of the MGN replication doctor',
+      schedule: events.Schedule.expression(props.schedule),
+      targets: [target],
+    });
+
+    this.stallRule = new events.Rule(this, 'StallEvent', {
+      description: 'Runs the MGN replication doctor for a source server MGN reports as stalled',
+      eventPattern: {
+        source: ['aws.mgn'],
+        detailType: [MGN_STALL_DETAIL_TYPE],
+        detail: { state: ['STALLED'] },
+      },
+      targets: [target],
+    });
+  }
+}

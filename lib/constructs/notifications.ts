@@ -1,0 +1,67 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface NotificationsProps {
+  /**
+   * E-mail addresses to subscribe; each receives a confirmation e-mail first.
+   * @default - no e-mail subscriptions
+   */
+  readonly emails?: readonly string[];
+  /**
+   * Phone numbers (E.164) to subscribe for SMS; the account must be out of the SMS sandbox or the numbers verified.
+   * @default - no SMS subscriptions
+   */
+  readonly phoneNumbers?: readonly string[];
+}
+
+/** The SNS topic the doctor (and its alarms) report to, encrypted with a key CloudWatch alarms may use. */
+export class Notifications extends Construct {
+  /** Customer-managed key of the topic. */
+  public readonly key: kms.Key;
+  /** The notification topic. */
+  public readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: NotificationsProps = {}) {
+    super(scope, id);
+
+    this.key = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the MGN replication doctor notification topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarms publish with their own service principal and can't use the AWS-managed aws/sns key:
+    // without this statement alarm notifications are dropped silently.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'MGN replication doctor',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const email of props.emails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    for (const phoneNumber of props.phoneNumbers ?? []) {
+      this.topic.addSubscription(new subscriptions.SmsSubscription(phoneNumber));
+    }
+  }
+
+  /**
+   * Lets `grantee` publish. Like `topic.grantPublish`, but with `kms:GenerateDataKey` instead of
+   * `kms:GenerateDataKey*`: a publisher to an encrypted topic needs only that and `kms:Decrypt`.
+   */
+  public grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.topic.grants.actions(grantee, ['sns:Publish'], { keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+  }
+}

@@ -1,0 +1,411 @@
+// Fine-grained assertions on the synthesized DoctorStack: every resource and permission of design sections 1,
+// 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
+import { ACCOUNT, REGION, synthStack } from './synth';
+
+type Json = Record<string, unknown>;
+
+const { template } = synthStack({
+  notificationEmails: 'ops@example.com,oncall@example.com',
+  notificationPhoneNumbers: ['+14155550100'],
+});
+
+function onlyResource(t: Template, type: string): { logicalId: string; properties: Json } {
+  const resources = Object.entries(t.findResources(type));
+  expect(resources).toHaveLength(1);
+  const [logicalId, resource] = resources[0] as [string, Json];
+  return { logicalId, properties: (resource.Properties ?? {}) as Json };
+}
+
+function logicalIdOf(t: Template, type: string, pathFragment: string): string {
+  const ids = Object.keys(t.findResources(type)).filter((id) => id.startsWith(pathFragment));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+/** Every statement of every IAM policy attached to the doctor's role. */
+function roleStatements(t: Template): Json[] {
+  const roleId = logicalIdOf(t, 'AWS::IAM::Role', 'DoctorRole');
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify((policy.Properties as Json).Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((policy) => ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement);
+}
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+const statementsWith = (t: Template, action: string) => roleStatements(t).filter((s) => asList(s.Action).includes(action));
+
+const pseudoArn = (service: string, resource: string) => ({
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`],
+  ],
+});
+
+describe('doctor function', () => {
+  const fn = () => onlyResource(template, 'AWS::Lambda::Function').properties;
+
+  test('runs Node 24 on arm64 with 256 MB, active tracing and JSON logs into its own log group', () => {
+    expect(fn()).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup') } },
+    });
+  });
+
+  test('timeout is the result wait plus 120 s, capped at Lambda’s 900 s', () => {
+    expect(fn().Timeout).toBe(180 + 120);
+    const { template: longWait } = synthStack({ resultWaitSeconds: '780' });
+    expect(onlyResource(longWait, 'AWS::Lambda::Function').properties.Timeout).toBe(900);
+    const { template: noWait } = synthStack({ resultWaitSeconds: 0 });
+    expect(onlyResource(noWait, 'AWS::Lambda::Function').properties.Timeout).toBe(120);
+  });
+
+  test('reserved concurrency defaults to 1, follows the context, and 0 means none', () => {
+    expect(fn().ReservedConcurrentExecutions).toBe(1);
+    const { template: three } = synthStack({ reservedConcurrency: '3' });
+    expect(onlyResource(three, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBe(3);
+    const { template: none } = synthStack({ reservedConcurrency: 0 });
+    expect(onlyResource(none, 'AWS::Lambda::Function').properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
+  test('environment carries every ENV name, the resource references and Powertools settings', () => {
+    const variables = (fn().Environment as { Variables: Json }).Variables;
+    for (const name of Object.values(ENV)) expect(variables).toHaveProperty([name]);
+    expect(variables).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      [ENV.topicArn]: { Ref: logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic') },
+      [ENV.ledgerTableName]: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'LedgerTable') },
+      [ENV.restartAgentDocument]: { Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsRestartReplicationAgent') },
+      [ENV.checkDiskDocument]: { Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsCheckDiskSpace') },
+      [ENV.checkConnectivityDocument]: { Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsCheckConnectivity') },
+      [ENV.commandLogGroup]: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', 'DocumentsCommandOutput') },
+      [ENV.dryRun]: 'false',
+      [ENV.remediateStates]: 'STALLED,DISCONNECTED',
+      [ENV.maxAttempts]: '3',
+      [ENV.resultWaitSeconds]: '180',
+      [ENV.nodeIdTagKey]: 'mgn-doctor:ssm-node-id',
+    });
+  });
+
+  test('settings from context reach the environment in the form the Lambda parses', () => {
+    const { template: custom } = synthStack({ dryRun: 'true', maxAttempts: 5, remediateStates: ['STALLED'] });
+    const variables = (onlyResource(custom, 'AWS::Lambda::Function').properties.Environment as { Variables: Json }).Variables;
+    expect(variables).toMatchObject({ [ENV.dryRun]: 'true', [ENV.maxAttempts]: '5', [ENV.remediateStates]: 'STALLED' });
+  });
+
+  test('log groups keep logs for logRetentionDays (default 90)', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    const { template: custom } = synthStack({ logRetentionDays: '14' });
+    custom.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 14 }, 2);
+  });
+
+  test('async invocations retry twice, expire after an hour and fail into the encrypted, TLS-only DLQ', () => {
+    const queueId = logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue');
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('triggers', () => {
+  const functionArn = () => ({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'DoctorFunction'), 'Arn'] });
+  const targetWithDlq = () => ({
+    Arn: functionArn(),
+    RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+    DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'Arn'] } },
+  });
+
+  test('the schedule runs the function every 15 minutes by default', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [Match.objectLike(targetWithDlq())],
+    });
+  });
+
+  test('the schedule follows the context', () => {
+    const { template: custom } = synthStack({ schedule: 'cron(0/30 8-18 ? * MON-FRI *)' });
+    custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0/30 8-18 ? * MON-FRI *)' });
+  });
+
+  test('the MGN stall event runs the function for the stalled server', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.mgn'],
+        'detail-type': ['MGN Source Server Data Replication Stalled Change'],
+        detail: { state: ['STALLED'] },
+      },
+      Targets: [Match.objectLike(targetWithDlq())],
+    });
+  });
+
+  test('EventBridge may invoke the function from both rules, and may dead-letter into the queue', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Permission',
+      { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: functionArn() },
+      2,
+    );
+    const policy = onlyResource(template, 'AWS::SQS::QueuePolicy').properties.PolicyDocument as { Statement: Json[] };
+    const events = JSON.stringify({ Service: 'events.amazonaws.com' });
+    const fromEvents = policy.Statement.filter((s) => JSON.stringify(s.Principal) === events);
+    expect(fromEvents).toHaveLength(2);
+  });
+});
+
+describe('SSM documents', () => {
+  test('three Command documents, schema 2.2, new versions on update, CloudFormation-named, any node type', () => {
+    const documents = Object.values(template.findResources('AWS::SSM::Document'));
+    expect(documents).toHaveLength(3);
+    for (const document of documents) {
+      const properties = document.Properties as Json;
+      expect(properties).toMatchObject({ DocumentType: 'Command', UpdateMethod: 'NewVersion' });
+      expect(properties).not.toHaveProperty('Name');
+      expect(properties).not.toHaveProperty('TargetType');
+      const content = properties.Content as Json;
+      expect(content.schemaVersion).toBe('2.2');
+      expect(Array.isArray(content.mainSteps)).toBe(true);
+    }
+  });
+
+  test('each document has a Linux step and a Windows step (precondition on platformType)', () => {
+    for (const document of Object.values(template.findResources('AWS::SSM::Document'))) {
+      const steps = ((document.Properties as Json).Content as { mainSteps: Json[] }).mainSteps;
+      const platforms = steps.map((step) => (step.precondition as { StringEquals?: string[] } | undefined)?.StringEquals);
+      expect(platforms).toEqual(expect.arrayContaining([['platformType', 'Linux'], ['platformType', 'Windows']]));
+    }
+  });
+
+  test('the command output log group is retained and hosts get a policy scoped to it', () => {
+    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup', 'DocumentsCommandOutput');
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 90 }, DeletionPolicy: 'Retain' });
+    const groupArn = (suffix: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: logGroupId },
+          ...(suffix ? [suffix] : []),
+        ],
+      ],
+    });
+    const { properties } = onlyResource(template, 'AWS::IAM::ManagedPolicy');
+    expect(properties).not.toHaveProperty('Roles');
+    expect((properties.PolicyDocument as { Statement: Json[] }).Statement).toEqual([
+      {
+        Sid: 'WriteRunCommandOutput',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: [groupArn(''), groupArn(':*')],
+      },
+    ]);
+  });
+});
+
+describe('notifications', () => {
+  test('the topic is encrypted with the stack’s customer-managed key and refuses plain HTTP', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey');
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('CloudWatch alarms of this account may use the topic key', () => {
+    const key = template.findResources('AWS::KMS::Key')[logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey')];
+    const statements = ((key?.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
+    expect(statements).toContainEqual({
+      Sid: 'AllowCloudWatchAlarmsToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+    });
+  });
+
+  test('one subscription per e-mail address and phone number from the context', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 3);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+14155550100' });
+    const { template: none } = synthStack();
+    none.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('remediation ledger', () => {
+  test('keyed by source server, on demand, PITR, TTL on expiresAt, KMS with its own rotating key, retained', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'LedgerTableKey');
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'sourceServerId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'sourceServerId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            Region: REGION,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+          }),
+        ],
+      },
+    });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('permissions of the doctor role', () => {
+  test('no managed policies: its own log group replaces AWSLambdaBasicExecutionRole', () => {
+    expect(onlyResource(template, 'AWS::IAM::Role').properties).not.toHaveProperty('ManagedPolicyArns');
+    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup');
+    expect(roleStatements(template)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+    });
+  });
+
+  test('ssm:SendCommand only on the three stack documents and instance / managed-instance ARNs', () => {
+    const sendCommand = statementsWith(template, 'ssm:SendCommand');
+    expect(sendCommand).toHaveLength(1);
+    const statement = sendCommand[0] as Json;
+    expect(statement.Action).toBe('ssm:SendCommand');
+    const documentArns = Object.keys(template.findResources('AWS::SSM::Document')).map((id) => ({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${REGION}:${ACCOUNT}:document/`, { Ref: id }],
+      ],
+    }));
+    expect(statement.Resource).toEqual(
+      expect.arrayContaining([...documentArns, pseudoArn('ec2', 'instance/*'), pseudoArn('ssm', 'managed-instance/*')]),
+    );
+    expect(asList(statement.Resource)).toHaveLength(5);
+    expect(statement).not.toHaveProperty('Condition');
+  });
+
+  test('no wildcard actions, no ssm:* and no iam:PassRole anywhere in the stack', () => {
+    const everyStatement = [
+      ...Object.values(template.findResources('AWS::IAM::Policy')),
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+    ].flatMap((policy) => ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement);
+    const actions = everyStatement.flatMap((s) => asList(s.Action) as string[]);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(actions).not.toContain('iam:PassRole');
+  });
+
+  test('statements on Resource "*" hold only actions without resource-level permissions', () => {
+    const onStar = roleStatements(template)
+      .filter((s) => asList(s.Resource).includes('*'))
+      .flatMap((s) => asList(s.Action))
+      .sort();
+    expect(onStar).toEqual([
+      'mgn:DescribeSourceServers',
+      'ssm:DescribeInstanceInformation',
+      'ssm:ListCommandInvocations',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  test('MGN: retry and replication settings on source servers of this account and Region only; never destructive', () => {
+    expect(roleStatements(template)).toContainEqual({
+      Sid: 'TreatSourceServers',
+      Effect: 'Allow',
+      Action: ['mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication'],
+      Resource: pseudoArn('mgn', 'source-server/*'),
+    });
+    const mgnActions = roleStatements(template)
+      .flatMap((s) => asList(s.Action) as string[])
+      .filter((action) => action.startsWith('mgn:'))
+      .sort();
+    expect(mgnActions).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication']);
+  });
+
+  test('publish to the topic (with its key), Scan and PutItem on the ledger (with its key)', () => {
+    const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic');
+    const topicKeyId = logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey');
+    const tableId = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'LedgerTable');
+    const tableKeyId = logicalIdOf(template, 'AWS::KMS::Key', 'LedgerTableKey');
+    const statements = roleStatements(template);
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: { 'Fn::GetAtt': [topicKeyId, 'Arn'] },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:Scan', 'dynamodb:PutItem'],
+      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: { 'Fn::GetAtt': [tableKeyId, 'Arn'] },
+    });
+    const dynamoActions = statements.flatMap((s) => asList(s.Action) as string[]).filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamoActions.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan']);
+  });
+
+  test('the function waits for its separately attached policies', () => {
+    const policyIds = Object.keys(template.findResources('AWS::IAM::Policy'));
+    template.hasResource('AWS::Lambda::Function', { DependsOn: Match.arrayWith(policyIds.sort()) });
+  });
+});
+
+describe('outputs', () => {
+  test('everything an operator needs after deploy', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'CheckConnectivityDocumentName',
+        'CheckDiskSpaceDocumentName',
+        'CommandLogGroupName',
+        'DeadLetterQueueUrl',
+        'FunctionName',
+        'HostOutputPolicyArn',
+        'LedgerTableName',
+        'RestartReplicationAgentDocumentName',
+        'RunCommandHistoryUrl',
+        'TopicArn',
+      ].sort(),
+    );
+    expect(outputs.TopicArn?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic') });
+    const policyId = logicalIdOf(template, 'AWS::IAM::ManagedPolicy', 'DocumentsHostOutputPolicy');
+    expect(outputs.HostOutputPolicyArn?.Value).toEqual({ Ref: policyId });
+    expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue') });
+    expect(outputs.RunCommandHistoryUrl?.Value).toBe(
+      `https://${REGION}.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=${REGION}`,
+    );
+  });
+});

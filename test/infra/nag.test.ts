@@ -1,0 +1,87 @@
+// cdk-nag (AwsSolutions) over the same composition as bin/app.ts, with the built-in CloudFormation validator on:
+// synth must not throw and the validation report must list no violation. Findings land in
+// <outdir>/validation-report.json (toolchain.md §3c), so every synth gets its own temporary outdir.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildApp } from '../../bin/app';
+import { ACCOUNT, REGION } from './synth';
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+}
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Synthesizes `app`; returns what synth threw (if anything) and the validation report. */
+function synth(app: App, outdir: string): { error?: Error; report: ValidationReport } {
+  let error: Error | undefined;
+  try {
+    app.synth();
+  } catch (thrown) {
+    error = thrown as Error;
+  }
+  const reportFile = path.join(outdir, 'validation-report.json');
+  const report = fs.existsSync(reportFile)
+    ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReport)
+    : { pluginReports: [] };
+  return { error, report };
+}
+
+function newApp(context: Record<string, unknown> = {}, builtinCloudFormationValidation = true): { app: App; outdir: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-nag-'));
+  outdirs.push(outdir);
+  // Bundling is exercised in bundling.test.ts; here the validators are what matters.
+  const app = new App({ outdir, builtinCloudFormationValidation, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return { app, outdir };
+}
+
+const violations = (report: ValidationReport) =>
+  report.pluginReports.flatMap((plugin) =>
+    plugin.violations.map((v) => {
+      const where = v.violatingConstructs.map((c) => c.constructPath).join(', ');
+      return `${plugin.pluginName} ${v.ruleName} at ${where}`;
+    }),
+  );
+
+test('the app as bin/app.ts builds it passes AwsSolutions and the built-in validator', () => {
+  const { app, outdir } = newApp({ notificationEmails: 'ops@example.com', notificationPhoneNumbers: '+14155550100' });
+  buildApp(app, { CDK_DEFAULT_ACCOUNT: ACCOUNT, CDK_DEFAULT_REGION: REGION });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('an environment-agnostic, multi-Region app passes too (acknowledged finding IDs do not depend on the environment)', () => {
+  // cdk-nag only: the built-in validator already ran over the same resources above, and costs ~1 s per stack.
+  const { app, outdir } = newApp({ regions: 'eu-west-1,us-east-1', reservedConcurrency: 0 }, false);
+  const stacks = buildApp(app, {});
+
+  const { error, report } = synth(app, outdir);
+
+  expect(stacks.map((stack) => stack.stackName)).toEqual(['MgnReplicationDoctor-eu-west-1', 'MgnReplicationDoctor-us-east-1']);
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('control: the same setup does report an unacknowledged finding', () => {
+  const { app, outdir } = newApp({}, false);
+  const stack = new Stack(app, 'Control');
+  new sns.Topic(stack, 'PlainTopic');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  const { error, report } = synth(app, outdir);
+
+  expect(error).toBeDefined();
+  expect(violations(report)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^AwsSolutions AwsSolutions-SNS3 at Control\/PlainTopic/)]),
+  );
+});
