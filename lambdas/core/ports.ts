@@ -65,3 +65,8 @@ export interface ReplicationServerLocator {
   /** Private IPv4 address per replication-server EC2 instance ID (those it can find). */
   findPrivateIps(instanceIds: readonly string[]): Promise<Map<string, string>>;
 }
+
+export interface ServiceRoleChecker {
+  /** Names of the IAM roles MGN needs that do not exist in this account (empty when all are there). */
+  findMissingRoles(): Promise<string[]>;
+}
