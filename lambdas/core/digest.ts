@@ -1,9 +1,9 @@
 // Design section 7: one digest per run with news. The e-mail lists each server with what was seen, done and
 // advised; the SMS is one line; neither ever exceeds SNS's limits, whatever MGN or the hosts return.
 import { formatMinutes, minutesBetween, parseDurationMinutes } from './durations';
-import { summarizeCommandOutput } from './command-output';
+import { parseConnectivityTargets, parseDoctorLines, summarizeCommandOutput } from './command-output';
 import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';
-import type { Condition, Digest } from './model';
+import type { Condition, Digest, DocumentRole } from './model';
 import type { News, ServerReport, Trigger } from './report';
 
 export const SUBJECT_MAX = 99;
@@ -27,6 +27,8 @@ export interface DigestInput {
   readonly news: readonly ServerReport[];
   /** Servers still followed without news, listed briefly. */
   readonly unresolved: readonly ServerReport[];
+  /** MGN service roles that do not exist (checked when a service-side error appears). */
+  readonly missingServiceRoles?: readonly string[];
 }
 
 export const mgnServerUrl = (region: string, sourceServerId: string): string =>
@@ -158,8 +160,11 @@ export function composeDigest(input: DigestInput): Digest {
     `Fleet: ${total} servers: ${counts.HEALTHY} healthy, ${counts.PROGRESSING} progressing, ${counts.STALLED} stalled, ` +
       `${counts.DISCONNECTED} disconnected, ${counts.LAGGING} lagging, ${counts.UNKNOWN} unknown, ${counts.IGNORED} left alone.`,
     `Run Command history: https://${input.region}.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=${input.region}`,
-    '',
-  ].filter((line, index) => index === 4 || line !== '');
+    input.missingServiceRoles?.length
+      ? `MGN's IAM roles missing in this account: ${input.missingServiceRoles.join(', ')}. Re-initialise MGN in this Region (console: Settings) or create them as the MGN user guide describes.`
+      : '',
+  ].filter(Boolean);
+  header.push('');
 
   const blocks: { readonly text: string; readonly isServer: boolean }[] = [];
   const heading = (text: string): void => void blocks.push({ text, isServer: false });
@@ -193,5 +198,18 @@ export function composeDigest(input: DigestInput): Digest {
   return { subject: composeSubject(input, parts), text, sms: composeSms(input, parts) };
 }
 
-/** The key output lines of an invocation, for the ledger and the digest. */
-export const summarizeInvocationOutput = (output: string): string => summarizeCommandOutput(output, 400);
+/**
+ * The key output lines of an invocation, for the ledger and the digest. Connectivity gets one word per target
+ * (reachable, refused, timed_out, …), so a person sees at once which path is blocked.
+ */
+export function summarizeInvocationOutput(document: DocumentRole, output: string): string {
+  if (document === 'CheckConnectivity') {
+    const targets = parseConnectivityTargets(output);
+    if (targets.length > 0) {
+      const status = parseDoctorLines(output).find((line) => line.check === 'connectivity' && line.status)?.status;
+      const list = targets.map(({ target, result }) => `${target} ${result}`).join(', ');
+      return clip(`${status ? `status=${status}: ` : ''}${list}`, 900);
+    }
+  }
+  return summarizeCommandOutput(output, 400);
+}

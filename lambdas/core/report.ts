@@ -51,6 +51,8 @@ export interface RunReport {
   readonly commandsSent: number;
   readonly published: boolean;
   readonly subject?: string;
+  /** MGN service roles found missing (checked only when a service-side error appeared). */
+  readonly missingServiceRoles?: readonly string[];
 }
 
 export function countConditions(reports: readonly { readonly classification: Classification }[]): Record<Condition, number> {

@@ -41,6 +41,7 @@ import type {
   OutcomePublisher,
   RemediationLedger,
   ReplicationServerLocator,
+  ServiceRoleChecker,
   SourceServerRepository,
 } from './ports';
 import type { DoctorSettings } from '../shared/settings';
@@ -52,6 +53,7 @@ export interface DoctorDependencies {
   readonly publisher: OutcomePublisher;
   readonly ledger: RemediationLedger;
   readonly replicationServers?: ReplicationServerLocator;
+  readonly serviceRoles?: ServiceRoleChecker;
   readonly clock: Clock;
   readonly log: Log;
 }
@@ -144,6 +146,7 @@ export async function runDoctor(
     ? []
     : [...current.values()].filter((entry) => entry.status !== 'CLOSED' && !listed.has(entry.sourceServerId)).map((entry) => closeEntry(entry, 'NOT_LISTED', now, { silent: true }));
 
+  const missingServiceRoles = await checkServiceRoles(works, deps);
   const followed = works.filter((work) => work.entry !== undefined);
   assignNews(followed, stored, settings, now);
   const news = followed.filter((work) => work.news !== undefined);
@@ -164,6 +167,7 @@ export async function runDoctor(
       counts,
       news: order(news).map(toReport),
       unresolved: unresolved.map(toReport),
+      missingServiceRoles,
     });
     subject = digest.subject;
     if (request.trigger !== 'preview') {
@@ -196,7 +200,20 @@ export async function runDoctor(
     commandsSent,
     published,
     subject,
+    missingServiceRoles,
   };
+}
+
+/** Once per run, and only when a service-side error is present: are MGN's own IAM roles there? */
+async function checkServiceRoles(works: readonly Work[], deps: DoctorDependencies): Promise<string[] | undefined> {
+  const serviceSide = works.some((work) => playbookOf(work.step)?.family === 'service');
+  if (!serviceSide || !deps.serviceRoles) return undefined;
+  try {
+    return await deps.serviceRoles.findMissingRoles();
+  } catch (error) {
+    deps.log.warn('Could not check the MGN service roles', { error: errorText(error) });
+    return undefined;
+  }
 }
 
 async function collectEarlierResults(entries: Map<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
@@ -243,7 +260,7 @@ function withResults(treatment: Treatment, results: ReadonlyMap<string, Invocati
         status: result.status,
         statusDetails: result.statusDetails,
         responseCode: result.responseCode,
-        summary: isRunning(result.status) ? command.summary : summarizeInvocationOutput(result.output),
+        summary: isRunning(result.status) ? command.summary : summarizeInvocationOutput(command.document, result.output),
       };
     }),
   };

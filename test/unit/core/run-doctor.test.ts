@@ -1,5 +1,5 @@
 // Whole runs, and series of runs, against in-memory ports: what the doctor does over time (issues 2 and 3).
-import { runDoctor, type RunRequest } from '../../../lambdas/core/run-doctor';
+import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../lambdas/core/run-doctor';
 import type { ManagedNode, SourceServer } from '../../../lambdas/core/model';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../fakes/builders';
@@ -15,7 +15,7 @@ import {
 
 const AGENT_OK = 'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=1.2.3';
 
-function setup(servers: SourceServer[], nodes: ManagedNode[], overrides: Partial<DoctorSettings> = {}) {
+function setup(servers: SourceServer[], nodes: ManagedNode[], overrides: Partial<DoctorSettings> = {}, extras: Partial<DoctorDependencies> = {}) {
   const repository = new InMemorySourceServerRepository(servers);
   const directory = new InMemoryNodeDirectory(nodes);
   const runner = new RecordingCommandRunner();
@@ -30,7 +30,7 @@ function setup(servers: SourceServer[], nodes: ManagedNode[], overrides: Partial
       { runId: `run${++runs}`, trigger: 'schedule', ...request },
       { ...settings, ...settingsOverride },
       { region: 'us-east-1', accountId: '111122223333' },
-      { servers: repository, nodes: directory, commands: runner, publisher, ledger, clock, log },
+      { servers: repository, nodes: directory, commands: runner, publisher, ledger, clock, log, ...extras },
     );
   runner.answers.set('RestartReplicationAgent', { status: 'Success', output: AGENT_OK });
   return { repository, directory, runner, publisher, ledger, clock, log, run };
@@ -201,6 +201,77 @@ describe('service side (issue 4)', () => {
 
     await expect(run()).resolves.toBeDefined();
     expect(publisher.published[0]?.text).toContain('RetryDataReplication: REFUSED (ValidationException: Source server is not stalled)');
+  });
+});
+
+describe('diagnosis (issue 4)', () => {
+  it('checks MGN\'s service roles once per run, only when a service-side error appears', async () => {
+    const servers = [aStalledServer({ errorCode: 'SNAPSHOTS_FAILURE' }), aStalledServer({ errorCode: 'FAILED_TO_CREATE_STAGING_DISKS' })];
+    let checks = 0;
+    const serviceRoles = { findMissingRoles: async () => (checks++, ['AWSApplicationMigrationReplicationServerRole']) };
+    const { publisher, run } = setup(servers, [], {}, { serviceRoles });
+
+    const report = await run();
+
+    expect(checks).toBe(1);
+    expect(report.missingServiceRoles).toEqual(['AWSApplicationMigrationReplicationServerRole']);
+    expect(publisher.published[0]?.text).toContain("MGN's IAM roles missing in this account: AWSApplicationMigrationReplicationServerRole");
+  });
+
+  it('does not check the roles when no service-side error appears', async () => {
+    const server = aStalledServer();
+    let checks = 0;
+    const { run } = setup([server], [aNodeFor(server)], {}, { serviceRoles: { findMissingRoles: async () => (checks++, []) } });
+    await run();
+    expect(checks).toBe(0);
+  });
+
+  it('checks connectivity to each host\'s own replication server, and shows each target\'s result', async () => {
+    const [a, b, c] = [
+      aStalledServer({ errorCode: 'UNSTABLE_NETWORK', replicatorId: 'i-0aaaaaaaaaaaaaaaa' }),
+      aStalledServer({ errorCode: 'UNSTABLE_NETWORK', replicatorId: 'i-0aaaaaaaaaaaaaaaa' }),
+      aStalledServer({ errorCode: 'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER', replicatorId: 'i-0bbbbbbbbbbbbbbbb' }),
+    ] as const;
+    const replicationServers = { findPrivateIps: async () => new Map([['i-0aaaaaaaaaaaaaaaa', '10.0.1.5'], ['i-0bbbbbbbbbbbbbbbb', '10.0.1.6']]) };
+    const { runner, publisher, run } = setup([a, b, c], [aNodeFor(a), aNodeFor(b), aNodeFor(c)], {}, { replicationServers });
+    runner.answers.set('CheckConnectivity', {
+      status: 'Failed',
+      output: [
+        'MGN_DOCTOR check=connectivity status=FAILED reachable=1 failed=1',
+        'MGN_DOCTOR check=connectivity target=mgn.us-east-1.amazonaws.com:443 result=reachable probe=tls',
+        'MGN_DOCTOR check=connectivity target=10.0.1.5:1500 result=timed_out probe=tcp',
+      ].join('\n'),
+    });
+
+    await run();
+
+    const checks = runner.sent.filter((request) => request.document === 'CheckConnectivity');
+    expect(checks.map((request) => [request.parameters.replicationServerIp, request.instanceIds.length])).toEqual([
+      [['10.0.1.5'], 2],
+      [['10.0.1.6'], 1],
+    ]);
+    expect(publisher.published[0]?.text).toContain('CheckConnectivity on');
+    expect(publisher.published[0]?.text).toContain('status=FAILED: mgn.us-east-1.amazonaws.com:443 reachable, 10.0.1.5:1500 timed_out');
+  });
+
+  it('shows the replication settings next to network advice', async () => {
+    const server = aStalledServer({ errorCode: 'UNSTABLE_NETWORK' });
+    const { repository, publisher, run } = setup([server], [aNodeFor(server)]);
+    repository.settings = { bandwidthThrottling: 50, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP', stagingAreaSubnetId: 'subnet-0123456789abcdef0' };
+
+    await run();
+
+    expect(publisher.published[0]?.text).toContain('Replication settings: bandwidth throttling 50 Mbps, data routing PRIVATE_IP, public IP no, staging subnet subnet-0123456789abcdef0');
+  });
+
+  it('a failing replication-server lookup still runs the connectivity check, without port 1500', async () => {
+    const server = aStalledServer({ errorCode: 'UNSTABLE_NETWORK', replicatorId: 'i-0aaaaaaaaaaaaaaaa' });
+    const replicationServers = { findPrivateIps: async (): Promise<Map<string, string>> => { throw new Error('UnauthorizedOperation'); } };
+    const { runner, run } = setup([server], [aNodeFor(server)], {}, { replicationServers });
+
+    await run();
+
+    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.parameters.replicationServerIp).toEqual(['']);
   });
 });
 
