@@ -2,6 +2,8 @@
 // SDK's own resolution (Region, AWS_ENDPOINT_URL, the execution role); the overrides below exist for tests and
 // local tools only.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { MgnClient } from '@aws-sdk/client-mgn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -31,6 +33,10 @@ export interface AwsClients {
   readonly ssm: SSMClient;
   readonly sns: SNSClient;
   readonly dynamodb: DynamoDBDocumentClient;
+  /** Replication servers' private IPs (DescribeInstances). */
+  readonly ec2: EC2Client;
+  /** MGN's service roles (GetRole). IAM is global: the SDK sends to the partition's IAM endpoint whatever the Region. */
+  readonly iam: IAMClient;
 }
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
@@ -50,5 +56,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
       marshallOptions: { removeUndefinedValues: true },
     }),
+    ec2: new EC2Client(config),
+    iam: new IAMClient(config),
   };
 }

@@ -4,6 +4,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients';
 import { DynamoDbRemediationLedger } from '../adapters/dynamodb-remediation-ledger';
+import { Ec2ReplicationServerLocator } from '../adapters/ec2-replication-server-locator';
+import { IamServiceRoleChecker } from '../adapters/iam-service-role-checker';
 import { MgnSourceServerRepository } from '../adapters/mgn-source-server-repository';
 import { SnsOutcomePublisher } from '../adapters/sns-outcome-publisher';
 import { SsmCommandRunner } from '../adapters/ssm-command-runner';
@@ -23,6 +25,8 @@ const dependencies: DoctorDependencies = {
   commands: new SsmCommandRunner(clients.ssm, { documentNames: config.documentNames, logGroupName: config.commandLogGroup }),
   publisher: new SnsOutcomePublisher(clients.sns, config.topicArn),
   ledger: new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName),
+  replicationServers: new Ec2ReplicationServerLocator(clients.ec2),
+  serviceRoles: new IamServiceRoleChecker(clients.iam),
   clock: systemClock,
   log,
 };

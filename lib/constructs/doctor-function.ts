@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
+import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
 import { renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
 
 /** Lambda's hard limit. */
@@ -42,9 +43,9 @@ export interface DoctorFunctionProps {
 }
 
 /**
- * The doctor Lambda (one run = one pass of list → classify → act → verify → report), its role with the MGN
- * and Run Command permissions it needs and no more, its log group, and the dead-letter queue for failed
- * asynchronous invocations.
+ * The doctor Lambda (one run = one pass of list → classify → act → verify → report), its role with the MGN,
+ * Run Command and diagnosis (EC2 DescribeInstances, IAM GetRole on MGN's roles) permissions it needs and no
+ * more, its log group, and the dead-letter queue for failed asynchronous invocations.
  */
 export class DoctorFunction extends Construct {
   /** The function. */
@@ -110,6 +111,8 @@ export class DoctorFunction extends Construct {
         // The Node 24 runtime ships SDK v3 clients for these; @aws-sdk/client-mgn is bundled because the project
         // pins it to 3.523.0 (the only version in the registry), whose API it is tested against.
         externalModules: [
+          '@aws-sdk/client-ec2',
+          '@aws-sdk/client-iam',
           '@aws-sdk/client-ssm',
           '@aws-sdk/client-sns',
           '@aws-sdk/client-dynamodb',
@@ -209,7 +212,34 @@ export class DoctorFunction extends Construct {
       },
     );
 
+    // Diagnosis: the replication server's private IP (for the port-1500 check) and MGN's own IAM roles.
+    const diagnosisPolicy = new iam.Policy(this, 'DiagnosisAccess', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'FindReplicationServers',
+          actions: ['ec2:DescribeInstances'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'CheckMgnServiceRoles',
+          actions: ['iam:GetRole'],
+          // Exact ARNs, with the path MGN's console uses and without one: roles created through the API as the
+          // MGN guide shows have no path, and a role name is unique in an account whatever its path.
+          resources: MGN_SERVICE_ROLES.flatMap(({ name, path: rolePath }) =>
+            [...new Set([rolePath, '/'])].map((prefix) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role${prefix}${name}`),
+          ),
+        }),
+      ],
+    });
+    Validations.of(diagnosisPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ec2:DescribeInstances is a List action without resource-level permissions (Service Authorization ' +
+        'Reference); it reads instance metadata only.',
+    });
+
     // The policies are separate resources: don't let a trigger invoke the function before they are attached.
-    this.function.node.addDependency(mgnPolicy, runCommandPolicy);
+    this.function.node.addDependency(mgnPolicy, runCommandPolicy, diagnosisPolicy);
   }
 }

@@ -8,7 +8,14 @@ import { loadStackConfig } from '../../lib/config';
 import { DoctorStack } from '../../lib/doctor-stack';
 import { ACCOUNT, REGION } from './synth';
 
-const RUNTIME_PROVIDED = ['@aws-sdk/client-ssm', '@aws-sdk/client-sns', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+const RUNTIME_PROVIDED = [
+  '@aws-sdk/client-ec2',
+  '@aws-sdk/client-iam',
+  '@aws-sdk/client-ssm',
+  '@aws-sdk/client-sns',
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/lib-dynamodb',
+];
 /** Design section 12. */
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 

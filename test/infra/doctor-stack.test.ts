@@ -2,6 +2,7 @@
 // 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
+import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
 import { ACCOUNT, REGION, synthStack } from './synth';
 
 type Json = Record<string, unknown>;
@@ -329,6 +330,7 @@ describe('permissions of the doctor role', () => {
       .flatMap((s) => asList(s.Action))
       .sort();
     expect(onStar).toEqual([
+      'ec2:DescribeInstances',
       'mgn:DescribeSourceServers',
       'ssm:DescribeInstanceInformation',
       'ssm:ListCommandInvocations',
@@ -349,6 +351,51 @@ describe('permissions of the doctor role', () => {
       .filter((action) => action.startsWith('mgn:'))
       .sort();
     expect(mgnActions).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication']);
+  });
+
+  test('EC2: DescribeInstances only (no resource-level permissions, so on "*"), to find replication servers', () => {
+    expect(statementsWith(template, 'ec2:DescribeInstances')).toEqual([
+      { Sid: 'FindReplicationServers', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+    ]);
+    const ec2Actions = roleStatements(template)
+      .flatMap((s) => asList(s.Action) as string[])
+      .filter((action) => action.startsWith('ec2:'));
+    expect(ec2Actions).toEqual(['ec2:DescribeInstances']);
+  });
+
+  test('IAM: GetRole only, on exactly the ARNs of the roles MGN creates (with and without their path), never on a wildcard', () => {
+    const roleArn = (rolePath: string, name: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role${rolePath}${name}`]],
+    });
+    expect(statementsWith(template, 'iam:GetRole')).toEqual([
+      {
+        Sid: 'CheckMgnServiceRoles',
+        Effect: 'Allow',
+        Action: 'iam:GetRole',
+        Resource: [
+          roleArn('/aws-service-role/mgn.amazonaws.com/', 'AWSServiceRoleForApplicationMigrationService'),
+          roleArn('/', 'AWSServiceRoleForApplicationMigrationService'),
+          roleArn('/service-role/', 'AWSApplicationMigrationReplicationServerRole'),
+          roleArn('/', 'AWSApplicationMigrationReplicationServerRole'),
+          roleArn('/service-role/', 'AWSApplicationMigrationConversionServerRole'),
+          roleArn('/', 'AWSApplicationMigrationConversionServerRole'),
+          roleArn('/service-role/', 'AWSApplicationMigrationMGHRole'),
+          roleArn('/', 'AWSApplicationMigrationMGHRole'),
+          roleArn('/service-role/', 'AWSApplicationMigrationLaunchInstanceWithDrsRole'),
+          roleArn('/', 'AWSApplicationMigrationLaunchInstanceWithDrsRole'),
+          roleArn('/service-role/', 'AWSApplicationMigrationLaunchInstanceWithSsmRole'),
+          roleArn('/', 'AWSApplicationMigrationLaunchInstanceWithSsmRole'),
+          roleArn('/service-role/', 'AWSApplicationMigrationAgentRole'),
+          roleArn('/', 'AWSApplicationMigrationAgentRole'),
+        ],
+      },
+    ]);
+    expect(MGN_SERVICE_ROLES).toHaveLength(7);
+    const iamActions = roleStatements(template)
+      .flatMap((s) => asList(s.Action) as string[])
+      .filter((action) => action.startsWith('iam:'));
+    expect(iamActions).toEqual(['iam:GetRole']);
+    expect(JSON.stringify(statementsWith(template, 'iam:GetRole'))).not.toContain('*');
   });
 
   test('publish to the topic (with its key), Scan and PutItem on the ledger (with its key)', () => {

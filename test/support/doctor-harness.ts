@@ -198,6 +198,8 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
           AWS_ENDPOINT_URL_SNS: moto.endpoint,
           AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
           AWS_ENDPOINT_URL_SQS: moto.endpoint,
+          AWS_ENDPOINT_URL_EC2: moto.endpoint,
+          AWS_ENDPOINT_URL_IAM: moto.endpoint,
           POWERTOOLS_LOG_LEVEL: process.env.INTEGRATION_LOGS ? 'DEBUG' : 'SILENT',
           POWERTOOLS_METRICS_DISABLED: process.env.INTEGRATION_LOGS ? 'false' : 'true',
         };
