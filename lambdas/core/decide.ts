@@ -1,7 +1,7 @@
 // One server's next step, from what MGN says now and what the ledger remembers. Pure: the run applies it.
 import { choosePlaybook, type Playbook } from './playbook';
 import { minutesBetween } from './durations';
-import { lastTreatment, pendingCommands, type LedgerEntry } from './ledger';
+import { isRelapse, lastTreatment, pendingCommands, type LedgerEntry } from './ledger';
 import type { Classification, SourceServer } from './model';
 import type { DoctorSettings } from '../shared/settings';
 
@@ -57,11 +57,13 @@ export function decideStep(
 
   if (open && entry.status === 'ESCALATED') return { kind: 'ESCALATED', playbook: effective };
   if (open && pendingCommands(entry).length > 0) return { kind: 'WAIT', why: 'PENDING_RESULTS', playbook: effective };
-  const lastAttemptAt = open ? (entry.lastAttemptAt ?? lastTreatment(entry)?.at) : undefined;
+  // A relapse soon after a recovery counts on from the earlier treatments.
+  const history = open || (entry !== undefined && isRelapse(entry, now)) ? entry : undefined;
+  const lastAttemptAt = history ? (history.lastAttemptAt ?? lastTreatment(history)?.at) : undefined;
   if (lastAttemptAt !== undefined && minutesBetween(lastAttemptAt, now) < settings.cooldownMinutes) {
     const until = new Date(new Date(lastAttemptAt).getTime() + settings.cooldownMinutes * 60_000).toISOString();
     return { kind: 'WAIT', why: 'COOLDOWN', until, playbook: effective };
   }
-  if (open && entry.attempts >= settings.maxAttempts) return { kind: 'ESCALATE', playbook: effective };
+  if (history && history.attempts >= settings.maxAttempts) return { kind: 'ESCALATE', playbook: effective };
   return { kind: 'TREAT', playbook: effective };
 }

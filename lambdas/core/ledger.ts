@@ -83,6 +83,18 @@ export function pendingCommands(entry: LedgerEntry): CommandRecord[] {
   return (lastTreatment(entry)?.commands ?? []).filter((command) => isRunning(command.status));
 }
 
+/** A server that stalls again this soon after recovering keeps its treatment count, so flapping still escalates. */
+export const RELAPSE_WINDOW_HOURS = 24;
+
+export function isRelapse(entry: LedgerEntry, now: Date): boolean {
+  return (
+    entry.status === 'CLOSED' &&
+    entry.closedReason === 'RECOVERED' &&
+    entry.closedAt !== undefined &&
+    now.getTime() - new Date(entry.closedAt).getTime() < RELAPSE_WINDOW_HOURS * 3_600_000
+  );
+}
+
 /** A new entry, not yet stored (version 0: the first save writes version 1). */
 export function openEntry(server: SourceServer, condition: Condition, now: Date): LedgerEntry {
   return {

@@ -72,13 +72,12 @@ function matchByName(server: SourceServer, index: NodeIndex): ManagedNode[] {
   const names = [normalizeName(server.hostname), normalizeName(server.fqdn)].filter((name): name is string => !!name);
   const exact = unique(names.flatMap((name) => index.byName.get(name) ?? []));
   if (exact.length > 0) return exact;
-  // `web01` matches `web01.corp.example.com` and the other way round, but two different domains never match.
+  // `web01` matches `web01.corp.example.com` and the other way round, but two different domains never match:
+  // once MGN knows the server's domain, only a node registered under a bare name can match its short name.
+  const knowsDomain = names.some(isQualified);
   return unique(
     names.flatMap((name) =>
-      (index.byShortName.get(shortName(name)) ?? []).filter((node) => {
-        const nodeName = normalizeName(node.computerName) ?? '';
-        return !isQualified(name) || !isQualified(nodeName);
-      }),
+      (index.byShortName.get(shortName(name)) ?? []).filter((node) => !knowsDomain || !isQualified(normalizeName(node.computerName) ?? '')),
     ),
   );
 }

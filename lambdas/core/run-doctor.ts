@@ -10,6 +10,7 @@ import {
   appendTreatment,
   closeEntry,
   hasNews,
+  isRelapse,
   isRunning,
   lastTreatment,
   markNotified,
@@ -96,7 +97,8 @@ const playbookOf = (step: Step): Playbook | undefined => ('playbook' in step ? s
 function followEntry(entry: LedgerEntry | undefined, work: Work, now: Date): LedgerEntry {
   const { server, classification } = work;
   if (entry === undefined || entry.status === 'CLOSED') {
-    return { ...openEntry(server, classification.condition, now), version: entry?.version ?? 0 };
+    const fresh: LedgerEntry = { ...openEntry(server, classification.condition, now), version: entry?.version ?? 0 };
+    return entry && isRelapse(entry, now) ? { ...fresh, attempts: entry.attempts, lastAttemptAt: entry.lastAttemptAt, treatments: entry.treatments } : fresh;
   }
   return { ...entry, condition: classification.condition, errorCode: server.errorCode, hostname: server.hostname ?? server.fqdn ?? entry.hostname };
 }
@@ -525,7 +527,8 @@ const NEWS_ORDER: readonly News[] = ['ESCALATED', 'NEW', 'CHANGED', 'OUTCOME', '
 const order = (works: Work[]): Work[] => [...works].sort((a, b) => NEWS_ORDER.indexOf(a.news as News) - NEWS_ORDER.indexOf(b.news as News));
 
 async function saveEntries(entries: readonly LedgerEntry[], stored: ReadonlyMap<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
-  const changed = entries.filter((entry) => entry !== stored.get(entry.sourceServerId));
+  // Only what changed is written: a followed server with nothing new costs no write.
+  const changed = entries.filter((entry) => JSON.stringify(entry) !== JSON.stringify(stored.get(entry.sourceServerId)));
   await mapWithConcurrency(changed, CALL_CONCURRENCY, async (entry) => {
     const result = await deps.ledger.saveEntry({ ...entry, version: entry.version + 1 });
     if (result === 'CONFLICT') deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: entry.sourceServerId });

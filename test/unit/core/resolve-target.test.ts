@@ -49,6 +49,12 @@ describe('resolveTarget (design section 5)', () => {
     expect(resolve(server, [aNode({ computerName: 'web01.test.example.com' })])).toMatchObject({ status: 'UNMANAGED' });
   });
 
+  it('a short hostname never reaches a node in another domain when MGN knows the FQDN', () => {
+    const server = aServer({ hostname: 'batch-07', fqdn: 'batch-07.corp.example.com', ips: [] });
+    expect(resolve(server, [aNode({ computerName: 'batch-07.lab.example.com' })])).toMatchObject({ status: 'UNMANAGED' });
+    expect(resolve(server, [aNode({ computerName: 'BATCH-07' })])).toMatchObject({ status: 'RESOLVED', matchedBy: 'hostname' });
+  });
+
   it('prefers an exact FQDN match over short-name matches', () => {
     const server = aServer({ hostname: 'web01.prod.example.com', fqdn: 'web01.prod.example.com', ips: [] });
     const exact = aNode({ computerName: 'web01.prod.example.com' });

@@ -329,14 +329,14 @@ describe('closing the loop (issue 3)', () => {
     expect(publisher.published).toHaveLength(count);
   });
 
-  it('a server that stalls again after recovering is followed afresh', async () => {
+  it('a server that stalls again days after recovering is followed afresh', async () => {
     const server = aStalledServer();
     const { repository, runner, ledger, clock, run } = setup([server], [aNodeFor(server)]);
     await run();
     clock.advanceMinutes(15);
     repository.update(server.sourceServerId, { dataReplicationState: 'CONTINUOUS' });
     await run();
-    clock.advanceMinutes(15);
+    clock.advanceMinutes(3 * 24 * 60);
     repository.update(server.sourceServerId, { dataReplicationState: 'STALLED' });
 
     const report = await run();
@@ -344,6 +344,36 @@ describe('closing the loop (issue 3)', () => {
     expect(report.servers[0]).toMatchObject({ action: 'TREATED', news: 'NEW' });
     expect(ledger.get(server.sourceServerId)).toMatchObject({ status: 'OPEN', attempts: 1 });
     expect(runner.sent.filter((request) => request.document === 'RestartReplicationAgent')).toHaveLength(2);
+  });
+
+  it('a server that keeps relapsing soon after each recovery still escalates', async () => {
+    const server = aStalledServer();
+    const { repository, ledger, clock, run } = setup([server], [aNodeFor(server)], { maxAttempts: 2, cooldownMinutes: 60 });
+    for (let cycle = 0; cycle < 2; cycle++) {
+      await run();
+      clock.advanceMinutes(61);
+      repository.update(server.sourceServerId, { dataReplicationState: 'INITIAL_SYNC' });
+      await run();
+      clock.advanceMinutes(61);
+      repository.update(server.sourceServerId, { dataReplicationState: 'STALLED' });
+    }
+
+    const report = await run();
+
+    expect(report.servers[0]).toMatchObject({ action: 'ESCALATED' });
+    expect(ledger.get(server.sourceServerId)).toMatchObject({ status: 'ESCALATED', attempts: 2 });
+  });
+
+  it('writes nothing for a followed server with no change', async () => {
+    const server = aStalledServer({ ips: ['10.9.9.9'] });
+    const { ledger, clock, run } = setup([server], []);
+    await run();
+    const writes = ledger.writes;
+    clock.advanceMinutes(15);
+
+    await run();
+
+    expect(ledger.writes).toBe(writes);
   });
 
   it('results still running at the end of the wait are collected and reported by the next run', async () => {
