@@ -1,0 +1,199 @@
+// `npm run check -- --region us-east-1`: what the doctor would do in one Region, right now, with the
+// operator's own credentials. The same core as the Lambda, as a preview: it reads MGN, SSM and optionally the
+// ledger, and never sends a command, a notification or a write (the ports below throw if asked to).
+import { parseArgs } from 'node:util';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from '../lambdas/adapters/aws-clients';
+import { DynamoDbRemediationLedger } from '../lambdas/adapters/dynamodb-remediation-ledger';
+import { MgnSourceServerRepository } from '../lambdas/adapters/mgn-source-server-repository';
+import { SsmCommandRunner } from '../lambdas/adapters/ssm-command-runner';
+import { SsmManagedNodeDirectory } from '../lambdas/adapters/ssm-managed-node-directory';
+import type { DocumentRole, SourceServer } from '../lambdas/core/model';
+import type { Log } from '../lambdas/core/ports';
+import type { RunReport } from '../lambdas/core/report';
+import { runDoctor } from '../lambdas/core/run-doctor';
+import { DEFAULT_SETTINGS, SETTING_PARSERS, SettingError, type DoctorSettings } from '../lambdas/shared/settings';
+import { systemClock } from '../lambdas/shared/system-clock';
+import { exitQuietlyOnBrokenPipe, writeLine, type CliIo } from './lib/cli-io';
+import { describeFailure, EXIT_CODES } from './lib/describe-cli-error';
+import {
+  emptyLedger,
+  ListedSourceServers,
+  PreviewCommandRunner,
+  ReadOnlyLedger,
+  refusingPublisher,
+  ReportingNodeDirectory,
+} from './lib/preview-ports';
+import { formatPreviewTable, toPreviewJson } from './lib/preview-output';
+
+export const USAGE = `Usage: npm run check -- --region REGION [options]
+
+Shows what mgn-replication-doctor would do in one Region now, using your AWS credentials. A dry run: it reads
+MGN, SSM and (with --ledger-table) the ledger; it never sends a command, a notification or a write.
+
+Options:
+  --region REGION               the Region to look at (default: AWS_REGION, AWS_DEFAULT_REGION)
+  --profile NAME                a profile from ~/.aws/config or ~/.aws/credentials (sets AWS_PROFILE)
+  --account ID                  the account ID to print (default: read from a source-server ARN)
+  --ledger-table NAME           the deployed ledger table, so decisions count earlier treatments
+  --lag-alert-minutes N         lag above which a server counts as LAGGING (default ${DEFAULT_SETTINGS.lagAlertMinutes})
+  --retry-service-side-errors   plan RetryDataReplication for service-side errors (default off, as deployed)
+  --json                        one JSON object on stdout instead of tables
+  -h, --help                    this text
+
+Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized in the Region.`;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const SOURCE_SERVER_ARN = /^arn:aws[a-z-]*:mgn:[a-z0-9-]*:(\d{12}):source-server\//;
+/** The preview only reads results through the SSM runner, so its document names are never used. */
+const UNUSED_DOCUMENT_NAMES: Readonly<Record<DocumentRole, string>> = {
+  RestartReplicationAgent: 'not-sent-by-the-preview',
+  CheckDiskSpace: 'not-sent-by-the-preview',
+  CheckConnectivity: 'not-sent-by-the-preview',
+};
+
+interface CheckOptions {
+  readonly help: boolean;
+  readonly region: string;
+  readonly profile?: string;
+  readonly account?: string;
+  readonly ledgerTable?: string;
+  readonly json: boolean;
+  readonly settings: DoctorSettings;
+}
+
+class UsageError extends Error {}
+
+const FLAGS = {
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  account: { type: 'string' },
+  'ledger-table': { type: 'string' },
+  'lag-alert-minutes': { type: 'string' },
+  'retry-service-side-errors': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function readFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // Node's messages name the flag ("Unknown option '--x'", "Option '--region <value>' argument missing").
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parseCheckArgs(argv: readonly string[], env: CliIo['env']): CheckOptions {
+  const values = readFlags(argv);
+  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '';
+  if (!values.help && !region) throw new UsageError('--region is required (or set AWS_REGION)');
+  if (!values.help && !REGION.test(region)) throw new UsageError(`--region ${JSON.stringify(region)} is not a Region name such as us-east-1`);
+  if (values.account !== undefined && !ACCOUNT_ID.test(values.account)) throw new UsageError('--account must be a 12-digit account ID');
+  if (values.profile === '' || values['ledger-table'] === '') throw new UsageError('--profile and --ledger-table need a value');
+  let settings: DoctorSettings = { ...DEFAULT_SETTINGS, retryServiceSideErrors: values['retry-service-side-errors'] };
+  const lag = values['lag-alert-minutes'];
+  try {
+    if (lag !== undefined) settings = { ...settings, lagAlertMinutes: SETTING_PARSERS.lagAlertMinutes('--lag-alert-minutes', lag) };
+  } catch (error) {
+    throw error instanceof SettingError ? new UsageError(error.message) : error;
+  }
+  return {
+    help: values.help,
+    region,
+    profile: values.profile,
+    account: values.account,
+    ledgerTable: values['ledger-table'],
+    json: values.json,
+    settings,
+  };
+}
+
+const findAccountId = (servers: readonly SourceServer[]): string | undefined =>
+  servers.map((server) => SOURCE_SERVER_ARN.exec(server.arn ?? '')?.[1]).find((id) => id !== undefined);
+
+/** The core's warnings go to stderr; its per-server info lines are what the tables show. */
+function warningsTo(progress: (line: string) => void): Log {
+  const warn = (message: string, attributes?: Record<string, unknown>): void =>
+    progress(`warning: ${message}${attributes ? ` ${JSON.stringify(attributes)}` : ''}`);
+  return { info: () => undefined, warn, error: warn };
+}
+
+async function previewRegion(
+  options: CheckOptions,
+  clients: AwsClients,
+  progress: (line: string) => void,
+): Promise<{ report: RunReport; accountId?: string }> {
+  // Listed here, not inside the core, so that the account is known and large fleets show progress.
+  const repository = new MgnSourceServerRepository(clients.mgn);
+  progress(`listing source servers in ${options.region}…`);
+  const servers = await repository.listSourceServers();
+  progress(`${servers.length} source server(s) listed`);
+  const accountId = options.account ?? findAccountId(servers);
+
+  const ledger = options.ledgerTable ? new ReadOnlyLedger(new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable)) : emptyLedger;
+  // Earlier results exist only in a ledger; without one the runner cannot even read.
+  const results = options.ledgerTable
+    ? new SsmCommandRunner(clients.ssm, { documentNames: UNUSED_DOCUMENT_NAMES, logGroupName: 'not-used-by-the-preview' })
+    : undefined;
+  const report = await runDoctor(
+    { runId: 'preview', trigger: 'preview' },
+    options.settings,
+    { region: options.region, accountId: accountId ?? 'unknown' },
+    {
+      servers: new ListedSourceServers(servers, repository),
+      nodes: new ReportingNodeDirectory(new SsmManagedNodeDirectory(clients.ssm), progress),
+      commands: new PreviewCommandRunner(results),
+      publisher: refusingPublisher,
+      ledger,
+      clock: systemClock,
+      log: warningsTo(progress),
+    },
+  );
+  progress(`${servers.length} server(s) classified`);
+  return { report, accountId };
+}
+
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  makeClients: (options: AwsClientOptions) => AwsClients = createAwsClients,
+): Promise<number> {
+  const out = writeLine(io.stdout);
+  const err = writeLine(io.stderr);
+  let options: CheckOptions;
+  try {
+    options = parseCheckArgs(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`error: ${error.message}`);
+    err('');
+    err(USAGE);
+    return EXIT_CODES.usage;
+  }
+  if (options.help) {
+    out(USAGE);
+    return EXIT_CODES.ok;
+  }
+
+  // Before the clients exist: the SDK's credential chain reads AWS_PROFILE when it first resolves.
+  if (options.profile) io.env.AWS_PROFILE = options.profile;
+  try {
+    const { report, accountId } = await previewRegion(options, makeClients({ region: options.region }), err);
+    const context = { region: options.region, accountId };
+    if (options.json) out(JSON.stringify(toPreviewJson(report, context), null, 2));
+    else formatPreviewTable(report, context).forEach(out);
+    return EXIT_CODES.ok;
+  } catch (error) {
+    const failure = describeFailure(error, { region: options.region, profile: options.profile, ledgerTable: options.ledgerTable });
+    err(failure.message);
+    return failure.exitCode;
+  }
+}
+
+if (require.main === module) {
+  exitQuietlyOnBrokenPipe();
+  void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
+}

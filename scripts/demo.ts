@@ -1,0 +1,178 @@
+// `npm run demo`: the real doctor core, run after run, against a simulated account (scripts/lib). No AWS
+// account, no network, no Python: it shows what the doctor decides, which SSM commands it sends, what it
+// asks MGN, and the e-mail and SMS people get. The transcript is returned too, so tests can compare.
+import { summarizeCommandOutput } from '../lambdas/core/command-output';
+import type { LedgerEntry } from '../lambdas/core/ledger';
+import type { Digest } from '../lambdas/core/model';
+import type { RunReport, ServerReport } from '../lambdas/core/report';
+import { runDoctor } from '../lambdas/core/run-doctor';
+import type { DoctorSettings } from '../lambdas/shared/settings';
+import { exitQuietlyOnBrokenPipe, writeLine } from './lib/cli-io';
+import {
+  DEMO_ACCOUNT,
+  DEMO_ACCOUNT_ID,
+  DEMO_REGION,
+  DEMO_RUN_MINUTES,
+  DEMO_SETTINGS,
+  DEMO_START,
+  DEMO_STORY,
+  DEMO_WORLD_RULES,
+} from './lib/demo-fleet';
+import { SimulatedAccount, type SentCommand, type ServiceCall } from './lib/simulated-account';
+
+export interface DemoRun {
+  readonly number: number;
+  /** Simulated time at which the run started. */
+  readonly at: string;
+  /** What changed in the simulated world since the previous run. */
+  readonly events: readonly string[];
+  readonly report: RunReport;
+  readonly commands: readonly SentCommand[];
+  readonly serviceCalls: readonly ServiceCall[];
+  readonly digest?: Digest;
+  readonly warnings: readonly string[];
+}
+
+export interface DemoTranscript {
+  readonly region: string;
+  readonly accountId: string;
+  readonly settings: DoctorSettings;
+  readonly runs: readonly DemoRun[];
+  /** The ledger after the last run. */
+  readonly ledger: readonly LedgerEntry[];
+}
+
+const RULE = '═'.repeat(12);
+const clock = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+const hostnameOf = (report: Pick<ServerReport, 'server'>): string => report.server.hostname ?? report.server.fqdn ?? '-';
+
+/** One line per decision; tests read these back and compare them with the RunReport. */
+export const formatDecision = (report: ServerReport): string => `  ${report.server.sourceServerId}  ${hostnameOf(report).padEnd(10)}  ${report.action}: ${report.detail}`;
+
+async function printIntro(write: (line: string) => void, account: SimulatedAccount): Promise<void> {
+  const servers = await account.mgn.listSourceServers();
+  const nodes = await account.ssm.listNodes();
+  const settings = DEMO_SETTINGS;
+  write('SIMULATION — no AWS calls are made. Everything below runs in memory against a simulated account;');
+  write('every decision is made by the real doctor core (runDoctor), the code the Lambda runs.');
+  write('');
+  write(`Account ${DEMO_ACCOUNT_ID}, Region ${DEMO_REGION} (simulated): ${servers.length} MGN source servers, ${nodes.length} SSM managed nodes.`);
+  write(
+    `Settings: cooldown ${settings.cooldownMinutes} min, max attempts ${settings.maxAttempts}, RetryDataReplication ${settings.retryServiceSideErrors ? 'on' : 'off'}, ` +
+      `lag alert ${settings.lagAlertMinutes} min, result wait ${settings.resultWaitSeconds} s.`,
+  );
+  write(`Runs at ${DEMO_RUN_MINUTES.map((minutes) => clock(new Date(DEMO_START.getTime() + minutes * 60_000).toISOString()).slice(11, 16)).join(', ')} UTC (simulated clock).`);
+  write('');
+  for (const server of servers) write(`  ${server.sourceServerId}  ${(server.hostname ?? '-').padEnd(10)}  ${DEMO_STORY[server.sourceServerId] ?? ''}`);
+}
+
+function printRun(write: (line: string) => void, run: DemoRun, total: number): void {
+  const { report } = run;
+  write('');
+  write(`${RULE} Run ${run.number} of ${total} · ${clock(run.at)} (simulated) ${RULE}`);
+  write(`Fleet: ${Object.entries(report.counts).map(([condition, count]) => `${condition} ${count}`).join(' · ')}`);
+
+  write("Decisions (from the core's RunReport, action: detail):");
+  if (report.servers.length === 0) write('  (none: nothing affected or followed)');
+  report.servers.forEach((server) => write(formatDecision(server)));
+
+  write(`SSM Run Command (${run.commands.length} sent):`);
+  if (run.commands.length === 0) write('  (none)');
+  for (const command of run.commands) {
+    const parameters = Object.entries(command.parameters);
+    write(`  ${command.document} → ${command.instanceIds.join(', ')}`);
+    write(`    command ID: ${command.commandId}`);
+    write(`    parameters: ${parameters.length === 0 ? "(the document's defaults)" : parameters.map(([name, values]) => `${name}=${values.join(',')}`).join(' ')}`);
+    write(`    comment:    "${command.comment}"`);
+    for (const result of command.results) write(`    ${result.instanceId}: ${result.status} (exit ${result.responseCode ?? '-'}) · ${summarizeCommandOutput(result.output, 160)}`);
+  }
+
+  write(`Service side (${run.serviceCalls.length} call${run.serviceCalls.length === 1 ? '' : 's'}):`);
+  if (run.serviceCalls.length === 0) write('  (none)');
+  for (const call of run.serviceCalls) write(`  ${call.action} ${call.sourceServerId}: ${call.outcome}${call.detail ? ` (${call.detail})` : ''}`);
+
+  if (run.warnings.length > 0) {
+    write('Doctor log warnings:');
+    run.warnings.forEach((warning) => write(`  ${warning}`));
+  }
+
+  if (!run.digest) {
+    write('No digest: nothing new.');
+    return;
+  }
+  write('Digest published to SNS:');
+  write(`  E-mail subject: ${run.digest.subject}`);
+  write(`  SMS:            ${run.digest.sms}`);
+  write('  E-mail text:');
+  for (const line of run.digest.text.split('\n')) write(`    │ ${line}`.trimEnd());
+}
+
+function printSummary(write: (line: string) => void, transcript: DemoTranscript, hostnames: ReadonlyMap<string, string>): void {
+  write('');
+  write(`${RULE} After ${transcript.runs.length} runs ${RULE}`);
+  write('Ledger (simulated DynamoDB table, one item per followed server):');
+  for (const entry of transcript.ledger) {
+    const status = entry.status === 'CLOSED' ? `CLOSED (${entry.closedReason ?? '?'})` : entry.status;
+    write(`  ${entry.sourceServerId}  ${(hostnames.get(entry.sourceServerId) ?? '-').padEnd(10)}  ${status}, ${entry.attempts} treatment(s), version ${entry.version}`);
+  }
+  const commands = transcript.runs.reduce((sum, run) => sum + run.commands.length, 0);
+  const calls = transcript.runs.reduce((sum, run) => sum + run.serviceCalls.length, 0);
+  const digests = transcript.runs.filter((run) => run.digest).length;
+  write(`SSM commands sent: ${commands} · service-side calls: ${calls} · digests published: ${digests}.`);
+  write('SIMULATION — no AWS calls were made. Run `npm run check -- --region <region>` for a read-only preview of a real account.');
+}
+
+export async function runDemo(write: (line: string) => void): Promise<DemoTranscript> {
+  const account = new SimulatedAccount(DEMO_ACCOUNT);
+  await printIntro(write, account);
+  const hostnames = new Map((await account.mgn.listSourceServers()).map((server) => [server.sourceServerId, server.hostname ?? '-']));
+
+  const runs: DemoRun[] = [];
+  for (const [index, minutes] of DEMO_RUN_MINUTES.entries()) {
+    const at = new Date(DEMO_START.getTime() + minutes * 60_000);
+    let events: string[] = [];
+    if (index > 0) {
+      write('');
+      write(`… ${minutes - (DEMO_RUN_MINUTES[index - 1] ?? 0)} minutes pass (simulated) …`);
+      account.clock.setTo(at);
+      events = DEMO_WORLD_RULES.map((rule) => rule(account, at)).filter((event): event is string => event !== undefined);
+      events.forEach((event) => write(`  ${event}`));
+      if (events.length === 0) write('  (nothing changes on its own)');
+    }
+
+    const before = { commands: account.ssm.sent.length, calls: account.mgn.calls.length, digests: account.publisher.digests.length, log: account.log.lines.length };
+    const report = await runDoctor(
+      { runId: `demo-run-${index + 1}`, trigger: 'schedule' },
+      DEMO_SETTINGS,
+      { region: DEMO_REGION, accountId: DEMO_ACCOUNT_ID },
+      account.dependencies(),
+    );
+    const run: DemoRun = {
+      number: index + 1,
+      at: at.toISOString(),
+      events,
+      report,
+      commands: account.ssm.sent.slice(before.commands),
+      serviceCalls: account.mgn.calls.slice(before.calls),
+      digest: account.publisher.digests[before.digests],
+      warnings: account.log.lines
+        .slice(before.log)
+        .filter((line) => line.level !== 'info')
+        .map((line) => `${line.level}: ${line.message}${line.attributes ? ` ${JSON.stringify(line.attributes)}` : ''}`),
+    };
+    printRun(write, run, DEMO_RUN_MINUTES.length);
+    runs.push(run);
+  }
+
+  const transcript: DemoTranscript = { region: DEMO_REGION, accountId: DEMO_ACCOUNT_ID, settings: DEMO_SETTINGS, runs, ledger: account.ledger.entries() };
+  printSummary(write, transcript, hostnames);
+  return transcript;
+}
+
+if (require.main === module) {
+  exitQuietlyOnBrokenPipe();
+  runDemo(writeLine(process.stdout)).catch((error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

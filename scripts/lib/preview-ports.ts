@@ -1,0 +1,106 @@
+// Ports for the preview CLI. A preview is a dry run, so the core never sends, publishes or writes; these
+// wrappers make that a guarantee of the wiring too: every call that would change something throws.
+import type { LedgerEntry } from '../../lambdas/core/ledger';
+import type {
+  CommandBatchResult,
+  CommandRequest,
+  InvocationResult,
+  ManagedNode,
+  ReplicationSettings,
+  SourceServer,
+} from '../../lambdas/core/model';
+import type {
+  CommandRunner,
+  ManagedNodeDirectory,
+  OutcomePublisher,
+  RemediationLedger,
+  SaveResult,
+  SourceServerRepository,
+} from '../../lambdas/core/ports';
+
+export class PreviewRefusal extends Error {
+  constructor(what: string) {
+    super(`The preview never ${what}`);
+    this.name = 'PreviewRefusal';
+  }
+}
+
+export const refusingPublisher: OutcomePublisher = {
+  publish: async () => {
+    throw new PreviewRefusal('publishes a digest');
+  },
+};
+
+/** Reads earlier results only when they can exist (a ledger was given); sending always throws. */
+export class PreviewCommandRunner implements CommandRunner {
+  constructor(private readonly results?: Pick<CommandRunner, 'listInvocations'>) {}
+
+  async sendCommand(_request: CommandRequest): Promise<CommandBatchResult[]> {
+    throw new PreviewRefusal('sends an SSM command');
+  }
+
+  async listInvocations(commandId: string): Promise<InvocationResult[]> {
+    if (!this.results) throw new PreviewRefusal('reads command results without a ledger');
+    return this.results.listInvocations(commandId);
+  }
+}
+
+/** The deployed ledger, read-only: what earlier runs did shapes the preview's decisions. */
+export class ReadOnlyLedger implements RemediationLedger {
+  constructor(private readonly ledger: Pick<RemediationLedger, 'loadEntries'>) {}
+
+  loadEntries(): Promise<LedgerEntry[]> {
+    return this.ledger.loadEntries();
+  }
+
+  async saveEntry(_entry: LedgerEntry): Promise<SaveResult> {
+    throw new PreviewRefusal('writes to the ledger');
+  }
+}
+
+/** No ledger: every server is seen for the first time. */
+export const emptyLedger = new ReadOnlyLedger({ loadEntries: async () => [] });
+
+/**
+ * Serves a listing made beforehand (the CLI lists first, to report progress and find the account) and
+ * refuses RetryDataReplication; replication settings are read-only and pass through.
+ */
+export class ListedSourceServers implements SourceServerRepository {
+  constructor(
+    private readonly servers: readonly SourceServer[],
+    private readonly repository: Pick<SourceServerRepository, 'getReplicationSettings'>,
+  ) {}
+
+  async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
+    const ids = filter?.sourceServerIds;
+    return this.servers.filter((server) => !ids || ids.includes(server.sourceServerId));
+  }
+
+  async retryDataReplication(_sourceServerId: string): Promise<void> {
+    throw new PreviewRefusal('calls RetryDataReplication');
+  }
+
+  getReplicationSettings(sourceServerId: string): Promise<ReplicationSettings> {
+    return this.repository.getReplicationSettings(sourceServerId);
+  }
+}
+
+/** Says on stderr when the (possibly long) SSM inventory listing starts and ends. */
+export class ReportingNodeDirectory implements ManagedNodeDirectory {
+  constructor(
+    private readonly directory: ManagedNodeDirectory,
+    private readonly progress: (line: string) => void,
+  ) {}
+
+  async describeNodes(instanceIds: readonly string[]): Promise<ManagedNode[]> {
+    this.progress(`looking up ${instanceIds.length} SSM managed node(s)…`);
+    return this.directory.describeNodes(instanceIds);
+  }
+
+  async listNodes(): Promise<ManagedNode[]> {
+    this.progress('listing SSM managed nodes…');
+    const nodes = await this.directory.listNodes();
+    this.progress(`${nodes.length} SSM managed node(s) listed`);
+    return nodes;
+  }
+}

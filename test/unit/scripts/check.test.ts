@@ -1,0 +1,393 @@
+// The preview CLI with every SDK client mocked: its output, its error lines and exit codes, and that no path
+// ever sends a command, publishes, writes or retries anything.
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeSourceServersCommand,
+  MgnClient,
+  RetryDataReplicationCommand,
+  type DescribeSourceServersCommandOutput,
+  type SourceServer as MgnSourceServer,
+} from '@aws-sdk/client-mgn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DescribeInstanceInformationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createAwsClients, type AwsClientOptions } from '../../../lambdas/adapters/aws-clients';
+import type { LedgerEntry } from '../../../lambdas/core/ledger';
+import { main } from '../../../scripts/check';
+
+// client-mgn 3.523 is on the smithy v2 type tree (toolchain.md §3b): its client and commands need casts.
+const mgn = mockClient(MgnClient as any);
+const ssm = mockClient(SSMClient);
+const sns = mockClient(SNSClient);
+const documentClient = mockClient(DynamoDBDocumentClient);
+const dynamodb = mockClient(DynamoDBClient);
+
+const ACCOUNT = '111122223333';
+const REGION = 'us-east-1';
+const id = (n: number): string => `s-${n.toString(16).padStart(17, '0')}`;
+const arn = (sourceServerId: string): string => `arn:aws:mgn:${REGION}:${ACCOUNT}:source-server/${sourceServerId}`;
+
+const WEB = id(0xa1);
+const BATCH = id(0xa2);
+const FILES = id(0xa3);
+const APP = id(0xa4);
+const REPORTS = id(0xa5);
+const FUTURE = id(0xa6);
+const CUTOVER = id(0xa7);
+const WEB_NODE = 'mi-0a1b2c3d4e5f60789';
+const APP_NODE = 'i-0fedcba9876543210';
+
+function server(sourceServerID: string, hostname: string, lifeCycle: string, replication: Record<string, unknown>, extra: Partial<MgnSourceServer> = {}): MgnSourceServer {
+  return {
+    sourceServerID,
+    arn: arn(sourceServerID),
+    isArchived: false,
+    replicationType: 'AGENT_BASED',
+    lifeCycle: { state: lifeCycle as never },
+    dataReplicationInfo: replication,
+    sourceProperties: {
+      identificationHints: { hostname, fqdn: `${hostname}.corp.example.com` },
+      networkInterfaces: [{ ips: [`10.0.0.${sourceServerID.slice(-2)}`], isPrimary: true }],
+    },
+    ...extra,
+  };
+}
+
+const FLEET: MgnSourceServer[] = [
+  server(WEB, 'web-01', 'READY_FOR_TEST', { dataReplicationState: 'STALLED', dataReplicationError: { error: 'AGENT_NOT_SEEN' } }),
+  server(BATCH, 'batch-07', 'READY_FOR_TEST', { dataReplicationState: 'STALLED', dataReplicationError: { error: 'AGENT_NOT_SEEN' } }),
+  server(FILES, 'files-03', 'NOT_READY', { dataReplicationState: 'STALLED', dataReplicationError: { error: 'FAILED_TO_CREATE_STAGING_DISKS', rawError: 'KMS key disabled' } }),
+  server(APP, 'app-04', 'READY_FOR_CUTOVER', { dataReplicationState: 'DISCONNECTED' }, {
+    sourceProperties: { identificationHints: { hostname: 'app-04', awsInstanceID: APP_NODE }, networkInterfaces: [] },
+  }),
+  server(REPORTS, 'reports-05', 'READY_FOR_TEST', { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT2H30M' }),
+  server(FUTURE, 'lab-06', 'READY_FOR_TEST', { dataReplicationState: 'QUANTUM_SYNC' }),
+  server(CUTOVER, 'erp-legacy', 'CUTOVER', { dataReplicationState: 'DISCONNECTED' }),
+  server(id(0xb1), 'ok-01', 'READY_FOR_TEST', { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT0S' }),
+  server(id(0xb2), 'ok-02', 'TESTING', { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT1M' }),
+  server(id(0xb3), 'new-03', 'NOT_READY', { dataReplicationState: 'INITIAL_SYNC' }),
+];
+
+const NODES = [
+  { InstanceId: WEB_NODE, PingStatus: 'Online' as const, PlatformType: 'Linux' as const, ComputerName: 'web-01.corp.example.com', IPAddress: '10.0.0.a1' },
+  { InstanceId: APP_NODE, PingStatus: 'ConnectionLost' as const, PlatformType: 'Windows' as const, ComputerName: 'APP-04' },
+];
+
+interface Run {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly env: Record<string, string | undefined>;
+}
+
+async function check(argv: string[], options: { env?: Record<string, string | undefined>; makeClients?: (options: AwsClientOptions) => ReturnType<typeof createAwsClients> } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const env = { ...options.env };
+  const exitCode = await main(
+    argv,
+    { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env },
+    options.makeClients,
+  );
+  return { exitCode, stdout, stderr, env };
+}
+
+/** A table row's cells (columns are separated by two or more spaces). */
+function row(stdout: string, sourceServerId: string): string[] | undefined {
+  return stdout
+    .split('\n')
+    .find((line) => line.startsWith(sourceServerId))
+    ?.split(/ {2,}/);
+}
+
+function sdkError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 403 } });
+}
+
+beforeEach(() => {
+  for (const client of [mgn, ssm, sns, documentClient, dynamodb]) client.reset();
+  mgn.on(DescribeSourceServersCommand as any).resolves({ items: FLEET } satisfies Omit<DescribeSourceServersCommandOutput, '$metadata'> as any);
+  ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: NODES });
+});
+
+afterEach(() => {
+  // Whatever a test did, the preview must not have changed anything anywhere.
+  expect(ssm).not.toHaveReceivedCommand(SendCommandCommand);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(documentClient).not.toHaveReceivedCommand(PutCommand);
+  expect(documentClient).not.toHaveReceivedCommand(UpdateCommand);
+  expect(dynamodb).not.toHaveReceivedCommand(PutItemCommand);
+  expect(dynamodb).not.toHaveReceivedCommand(UpdateItemCommand);
+  expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand as any);
+});
+
+describe('check: tables', () => {
+  it('lists each affected server under its condition, with node, action and reason, and counts the rest', async () => {
+    const { exitCode, stdout, stderr } = await check(['--region', REGION]);
+
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(`MGN replication doctor preview: ${REGION}, account ${ACCOUNT} (dry run`);
+    const sections = stdout.split('\n').filter((line) => /^[A-Z ,]+ \(\d+\)$/.test(line));
+    expect(sections).toEqual(['STALLED (3)', 'DISCONNECTED (1)', 'LAGGING (1)', 'UNKNOWN (1)']);
+    expect(row(stdout, WEB)).toEqual([
+      WEB,
+      'web-01',
+      'READY_FOR_TEST/STALLED',
+      'AGENT_NOT_SEEN',
+      WEB_NODE,
+      'WOULD_TREAT',
+      `would run RestartReplicationAgent, CheckDiskSpace, CheckConnectivity on ${WEB_NODE} (treatment 1)`,
+    ]);
+    expect(row(stdout, BATCH)?.slice(4)).toEqual(['UNMANAGED', 'REPORTED', 'no SSM managed node found for this host; nothing was run']);
+    expect(row(stdout, FILES)?.slice(3)).toEqual([
+      'FAILED_TO_CREATE_STAGING_DISKS',
+      '-',
+      'REPORTED',
+      'the host is not the problem; RetryDataReplication is off (retryServiceSideErrors=false)',
+    ]);
+    expect(row(stdout, APP)?.slice(2, 6)).toEqual(['READY_FOR_CUTOVER/DISCONNECTED', '-', `OFFLINE ${APP_NODE}`, 'REPORTED']);
+    expect(row(stdout, REPORTS)?.slice(5)).toEqual(['REPORTED', 'lag 2h 30m over 1h; reported only (LAGGING is not remediated by configuration or by design)']);
+    expect(row(stdout, FUTURE)?.slice(2)).toEqual(['READY_FOR_TEST/QUANTUM_SYNC', '-', '-', 'REPORTED', expect.stringMatching(/^unknown data replication state QUANTUM_SYNC; reported only/)]);
+    expect(stdout).not.toContain(CUTOVER);
+    expect(stdout).toContain('HEALTHY 2 · PROGRESSING 1 · IGNORED 1 (10 servers in all)');
+    expect(stdout).toContain(`A scheduled run would notify: MGN ${REGION}: 3 stalled, 1 disconnected, 1 lagging, 1 unknown (${ACCOUNT})`);
+    // Progress on stderr only.
+    expect(stderr).toContain(`listing source servers in ${REGION}…`);
+    expect(stderr).toContain('10 source server(s) listed');
+    expect(stderr).toContain('10 server(s) classified');
+    expect(stdout).not.toContain('listing');
+  });
+
+  it('plans RetryDataReplication with --retry-service-side-errors, and still does not call it', async () => {
+    const { exitCode, stdout } = await check(['--region', REGION, '--retry-service-side-errors', '--account', '444455556666']);
+
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(`${REGION}, account 444455556666 (dry run`);
+    expect(row(stdout, FILES)?.slice(5)).toEqual(['WOULD_TREAT', 'would run RetryDataReplication (treatment 1)']);
+  });
+
+  it('uses --lag-alert-minutes for the LAGGING threshold', async () => {
+    const { stdout } = await check(['--region', REGION, '--lag-alert-minutes', '180']);
+
+    expect(row(stdout, REPORTS)).toBeUndefined();
+    expect(stdout).toContain('HEALTHY 3 · PROGRESSING 1 · IGNORED 1');
+  });
+
+  it('says so when nothing is affected', async () => {
+    mgn.on(DescribeSourceServersCommand as any).resolves({ items: FLEET.slice(6) } as any);
+
+    const { exitCode, stdout } = await check(['--region', REGION]);
+
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('No stalled, disconnected, lagging or unknown servers.');
+    expect(stdout).not.toContain('would notify');
+    expect(ssm).not.toHaveReceivedCommand(DescribeInstanceInformationCommand);
+  });
+});
+
+describe('check: --json', () => {
+  it('prints exactly one JSON object on stdout, progress on stderr', async () => {
+    const { exitCode, stdout, stderr } = await check(['--region', REGION, '--json']);
+
+    expect(exitCode).toBe(0);
+    const output = JSON.parse(stdout);
+    expect(output).toMatchObject({
+      region: REGION,
+      accountId: ACCOUNT,
+      dryRun: true,
+      counts: { STALLED: 3, DISCONNECTED: 1, LAGGING: 1, UNKNOWN: 1, HEALTHY: 2, PROGRESSING: 1, IGNORED: 1 },
+    });
+    expect(output.servers.map((entry: { sourceServerId: string }) => entry.sourceServerId)).toEqual([WEB, BATCH, FILES, APP, REPORTS, FUTURE]);
+    expect(output.servers[0]).toMatchObject({
+      hostname: 'web-01',
+      condition: 'STALLED',
+      errorCode: 'AGENT_NOT_SEEN',
+      ssmNode: { status: 'RESOLVED', instanceId: WEB_NODE, matchedBy: 'hostname', pingStatus: 'Online', platformType: 'Linux' },
+      action: 'WOULD_TREAT',
+      playbook: { family: 'agent', hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity'] },
+    });
+    expect(output.servers[1]).toMatchObject({ ssmNode: { status: 'UNMANAGED', advice: expect.stringContaining('hybrid activation') }, blocker: 'UNMANAGED' });
+    expect(output.servers[3]).toMatchObject({ ssmNode: { status: 'OFFLINE', instanceId: APP_NODE, matchedBy: 'awsInstanceId' }, blocker: 'OFFLINE' });
+    expect(stderr).toContain('server(s) classified');
+  });
+
+  it('leaves the account out when nothing names it', async () => {
+    mgn.on(DescribeSourceServersCommand as any).resolves({ items: FLEET.map(({ arn: _arn, ...rest }) => rest) } as any);
+
+    const { stdout } = await check(['--region', REGION, '--json']);
+
+    expect(JSON.parse(stdout)).not.toHaveProperty('accountId');
+  });
+});
+
+describe('check: the ledger', () => {
+  const TABLE = 'doctor-LedgerTable-1ABC';
+  const minutesAgo = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();
+  const treated = (sourceServerId: string, commandId: string, status: string): LedgerEntry => ({
+    sourceServerId,
+    version: 2,
+    status: 'OPEN',
+    condition: 'STALLED',
+    errorCode: 'AGENT_NOT_SEEN',
+    since: minutesAgo(15),
+    attempts: 1,
+    lastAttemptAt: minutesAgo(15),
+    treatments: [
+      {
+        at: minutesAgo(15),
+        runId: 'c0ffee00',
+        commands: [{ commandId, document: 'RestartReplicationAgent', instanceId: WEB_NODE, requestedAt: minutesAgo(15), status }],
+      },
+    ],
+  });
+
+  it('reads the ledger and pending results without writing, and decides with them', async () => {
+    const commandId = '5e1f0c2a-8b3d-4e6f-9a01-23456789abcd';
+    documentClient.on(ScanCommand).resolves({ Items: [treated(WEB, commandId, 'InProgress'), treated(id(0xb1), 'b2c3', 'Success')] });
+    ssm.on(ListCommandInvocationsCommand).resolves({
+      CommandInvocations: [{ CommandId: commandId, InstanceId: WEB_NODE, Status: 'Success', CommandPlugins: [{ Name: 'restartAgentLinux', ResponseCode: 0, Output: 'MGN_DOCTOR check=agent status=RUNNING' }] }],
+    });
+
+    const { exitCode, stdout } = await check(['--region', REGION, '--ledger-table', TABLE]);
+
+    expect(exitCode).toBe(0);
+    expect(documentClient).toHaveReceivedCommandWith(ScanCommand, { TableName: TABLE });
+    expect(ssm).toHaveReceivedCommandWith(ListCommandInvocationsCommand, { CommandId: commandId });
+    expect(row(stdout, WEB)?.[5]).toBe('COOLDOWN');
+    expect(stdout).toContain('FOLLOWED BY THE LEDGER, NO LONGER AFFECTED (1)');
+    expect(row(stdout, id(0xb1))?.[5]).toBe('RECOVERED');
+  });
+
+  it('reads neither the ledger nor command results without --ledger-table', async () => {
+    await check(['--region', REGION]);
+
+    expect(documentClient).not.toHaveReceivedCommand(ScanCommand);
+    expect(ssm).not.toHaveReceivedCommand(ListCommandInvocationsCommand);
+  });
+});
+
+describe('check: credentials and clients', () => {
+  it('sets AWS_PROFILE from --profile before the clients are built, for the given Region', async () => {
+    const seen: { profile?: string; options?: AwsClientOptions } = {};
+    const makeClients = (options: AwsClientOptions): ReturnType<typeof createAwsClients> => {
+      seen.profile = run.env.AWS_PROFILE;
+      seen.options = options;
+      return createAwsClients(options);
+    };
+    const run = { env: {} as Record<string, string | undefined> };
+    let stdout = '';
+    const exitCode = await main(['--region', 'eu-west-2', '--profile', 'migration'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: run.env }, makeClients);
+
+    expect(exitCode).toBe(0);
+    expect(seen).toEqual({ profile: 'migration', options: { region: 'eu-west-2' } });
+    expect(stdout).toContain('preview: eu-west-2');
+  });
+
+  it('takes the Region from AWS_REGION when --region is absent', async () => {
+    const { exitCode, stdout } = await check([], { env: { AWS_REGION: 'ap-southeast-2' } });
+
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('preview: ap-southeast-2');
+  });
+});
+
+describe('check: errors', () => {
+  const expectOneLine = (run: Run, code: number, pattern: RegExp): void => {
+    expect(run.exitCode).toBe(code);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(pattern);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  };
+
+  it('missing credentials: exit 3', async () => {
+    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'));
+
+    expectOneLine(await check(['--region', REGION]), 3, /^error: no usable AWS credentials from the default credential chain \(CredentialsProviderError: Could not load credentials from any providers\)\. Sign in/);
+  });
+
+  it('missing credentials for a named profile: exit 3, naming the profile', async () => {
+    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [old]'));
+
+    expectOneLine(await check(['--region', REGION, '--profile', 'old']), 3, /from profile old .*aws sso login --profile old/);
+  });
+
+  it('access denied by MGN: exit 4', async () => {
+    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('AccessDeniedException', 'User is not authorized to perform: mgn:DescribeSourceServers'));
+
+    expectOneLine(await check(['--region', REGION]), 4, /^error: access denied in us-east-1 \(User is not authorized to perform: mgn:DescribeSourceServers\)\. The preview needs mgn:DescribeSourceServers and ssm:DescribeInstanceInformation\.$/);
+  });
+
+  it('access denied on the ledger table: exit 4, naming the table', async () => {
+    documentClient.on(ScanCommand).rejects(sdkError('AccessDeniedException', 'not authorized to perform: dynamodb:Scan'));
+
+    expectOneLine(await check(['--region', REGION, '--ledger-table', 'ledger']), 4, /dynamodb:Scan on table ledger/);
+  });
+
+  it('MGN not initialized in the Region: exit 5', async () => {
+    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('UninitializedAccountException', 'Account not initialized'));
+
+    expectOneLine(await check(['--region', 'eu-south-2']), 5, /^error: Application Migration Service is not initialized in eu-south-2 for this account\./);
+  });
+
+  it('unknown Region or no network (ENOTFOUND): exit 1', async () => {
+    mgn.on(DescribeSourceServersCommand as any).rejects(
+      Object.assign(new Error('getaddrinfo ENOTFOUND mgn.xx-fake-1.amazonaws.com'), { code: 'ENOTFOUND', hostname: 'mgn.xx-fake-1.amazonaws.com', $metadata: {} }),
+    );
+
+    expectOneLine(await check(['--region', 'xx-fake-1']), 1, /^error: cannot reach AWS in xx-fake-1 \(ENOTFOUND mgn\.xx-fake-1\.amazonaws\.com\)\. Check that --region/);
+  });
+
+  it('connection refused (e.g. a wrong AWS_ENDPOINT_URL): exit 1', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 4566 });
+    ssm.on(DescribeInstanceInformationCommand).rejects(Object.assign(new Error('socket error'), { cause: refused }));
+
+    expectOneLine(await check(['--region', REGION]), 1, /^error: cannot reach AWS in us-east-1 \(ECONNREFUSED 127\.0\.0\.1:4566\)/);
+  });
+
+  it('a missing ledger table: exit 1, naming it', async () => {
+    documentClient.on(ScanCommand).rejects(sdkError('ResourceNotFoundException', 'Requested resource not found'));
+
+    expectOneLine(await check(['--region', REGION, '--ledger-table', 'nope']), 1, /^error: ledger table nope not found in us-east-1 \(Requested resource not found\)\. Check --ledger-table and --region\.$/);
+  });
+
+  it('anything else: exit 1 with its name and message', async () => {
+    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('InternalServerException', 'Something broke'));
+
+    expectOneLine(await check(['--region', REGION]), 1, /^error: InternalServerException: Something broke$/);
+  });
+});
+
+describe('check: usage', () => {
+  const makeClients = jest.fn(createAwsClients);
+  beforeEach(() => makeClients.mockClear());
+
+  it.each([
+    [['--region', REGION, '--bogus'], /Unknown option '--bogus'/],
+    [['--region', REGION, 'extra'], /positional argument/],
+    [['--region', 'US East'], /is not a Region name/],
+    [[], /--region is required/],
+    [['--region', REGION, '--lag-alert-minutes', 'soon'], /--lag-alert-minutes: expected a whole number/],
+    [['--region', REGION, '--account', '12345'], /--account must be a 12-digit account ID/],
+    [['--region'], /argument missing/],
+  ])('%j: usage text and exit 2, no clients', async (argv, pattern) => {
+    const run = await check(argv, { makeClients });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(pattern);
+    expect(run.stderr).toContain('Usage: npm run check -- --region REGION');
+    expect(run.stdout).toBe('');
+    expect(makeClients).not.toHaveBeenCalled();
+  });
+
+  it('--help: usage on stdout, exit 0, no clients', async () => {
+    const run = await check(['--help'], { makeClients });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Usage: npm run check -- --region REGION');
+    expect(run.stdout).toContain('Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized');
+    expect(makeClients).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,131 @@
+// The offline demo: it runs to the end without any network, what it prints is what the core decided, and
+// each scenario ends the way the story says.
+import { Socket } from 'node:net';
+import { runDemo, type DemoTranscript } from '../../../scripts/demo';
+import { DEMO_NODES, DEMO_SERVERS } from '../../../scripts/lib/demo-fleet';
+
+let transcript: DemoTranscript;
+let lines: string[];
+let elapsedMs: number;
+let connects: jest.SpyInstance;
+
+beforeAll(async () => {
+  connects = jest.spyOn(Socket.prototype, 'connect');
+  lines = [];
+  const started = Date.now();
+  transcript = await runDemo((line) => lines.push(line));
+  elapsedMs = Date.now() - started;
+});
+
+afterAll(() => connects.mockRestore());
+
+const actionsOf = (sourceServerId: string): string[] =>
+  transcript.runs.map((run) => run.report.servers.find((server) => server.server.sourceServerId === sourceServerId)?.action ?? 'ABSENT');
+const sentTo = (instanceId: string): string[] =>
+  transcript.runs.flatMap((run) => run.commands.filter((command) => command.instanceIds.includes(instanceId)).map((command) => command.document));
+
+/** The printed lines of each run, from its header to the next run's. */
+function printedRuns(): string[][] {
+  const starts = lines.flatMap((line, index) => (/^═+ Run \d+ of \d+ · /.test(line) ? [index] : []));
+  return starts.map((start, index) => lines.slice(start, starts[index + 1] ?? lines.length));
+}
+
+describe('demo', () => {
+  it('runs every run offline, on a simulated clock, in well under a second of real time per run', () => {
+    expect(transcript.runs).toHaveLength(4);
+    expect(connects).not.toHaveBeenCalled();
+    expect(elapsedMs).toBeLessThan(3_000);
+    // Hours of simulated time pass between the first run and the last.
+    const span = Date.parse(transcript.runs[3]?.at ?? '') - Date.parse(transcript.runs[0]?.at ?? '');
+    expect(span).toBeGreaterThanOrEqual(2 * 3_600_000);
+    expect(lines[0]).toMatch(/^SIMULATION — no AWS calls are made/);
+  });
+
+  it('prints exactly the decisions the core returned, run by run', () => {
+    const printed = printedRuns();
+    expect(printed).toHaveLength(transcript.runs.length);
+    transcript.runs.forEach((run, index) => {
+      const decisions = (printed[index] ?? []).flatMap((line) => {
+        const match = /^ {2}(s-[0-9a-zA-Z]{17}) {2}(\S+) +([A-Z_]+): (.*)$/.exec(line);
+        return match ? [match.slice(1)] : [];
+      });
+      expect(decisions).toEqual(
+        run.report.servers.map(({ server, action, detail }) => [server.sourceServerId, server.hostname, action, detail]),
+      );
+    });
+  });
+
+  it('prints every command sent and every digest published', () => {
+    const printed = printedRuns();
+    transcript.runs.forEach((run, index) => {
+      const text = (printed[index] ?? []).join('\n');
+      for (const command of run.commands) {
+        expect(text).toContain(`${command.document} → ${command.instanceIds.join(', ')}`);
+        expect(text).toContain(`comment:    "${command.comment}"`);
+      }
+      if (run.digest) {
+        expect(text).toContain(`E-mail subject: ${run.digest.subject}`);
+        expect(text).toContain(`SMS:            ${run.digest.sms}`);
+      } else {
+        expect(text).toContain('No digest: nothing new.');
+      }
+    });
+  });
+
+  it('restarts the stalled Linux agent, which then recovers', () => {
+    expect(sentTo(DEMO_NODES.recovers)).toEqual(['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity']);
+    expect(actionsOf(DEMO_SERVERS.recovers)).toEqual(['TREATED', 'RECOVERED', 'ABSENT', 'ABSENT']);
+    expect(transcript.runs[1]?.digest?.subject).toContain('recovered');
+  });
+
+  it('treats the Windows host with a full disk twice, then escalates it', () => {
+    const firstDiskCheck = transcript.runs[0]?.commands.find((command) => command.document === 'CheckDiskSpace');
+    expect(firstDiskCheck?.results.find((result) => result.instanceId === DEMO_NODES.lowDisk)).toMatchObject({
+      status: 'Failed',
+      responseCode: 1,
+      output: expect.stringContaining('MGN_DOCTOR check=disk status=LOW drive=C:'),
+    });
+    expect(actionsOf(DEMO_SERVERS.lowDisk)).toEqual(['TREATED', 'COOLDOWN', 'TREATED', 'ESCALATED']);
+    expect(transcript.ledger.find((entry) => entry.sourceServerId === DEMO_SERVERS.lowDisk)).toMatchObject({ status: 'ESCALATED', attempts: 2 });
+    expect(transcript.runs[3]?.digest?.text).toContain('== Escalated: a person needs to look (1) ==');
+  });
+
+  it('never touches the cut-over server, though its node is online', () => {
+    expect(sentTo(DEMO_NODES.cutOver)).toEqual([]);
+    expect(actionsOf(DEMO_SERVERS.cutOver)).toEqual(['ABSENT', 'ABSENT', 'ABSENT', 'ABSENT']);
+    expect(transcript.runs.every((run) => run.report.counts.IGNORED === 1)).toBe(true);
+    expect(transcript.runs.flatMap((run) => run.serviceCalls).map((call) => call.sourceServerId)).not.toContain(DEMO_SERVERS.cutOver);
+  });
+
+  it('reports the unmanaged host every run and never sends it anything', () => {
+    for (const run of transcript.runs) {
+      expect(run.report.servers.find((server) => server.server.sourceServerId === DEMO_SERVERS.unmanaged)).toMatchObject({
+        action: 'REPORTED',
+        blocker: 'UNMANAGED',
+        target: { status: 'UNMANAGED' },
+      });
+    }
+    // Commands only ever went to the two hosts the doctor resolved and treated.
+    const targets = new Set(transcript.runs.flatMap((run) => run.commands.flatMap((command) => command.instanceIds)));
+    expect([...targets].sort()).toEqual([DEMO_NODES.recovers, DEMO_NODES.lowDisk].sort());
+  });
+
+  it('retries the service-side error through MGN, not on the host', () => {
+    expect(transcript.runs.flatMap((run) => run.serviceCalls)).toEqual([
+      expect.objectContaining({ action: 'RetryDataReplication', sourceServerId: DEMO_SERVERS.serviceSide, outcome: 'accepted' }),
+    ]);
+    expect(sentTo(DEMO_NODES.serviceSide)).toEqual([]);
+    expect(actionsOf(DEMO_SERVERS.serviceSide)).toEqual(['TREATED', 'RECOVERED', 'ABSENT', 'ABSENT']);
+  });
+
+  it('reports the lagging server without treating it, and clears it once the lag is gone', () => {
+    expect(actionsOf(DEMO_SERVERS.lagging)).toEqual(['REPORTED', 'REPORTED', 'REPORTED', 'CLEARED']);
+    expect(transcript.runs[0]?.report.servers.find((server) => server.server.sourceServerId === DEMO_SERVERS.lagging)?.classification.condition).toBe('LAGGING');
+  });
+
+  it('is the same every time', async () => {
+    const again: string[] = [];
+    await runDemo((line) => again.push(line));
+    expect(again).toEqual(lines);
+  });
+});

@@ -1,0 +1,49 @@
+// The preview's ports refuse every call that would change something, so that even a core bug could not make
+// `npm run check` send, publish, write or retry.
+import type { LedgerEntry } from '../../../lambdas/core/ledger';
+import type { SourceServer } from '../../../lambdas/core/model';
+import {
+  emptyLedger,
+  ListedSourceServers,
+  PreviewCommandRunner,
+  ReadOnlyLedger,
+  refusingPublisher,
+} from '../../../scripts/lib/preview-ports';
+
+const entry = { sourceServerId: 's-00000000000000001', version: 1 } as LedgerEntry;
+const server = (sourceServerId: string): SourceServer => ({ sourceServerId, isArchived: false, ips: [], tags: {} });
+
+describe('preview ports', () => {
+  it('never publish', async () => {
+    await expect(refusingPublisher.publish({ subject: 's', text: 't', sms: 'm' })).rejects.toThrow('The preview never publishes a digest');
+  });
+
+  it('never send a command, and read results only through the runner they were given', async () => {
+    const listInvocations = jest.fn().mockResolvedValue([{ commandId: 'c', instanceId: 'mi-1', status: 'Success', output: '' }]);
+    const withLedger = new PreviewCommandRunner({ listInvocations });
+
+    await expect(withLedger.sendCommand({ document: 'CheckDiskSpace', instanceIds: ['mi-1'], parameters: {}, comment: '' })).rejects.toThrow('never sends an SSM command');
+    await expect(withLedger.listInvocations('c')).resolves.toHaveLength(1);
+    expect(listInvocations).toHaveBeenCalledWith('c');
+    await expect(new PreviewCommandRunner().listInvocations('c')).rejects.toThrow('without a ledger');
+  });
+
+  it('never write the ledger', async () => {
+    const loadEntries = jest.fn().mockResolvedValue([entry]);
+
+    await expect(new ReadOnlyLedger({ loadEntries }).loadEntries()).resolves.toEqual([entry]);
+    await expect(new ReadOnlyLedger({ loadEntries }).saveEntry(entry)).rejects.toThrow('never writes to the ledger');
+    await expect(emptyLedger.loadEntries()).resolves.toEqual([]);
+    await expect(emptyLedger.saveEntry(entry)).rejects.toThrow('never writes to the ledger');
+  });
+
+  it('serve the listing made beforehand and never retry replication', async () => {
+    const getReplicationSettings = jest.fn().mockResolvedValue({ bandwidthThrottling: 0 });
+    const servers = new ListedSourceServers([server('s-1'), server('s-2')], { getReplicationSettings });
+
+    await expect(servers.listSourceServers()).resolves.toHaveLength(2);
+    await expect(servers.listSourceServers({ sourceServerIds: ['s-2'] })).resolves.toEqual([server('s-2')]);
+    await expect(servers.getReplicationSettings('s-1')).resolves.toEqual({ bandwidthThrottling: 0 });
+    await expect(servers.retryDataReplication('s-1')).rejects.toThrow('never calls RetryDataReplication');
+  });
+});
