@@ -6,6 +6,7 @@ import type { StackConfig } from './config';
 import { DoctorFunction } from './constructs/doctor-function';
 import { DoctorTriggers } from './constructs/doctor-triggers';
 import { Notifications } from './constructs/notifications';
+import { Observability } from './constructs/observability';
 import { RemediationDocuments } from './constructs/remediation-documents';
 import { RemediationLedger } from './constructs/remediation-ledger';
 
@@ -26,6 +27,8 @@ export class DoctorStack extends Stack {
   public readonly doctor: DoctorFunction;
   /** Schedule and MGN stall-event rules. */
   public readonly triggers: DoctorTriggers;
+  /** Dashboard and alarms (alarms notify the notification topic). */
+  public readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: DoctorStackProps) {
     super(scope, id, {
@@ -60,6 +63,14 @@ export class DoctorStack extends Stack {
       deadLetterQueue: this.doctor.deadLetterQueue,
     });
 
+    this.observability = new Observability(this, 'Observability', {
+      function: this.doctor.function,
+      logGroup: this.doctor.logGroup,
+      deadLetterQueue: this.doctor.deadLetterQueue,
+      topic: this.notifications.topic,
+      schedule: config.schedule,
+    });
+
     this.addOutputs();
   }
 
@@ -84,5 +95,6 @@ export class DoctorStack extends Stack {
       `${ssmConsole}/run-command/complete-commands?region=${this.region}`,
       'Run Command history in the Systems Manager console',
     );
+    output('DashboardUrl', this.observability.dashboardUrl, 'CloudWatch dashboard of the doctor (fleet, commands, alarms)');
   }
 }

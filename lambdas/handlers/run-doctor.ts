@@ -2,7 +2,7 @@
 // and runs the core. Everything that decides anything lives in lambdas/core.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createAwsClients } from '../adapters/aws-clients';
+import { createAwsClients, type AwsClients } from '../adapters/aws-clients';
 import { DynamoDbRemediationLedger } from '../adapters/dynamodb-remediation-ledger';
 import { Ec2ReplicationServerLocator } from '../adapters/ec2-replication-server-locator';
 import { IamServiceRoleChecker } from '../adapters/iam-service-role-checker';
@@ -13,12 +13,14 @@ import { SsmManagedNodeDirectory } from '../adapters/ssm-managed-node-directory'
 import { parseInvocation } from '../core/parse-event';
 import type { RunReport } from '../core/report';
 import { runDoctor, type DoctorDependencies } from '../core/run-doctor';
-import { log, logger, metrics } from '../shared/powertools';
+import { measureRun } from '../core/run-metrics';
+import { METRIC, type MetricName } from '../shared/metric-names';
+import { log, logger, metrics, tracer } from '../shared/powertools';
 import { parseRuntimeConfig } from '../shared/runtime-config';
 import { systemClock } from '../shared/system-clock';
 
 const config = parseRuntimeConfig(process.env);
-const clients = createAwsClients({});
+const clients = traced(createAwsClients({}));
 const dependencies: DoctorDependencies = {
   servers: new MgnSourceServerRepository(clients.mgn),
   nodes: new SsmManagedNodeDirectory(clients.ssm),
@@ -30,6 +32,20 @@ const dependencies: DoctorDependencies = {
   clock: systemClock,
   log,
 };
+
+/** Every client with an X-Ray subsegment per call (a no-op when tracing is off, as outside Lambda). */
+function traced(raw: AwsClients): AwsClients {
+  return {
+    mgn: tracer.captureAWSv3Client(raw.mgn),
+    ssm: tracer.captureAWSv3Client(raw.ssm),
+    sns: tracer.captureAWSv3Client(raw.sns),
+    dynamodb: tracer.captureAWSv3Client(raw.dynamodb),
+    ec2: tracer.captureAWSv3Client(raw.ec2),
+    iam: tracer.captureAWSv3Client(raw.iam),
+  };
+}
+
+const unitOf = (name: MetricName) => (name === METRIC.runDuration ? MetricUnit.Milliseconds : MetricUnit.Count);
 
 /** `arn:aws:lambda:<region>:<account>:function:<name>` → account. */
 const accountOf = (context: Context): string => context.invokedFunctionArn.split(':')[4] ?? 'unknown';
@@ -52,8 +68,7 @@ export async function handler(event: unknown, context: Context): Promise<RunRepo
       { region: process.env.AWS_REGION ?? 'unknown', accountId: accountOf(context) },
       dependencies,
     );
-    for (const [condition, count] of Object.entries(report.counts)) metrics.addMetric(`Servers${condition}`, MetricUnit.Count, count);
-    metrics.addMetric('CommandsSent', MetricUnit.Count, report.commandsSent);
+    for (const [name, value] of Object.entries(measureRun(report)) as [MetricName, number][]) metrics.addMetric(name, unitOf(name), value);
     logger.info('Run finished', { runId: report.runId, counts: report.counts, commandsSent: report.commandsSent, published: report.published });
     return report;
   } finally {

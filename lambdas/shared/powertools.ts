@@ -1,12 +1,15 @@
-// One logger and one metrics instance per process; service name and namespace come from the environment the
+// One logger, one metrics and one tracer instance per process; service name and namespace come from the environment the
 // stack sets (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), with the same defaults for local runs.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './environment';
 import type { Log } from '../core/ports';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+/** X-Ray subsegments per AWS call (the function runs with active tracing); off outside Lambda. */
+export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 /** The core's `Log` port on top of Powertools' Logger. */
 export const log: Log = {

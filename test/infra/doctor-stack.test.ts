@@ -438,6 +438,7 @@ describe('outputs', () => {
         'CheckConnectivityDocumentName',
         'CheckDiskSpaceDocumentName',
         'CommandLogGroupName',
+        'DashboardUrl',
         'DeadLetterQueueUrl',
         'FunctionName',
         'HostOutputPolicyArn',

@@ -1,0 +1,193 @@
+// Dashboard and alarms (design section 1: "Powertools logs + EMF metrics → CloudWatch dashboard + alarms → same
+// topic"). The metric names come from the module the Lambda emits with, so a renamed metric fails here.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
+import { METRIC, METRIC_NAMES } from '../../lambdas/shared/metric-names';
+import { CRON_PERIOD_MINUTES, schedulePeriodMinutes } from '../../lib/constructs/observability';
+import { synthStack } from './synth';
+
+type Json = Record<string, unknown>;
+
+const { stack, template } = synthStack();
+
+const idOf = (t: Template, type: string, prefix: string): string => {
+  const ids = Object.keys(t.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+};
+const topicRef = () => ({ Ref: idOf(template, 'AWS::SNS::Topic', 'NotificationsTopic') });
+const functionRef = () => ({ Ref: idOf(template, 'AWS::Lambda::Function', 'DoctorFunction') });
+
+function alarm(t: Template, prefix: string): Json {
+  const id = idOf(t, 'AWS::CloudWatch::Alarm', `Observability${prefix}`);
+  return (t.toJSON().Resources as Record<string, { Properties: Json }>)[id]?.Properties as Json;
+}
+
+/** The dashboard body as one string: CloudFormation tokens rendered as `${…}` so it can be parsed as JSON. */
+function dashboardBody(t: Template): { widgets: { type: string; properties: Json }[] } {
+  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as { Properties: { DashboardBody: unknown } }[];
+  const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`)).join('');
+  return JSON.parse(text) as { widgets: { type: string; properties: Json }[] };
+}
+
+describe('dashboard', () => {
+  const body = dashboardBody(template);
+  const metricWidgets = body.widgets.filter((widget) => widget.type === 'metric');
+  /** Every [namespace, name, ...] metric line of every graph. */
+  const doctorMetricNames = metricWidgets
+    .flatMap((widget) => (widget.properties.metrics as unknown[][]) ?? [])
+    .filter((line) => line[0] === METRICS_NAMESPACE)
+    .map((line) => line[1]);
+
+  test('there is exactly one', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  test('graphs exactly the metrics the Lambda emits, in its namespace with the service dimension', () => {
+    expect([...new Set(doctorMetricNames)].sort()).toEqual([...METRIC_NAMES].sort());
+    const lines = metricWidgets.flatMap((widget) => widget.properties.metrics as unknown[][]).filter((line) => line[0] === METRICS_NAMESPACE);
+    for (const line of lines) expect(line.slice(2, 4)).toEqual(['service', SERVICE_NAME]);
+  });
+
+  test('fleet by condition: one line per condition metric', () => {
+    const fleet = metricWidgets.find((widget) => String(widget.properties.title).startsWith('Fleet by condition'));
+    const names = (fleet?.properties.metrics as unknown[][]).map((line) => line[1]);
+    expect(names).toEqual([
+      METRIC.serversStalled,
+      METRIC.serversDisconnected,
+      METRIC.serversLagging,
+      METRIC.serversUnknown,
+      METRIC.serversProgressing,
+      METRIC.serversHealthy,
+      METRIC.serversIgnored,
+    ]);
+  });
+
+  test('Lambda errors and throttles, and the dead-letter queue depth', () => {
+    const awsLines = metricWidgets.flatMap((widget) => widget.properties.metrics as unknown[][]).filter((line) => line[0] !== METRICS_NAMESPACE);
+    const names = awsLines.map((line) => `${String(line[0])}/${String(line[1])}`);
+    expect(names).toEqual(expect.arrayContaining(['AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/SQS/ApproximateNumberOfMessagesVisible']));
+  });
+
+  test('links the Run Command history and the function’s log group', () => {
+    const text = body.widgets.filter((widget) => widget.type === 'text').map((widget) => String(widget.properties.markdown)).join('\n');
+    expect(text).toContain(
+      'https://eu-west-1.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=eu-west-1',
+    );
+    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup');
+    expect(text).toContain(`https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/\${{'Ref':'${logGroupId}'}}`);
+  });
+
+  test('its address is a stack output', () => {
+    template.hasOutput('DashboardUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=',
+            { Ref: idOf(template, 'AWS::CloudWatch::Dashboard', 'ObservabilityDashboard') },
+          ],
+        ],
+      },
+    });
+  });
+});
+
+describe('alarms', () => {
+  test('four, each notifying the notification topic and nothing else', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Json }[];
+    expect(alarms).toHaveLength(4);
+    for (const { Properties } of alarms) expect(Properties.AlarmActions).toEqual([topicRef()]);
+    expect(stack.observability.doctorFailedAlarm).toBeDefined();
+  });
+
+  test('doctor failed: Lambda Errors, sum ≥ 1 over 5 minutes', () => {
+    expect(alarm(template, 'DoctorFailed')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: functionRef() }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  test('dead-letter queue not empty: visible messages, maximum ≥ 1', () => {
+    expect(alarm(template, 'DeadLetterQueueNotEmpty')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  test('not running: fewer than 1 invocation over two schedule periods (rate(15 minutes) → 30 min), missing data breaches', () => {
+    expect(alarm(template, 'NotRunning')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: functionRef() }],
+      Statistic: 'Sum',
+      Period: 1800,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  test('escalation: the Escalations metric the Lambda emits, sum ≥ 1 over 5 minutes, missing data does not breach', () => {
+    expect(alarm(template, 'Escalation')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC.escalations,
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  test('the not-running period follows the schedule: rate in hours, cron (1 hour assumed), capped at one day', () => {
+    const period = (schedule: string) => (alarm(synthStack({ schedule }).template, 'NotRunning') as { Period: number }).Period;
+    expect(period('rate(2 hours)')).toBe(4 * 3600);
+    expect(period('cron(0/10 * * * ? *)')).toBe(2 * CRON_PERIOD_MINUTES * 60);
+    expect(period('rate(1 day)')).toBe(86_400);
+  });
+
+  test('the topic key lets CloudWatch alarms publish', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('schedulePeriodMinutes', () => {
+  test.each([
+    ['rate(1 minute)', 1],
+    ['rate(15 minutes)', 15],
+    ['rate(1 hour)', 60],
+    ['rate(3 hours)', 180],
+    ['rate(2 days)', 2880],
+    ['cron(0 8 * * ? *)', CRON_PERIOD_MINUTES],
+  ])('%s → %i', (schedule, minutes) => {
+    expect(schedulePeriodMinutes(schedule)).toBe(minutes);
+  });
+});
