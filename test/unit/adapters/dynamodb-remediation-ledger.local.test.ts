@@ -1,44 +1,20 @@
 // The ledger against dynalite (an in-process DynamoDB implementation on 127.0.0.1), so the condition
 // expressions and marshalling are checked by a real DynamoDB API, not by string comparison.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createAwsClients, type AwsClients } from '../../../lambdas/adapters/aws-clients';
+import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
+import { startLocalLedgerTable, type LocalLedgerTable } from '../../support/dynalite';
 import { DynamoDbRemediationLedger } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
 import type { LedgerEntry } from '../../../lambdas/core/ledger';
 
-// dynalite ships no type declarations.
-const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number }) => Server;
-
 const TABLE = 'mgn-doctor-ledger';
-let server: Server;
+let table: LocalLedgerTable;
 let clients: AwsClients;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  clients = createAwsClients({
-    region: 'us-east-1',
-    endpoint: `http://127.0.0.1:${port}`,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: 'sourceServerId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'sourceServerId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  table = await startLocalLedgerTable(TABLE);
+  clients = table.clients;
 });
 
-afterAll(async () => {
-  clients?.dynamodb.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => table.stop());
 
 const entry = (sourceServerId: string, version: number, overrides: Partial<LedgerEntry> = {}): LedgerEntry => ({
   sourceServerId,
