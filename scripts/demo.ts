@@ -140,7 +140,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
       if (events.length === 0) write('  (nothing changes on its own)');
     }
 
-    const before = { commands: account.ssm.sent.length, calls: account.mgn.calls.length, digests: account.publisher.digests.length, log: account.log.lines.length };
+    const before = { commands: account.ssm.sent.length, calls: account.mgn.calls.length, digests: account.publisher.published.length, log: account.log.lines.length };
     const report = await runDoctor(
       { runId: `demo-run-${index + 1}`, trigger: 'schedule' },
       DEMO_SETTINGS,
@@ -154,7 +154,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
       report,
       commands: account.ssm.sent.slice(before.commands),
       serviceCalls: account.mgn.calls.slice(before.calls),
-      digest: account.publisher.digests[before.digests],
+      digest: account.publisher.published[before.digests],
       warnings: account.log.lines
         .slice(before.log)
         .filter((line) => line.level !== 'info')

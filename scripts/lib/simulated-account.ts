@@ -1,11 +1,9 @@
 // A simulated AWS account for the offline demo: MGN source servers, SSM managed nodes that answer Run Command
 // like real hosts, a versioned ledger, and a publisher that keeps each digest. Everything is in memory and the
 // clock is simulated, so a demo of several hours runs in milliseconds without any network.
-import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type {
   CommandBatchResult,
   CommandRequest,
-  Digest,
   DocumentRole,
   InvocationResult,
   ManagedNode,
@@ -15,30 +13,13 @@ import type {
 import type {
   Clock,
   CommandRunner,
-  Log,
   ManagedNodeDirectory,
-  OutcomePublisher,
-  RemediationLedger,
   ReplicationServerLocator,
-  SaveResult,
   SourceServerRepository,
 } from '../../lambdas/core/ports';
 import type { DoctorDependencies } from '../../lambdas/core/run-doctor';
 import { answerDocument, type SimulatedHost } from './simulated-host-output';
-
-export class SimulatedClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  /** The core's polling waits cost no real time. */
-  async sleep(milliseconds: number): Promise<void> {
-    this.current = new Date(this.current.getTime() + milliseconds);
-  }
-  setTo(date: Date): void {
-    this.current = new Date(date);
-  }
-}
+import { InMemoryLedger, ManualClock, MemoryLog, RecordingPublisher } from './in-memory-ports';
 
 export interface ServiceCall {
   readonly at: string;
@@ -152,46 +133,6 @@ export class SimulatedSsm implements ManagedNodeDirectory, CommandRunner {
   }
 }
 
-/** The ledger with DynamoDB's conditional write: a save must find the version before it. */
-export class SimulatedLedger implements RemediationLedger {
-  private readonly items = new Map<string, LedgerEntry>();
-
-  async loadEntries(): Promise<LedgerEntry[]> {
-    return structuredClone([...this.items.values()]);
-  }
-
-  async saveEntry(entry: LedgerEntry): Promise<SaveResult> {
-    if ((this.items.get(entry.sourceServerId)?.version ?? 0) !== entry.version - 1) return 'CONFLICT';
-    this.items.set(entry.sourceServerId, structuredClone(entry));
-    return 'SAVED';
-  }
-
-  entries(): LedgerEntry[] {
-    return structuredClone([...this.items.values()]);
-  }
-}
-
-export class CapturingPublisher implements OutcomePublisher {
-  readonly digests: Digest[] = [];
-  async publish(digest: Digest): Promise<void> {
-    this.digests.push(digest);
-  }
-}
-
-/** Keeps the core's log lines; the demo shows only warnings and errors. */
-export class CollectingLog implements Log {
-  readonly lines: { readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly attributes?: Record<string, unknown> }[] = [];
-  info(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push({ level: 'info', message, attributes });
-  }
-  warn(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push({ level: 'warn', message, attributes });
-  }
-  error(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push({ level: 'error', message, attributes });
-  }
-}
-
 /** EC2's view of the replication servers: their private IPs, for CheckConnectivity's port 1500 probe. */
 export class SimulatedReplicationServers implements ReplicationServerLocator {
   constructor(private readonly privateIps: ReadonlyMap<string, string>) {}
@@ -210,16 +151,16 @@ export interface SimulatedAccountSpec {
 }
 
 export class SimulatedAccount {
-  readonly clock: SimulatedClock;
+  readonly clock: ManualClock;
   readonly mgn: SimulatedMgn;
   readonly ssm: SimulatedSsm;
-  readonly ledger = new SimulatedLedger();
-  readonly publisher = new CapturingPublisher();
-  readonly log = new CollectingLog();
+  readonly ledger = new InMemoryLedger();
+  readonly publisher = new RecordingPublisher();
+  readonly log = new MemoryLog();
   private readonly replicationServers: SimulatedReplicationServers;
 
   constructor(spec: SimulatedAccountSpec) {
-    this.clock = new SimulatedClock(spec.start);
+    this.clock = new ManualClock(spec.start);
     this.mgn = new SimulatedMgn(spec.servers, this.clock, spec.replicationSettings);
     // Hosts are copied: a restart changes a host's state, and each demo starts from the same world.
     this.ssm = new SimulatedSsm(spec.nodes, spec.hosts.map((host) => ({ ...host })), this.clock);

@@ -1,24 +1,15 @@
 // In-memory implementations of the core's ports: the core tests run whole runs against these, no mocks.
-import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type {
   CommandBatchResult,
   CommandRequest,
-  Digest,
   InvocationResult,
   ManagedNode,
   ReplicationSettings,
   SourceServer,
 } from '../../lambdas/core/model';
-import type {
-  Clock,
-  CommandRunner,
-  Log,
-  ManagedNodeDirectory,
-  OutcomePublisher,
-  RemediationLedger,
-  SaveResult,
-  SourceServerRepository,
-} from '../../lambdas/core/ports';
+import type { CommandRunner, ManagedNodeDirectory, SourceServerRepository } from '../../lambdas/core/ports';
+
+export { InMemoryLedger, ManualClock as FixedClock, MemoryLog, RecordingPublisher } from '../../scripts/lib/in-memory-ports';
 
 export class InMemorySourceServerRepository implements SourceServerRepository {
   readonly retried: string[] = [];
@@ -112,73 +103,6 @@ export class RecordingCommandRunner implements CommandRunner {
   }
 }
 
-export class RecordingPublisher implements OutcomePublisher {
-  readonly published: Digest[] = [];
-  failures = 0;
 
-  async publish(digest: Digest): Promise<void> {
-    if (this.failures > 0) {
-      this.failures -= 1;
-      const error = new Error('SNS is unavailable');
-      error.name = 'InternalErrorException';
-      throw error;
-    }
-    this.published.push(digest);
-  }
-}
 
-/** Conditional writes like the DynamoDB adapter: a write must find the version before it. */
-export class InMemoryLedger implements RemediationLedger {
-  readonly items = new Map<string, LedgerEntry>();
-  writes = 0;
-  /** Makes the next save of this server conflict, as if another run wrote first. */
-  readonly conflictOnce = new Set<string>();
 
-  async loadEntries(): Promise<LedgerEntry[]> {
-    return structuredClone([...this.items.values()]);
-  }
-
-  async saveEntry(entry: LedgerEntry): Promise<SaveResult> {
-    const current = this.items.get(entry.sourceServerId);
-    if (this.conflictOnce.delete(entry.sourceServerId)) return 'CONFLICT';
-    const expected = entry.version - 1;
-    if ((current?.version ?? 0) !== expected) return 'CONFLICT';
-    this.items.set(entry.sourceServerId, structuredClone(entry));
-    this.writes += 1;
-    return 'SAVED';
-  }
-
-  get(sourceServerId: string): LedgerEntry | undefined {
-    return this.items.get(sourceServerId);
-  }
-}
-
-/** Time stands still unless a test moves it; sleeping moves it at once. */
-export class FixedClock implements Clock {
-  constructor(private current: Date = new Date('2026-11-26T08:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  async sleep(milliseconds: number): Promise<void> {
-    this.advance(milliseconds);
-  }
-  advance(milliseconds: number): void {
-    this.current = new Date(this.current.getTime() + milliseconds);
-  }
-  advanceMinutes(minutes: number): void {
-    this.advance(minutes * 60_000);
-  }
-}
-
-export class MemoryLog implements Log {
-  readonly lines: { level: string; message: string; attributes?: Record<string, unknown> }[] = [];
-  info(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push({ level: 'info', message, attributes });
-  }
-  warn(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push({ level: 'warn', message, attributes });
-  }
-  error(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push({ level: 'error', message, attributes });
-  }
-}

@@ -1,0 +1,195 @@
+// `npm run bench`: the performance budgets of design section 12, measured. Builds the Lambda bundle with the
+// stack's esbuild options, starts local endpoints (MGN, SSM, SNS, DynamoDB, EC2, IAM on 127.0.0.1, each with a
+// per-call latency) for generated fleets, runs the bundled handler in its own process against them, and prints
+// API calls per operation next to the minimum the fleet needs, wall time, CPU time, peak RSS, bundle size and
+// module-init time. Never talks to AWS.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildBundle, HANDLER_ENTRY, PROJECT_ROOT } from './bench/bundle';
+import { BENCH_SETTINGS, startBenchEndpoints } from './bench/endpoints';
+import { generateFleet, type FleetSpec } from './bench/fleet';
+import { BUDGET_FLEET, bundleLines, describeMachine, scenarioLines, summaryLines, verdictLines, verdicts } from './bench/report';
+import { measureModuleInit, runScenario, type ScenarioResult } from './bench/scenario';
+import { startXraySink, tracingEnvironment } from './bench/xray-sink';
+import { exitQuietlyOnBrokenPipe } from './lib/cli-io';
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+Runs the bundled doctor Lambda against local endpoints for generated fleets and checks design section 12.
+
+Options:
+  --sizes LIST          fleet sizes (source servers), comma-separated (default 100,1000,4000,10000)
+  --stalled-every N     one stalled server in N (default 25)
+  --latency MS          delay per API call (default 20)
+  --runs N              handler runs per fleet, on fresh endpoints; times are medians (default 3)
+  --init-samples N      cold starts for the module-init median (default 7)
+  --no-budget           skip the budget fleet (4,000 servers, 150 stalled, 4,000 SSM nodes)
+  --no-idle             skip the run with nothing affected (4,000 servers, none stalled)
+  --no-tracing          do not emulate Lambda's active tracing (X-Ray subsegments to a local UDP sink)
+  --log-level LEVEL     POWERTOOLS_LOG_LEVEL for the handler (default WARN)
+  --out-dir DIR         where the bundle is written (default cdk.out/bench)
+  --entry FILE          bundle this handler entry instead of lambdas/handlers/run-doctor.ts (same options),
+                        e.g. a candidate change in a copy of lambdas/
+  --json                one JSON object on stdout instead of tables
+  -h, --help            this text
+
+Exit code: 0 when every budget passes, 1 when one misses, 2 on a usage error.`;
+
+interface BenchOptions {
+  readonly sizes: number[];
+  readonly stalledEvery: number;
+  readonly latencyMs: number;
+  readonly runs: number;
+  readonly initSamples: number;
+  readonly budget: boolean;
+  readonly idle: boolean;
+  readonly tracing: boolean;
+  readonly logLevel: string;
+  readonly outDir: string;
+  readonly entry: string;
+  readonly json: boolean;
+}
+
+class UsageError extends Error {}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name}: expected a whole number ≥ ${min}, got ${raw}`);
+  return value;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      sizes: { type: 'string' },
+      'stalled-every': { type: 'string' },
+      latency: { type: 'string' },
+      runs: { type: 'string' },
+      'init-samples': { type: 'string' },
+      'no-budget': { type: 'boolean' },
+      'no-idle': { type: 'boolean' },
+      'no-tracing': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      'out-dir': { type: 'string' },
+      entry: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return 'help';
+  const sizes = (values.sizes ?? '100,1000,4000,10000').split(',').map((size) => positiveInteger('sizes', size.trim().replace(/_/g, ''), 0, 0));
+  if (sizes.some((size) => size > 60_000)) throw new UsageError('--sizes: at most 60000 servers');
+  return {
+    sizes,
+    stalledEvery: positiveInteger('stalled-every', values['stalled-every'], 25),
+    latencyMs: positiveInteger('latency', values.latency, 20, 0),
+    runs: positiveInteger('runs', values.runs, 3),
+    initSamples: positiveInteger('init-samples', values['init-samples'], 7),
+    budget: !values['no-budget'],
+    idle: !values['no-idle'],
+    tracing: !values['no-tracing'],
+    logLevel: values['log-level'] ?? 'WARN',
+    outDir: path.resolve(PROJECT_ROOT, values['out-dir'] ?? path.join('cdk.out', 'bench')),
+    entry: values.entry === undefined ? HANDLER_ENTRY : path.resolve(values.entry),
+    json: values.json ?? false,
+  };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+  const machine = describeMachine();
+  progress(`building the bundle into ${path.relative(PROJECT_ROOT, options.outDir)}`);
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const bundle = await buildBundle(options.outDir, options.entry);
+
+  // Module init with the Lambda's environment (endpoints are only needed for the variables to exist).
+  progress(`module init: ${options.initSamples} cold starts`);
+  const idleEndpoints = await startBenchEndpoints(generateFleet({ servers: 0, stalled: 0 }), { latencyMs: 0 });
+  const sink = options.tracing ? await startXraySink() : undefined;
+  const initEnvironment = { ...idleEndpoints.environment({ logLevel: options.logLevel }), ...(sink ? tracingEnvironment(sink, bundle.dir) : {}) };
+  const init = await measureModuleInit(bundle, initEnvironment, options.initSamples).finally(async () => {
+    await sink?.close();
+    await idleEndpoints.close();
+  });
+
+  const run = async (spec: FleetSpec): Promise<ScenarioResult> => {
+    progress(`${spec.servers} servers, ${spec.stalled} stalled: ${options.runs} run(s)`);
+    return runScenario(bundle, spec, { latencyMs: options.latencyMs, runs: options.runs, logLevel: options.logLevel, tracing: options.tracing });
+  };
+  const scenarios: ScenarioResult[] = [];
+  for (const servers of options.sizes) scenarios.push(await run({ servers, stalled: Math.floor(servers / options.stalledEvery) }));
+  const budget = options.budget ? await run(BUDGET_FLEET) : undefined;
+  const idle = options.idle ? await run({ servers: BUDGET_FLEET.servers, stalled: 0 }) : undefined;
+  const load = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
+  const list = verdicts(budget, bundle, init);
+  const allPass = list.every((verdict) => verdict.pass);
+
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
+          machine,
+          loadAverage1m: load,
+          entry: path.relative(PROJECT_ROOT, bundle.entry),
+          settings: { latencyMs: options.latencyMs, runs: options.runs, stalledEvery: options.stalledEvery, resultWaitSeconds: BENCH_SETTINGS.resultWaitSeconds, logLevel: options.logLevel, tracing: options.tracing },
+          bundle: { file: bundle.file, bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, options: bundle.options, composition: bundle.composition },
+          moduleInit: init,
+          scenarios,
+          budget: budget && { fleet: BUDGET_FLEET, result: budget },
+          idle,
+          verdicts: list,
+          pass: allPass,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return allPass ? 0 : 1;
+  }
+
+  const lines: string[] = [
+    'mgn-replication-doctor benchmark',
+    `Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB, Node ${machine.node}, ${machine.os}; ` +
+      `1-min load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after`,
+    `Entry: ${path.relative(PROJECT_ROOT, bundle.entry)}`,
+    `Settings: ${options.latencyMs} ms per API call, hosts answer at once, resultWaitSeconds ${BENCH_SETTINGS.resultWaitSeconds}, POWERTOOLS_LOG_LEVEL ${options.logLevel}, ${options.tracing ? 'active tracing emulated (X-Ray to a local UDP sink)' : 'tracing off'}, empty ledger (first run)`,
+    '',
+    ...bundleLines(bundle, init),
+    '',
+  ];
+  for (const result of scenarios) lines.push(...scenarioLines(result), '');
+  lines.push(`Growth (one stalled in ${options.stalledEvery}):`, ...summaryLines(scenarios).map((line) => `  ${line}`), '');
+  if (idle) lines.push('Nothing affected:', ...scenarioLines(idle).map((line) => `  ${line}`), '');
+  if (budget) lines.push('Budget fleet (design 12):', ...scenarioLines(budget).map((line) => `  ${line}`), '');
+  lines.push('Budgets (design 12):', ...verdictLines(list).map((line) => `  ${line}`));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return allPass ? 0 : 1;
+}
+
+if (require.main === module) {
+  exitQuietlyOnBrokenPipe();
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,73 @@
+// DynamoDB for the benchmark: dynalite (an in-process DynamoDB implementation, so condition expressions,
+// marshalling and item limits are DynamoDB's own rules) behind a front on 127.0.0.1 that counts each operation
+// (X-Amz-Target) and waits the configured latency before handing the request to dynalite.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Calls, closeServer, delay, latencyOf, listen, type Latency } from './local-endpoint';
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+// dynalite ships no type declarations.
+const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
+
+export interface DynamoDbEndpointOptions {
+  /** Tables to create, each with a string partition key. */
+  readonly tables?: readonly { readonly name: string; readonly partitionKey: string }[];
+  readonly latencyMs?: Latency;
+}
+
+export class DynamoDbEndpoint extends Calls {
+  url = '';
+  latencyMs: Latency;
+  private readonly front: Server;
+  private readonly store: Server;
+
+  private constructor(options: DynamoDbEndpointOptions) {
+    super();
+    this.latencyMs = options.latencyMs ?? 0;
+    this.store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    // dynalite's own request handler, called in-process: no second HTTP hop.
+    const handle = this.store.listeners('request')[0] as RequestListener;
+    this.front = createServer((request, response) => {
+      const operation = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '') || 'Unknown';
+      response.on('finish', () => this.record(operation, response.statusCode));
+      // The body stays buffered in the paused request until dynalite reads it.
+      void delay(latencyOf(this.latencyMs, operation)).then(() => handle(request, response));
+    });
+  }
+
+  static async start(options: DynamoDbEndpointOptions = {}): Promise<DynamoDbEndpoint> {
+    const endpoint = new DynamoDbEndpoint(options);
+    endpoint.url = await listen(endpoint.front);
+    // Listening (though nothing connects to it) lets dynalite's own close() shut its store cleanly.
+    await listen(endpoint.store);
+    if (options.tables && options.tables.length > 0) {
+      const client = new DynamoDBClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      try {
+        for (const { name, partitionKey } of options.tables) {
+          await client.send(
+            new CreateTableCommand({
+              TableName: name,
+              BillingMode: 'PAY_PER_REQUEST',
+              AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+              KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+            }),
+          );
+        }
+      } finally {
+        client.destroy();
+      }
+      endpoint.clearRecords();
+    }
+    return endpoint;
+  }
+
+  async close(): Promise<void> {
+    await closeServer(this.front);
+    // dynalite's close() also closes its LevelDB store.
+    await new Promise<void>((resolve) => this.store.close(() => resolve()));
+  }
+}
+
+export function startDynamoDbEndpoint(options: DynamoDbEndpointOptions = {}): Promise<DynamoDbEndpoint> {
+  return DynamoDbEndpoint.start(options);
+}

@@ -1,0 +1,191 @@
+// A generated MGN fleet for the benchmark, and the API calls a run over it needs at the least (design
+// section 12). Built from the API-shaped builders of the fake endpoints, so the shapes are the ones the
+// endpoint tests check.
+//
+// The fleet: `servers` listed (non-archived) source servers, of which `stalled` are STALLED with AGENT_NOT_SEEN
+// (the agent playbook: RestartReplicationAgent, CheckDiskSpace, CheckConnectivity), spread evenly. The others are
+// healthy, progressing, in test or cut over: nothing the doctor acts on or reports. Every source server is an
+// on-premises host (no EC2 instance ID, no node tag) with one Online Linux SSM node whose computer name is the
+// host's FQDN, so the doctor has to list the whole inventory and match by name, the common MGN case. Shared
+// replication servers (MGN's default) serve `serversPerReplicationServer` consecutive source servers each.
+import { aStalledApiSourceServer, anApiSourceServer, anApiSourceServerId, type ApiSourceServer, type DeepPartial } from '../../test/support/fake-mgn-endpoint';
+import { anInstanceInformation, type ApiInstanceInformation } from '../../test/support/fake-ssm-endpoint';
+import type { FakeInstance } from './fake-ec2-endpoint';
+
+export interface FleetSpec {
+  /** Listed (non-archived) source servers. */
+  readonly servers: number;
+  /** Of which stalled (AGENT_NOT_SEEN). */
+  readonly stalled: number;
+  /** SSM managed nodes; the first `servers` are the source servers' hosts, the rest unrelated. Default: `servers`. */
+  readonly nodes?: number;
+  /** Archived source servers besides (the doctor's listing filters them out). Default 0. */
+  readonly archived?: number;
+  /** Source servers per shared replication server. Default 15. */
+  readonly serversPerReplicationServer?: number;
+}
+
+export interface Fleet {
+  readonly spec: Required<FleetSpec>;
+  /** In listing order: the listed servers, then the archived ones. */
+  readonly sourceServers: ApiSourceServer[];
+  readonly nodes: ApiInstanceInformation[];
+  /** The EC2 instances behind the replicatorIds. */
+  readonly replicationServers: FakeInstance[];
+  readonly stalledIds: readonly string[];
+}
+
+/** The agent playbook's host documents (lambdas/core/playbook.ts, AGENT_NOT_SEEN). */
+export const AGENT_PLAYBOOK_DOCUMENTS = 3;
+export const DESCRIBE_SOURCE_SERVERS_PAGE = 1000;
+export const INSTANCE_INFORMATION_PAGE = 50;
+export const INSTANCES_PER_COMMAND = 50;
+export const INVOCATIONS_PER_PAGE = 50;
+export const INSTANCE_IDS_PER_DESCRIBE = 200;
+
+const hex17 = (n: number): string => n.toString(16).padStart(17, '0');
+/** 10.a.b.c from a base and a 1-based index (at most 65,535 per base). */
+const ip = (base: number, n: number): string => `10.${base + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+const hostname = (index: number): string => `srv-${String(index).padStart(5, '0')}`;
+
+export const sourceServerId = (index: number): string => anApiSourceServerId(index + 1);
+export const nodeIdOf = (index: number): string => `mi-${hex17(index + 1)}`;
+export const replicationServerIdOf = (replicator: number): string => `i-${hex17(0xe0000000 + replicator)}`;
+
+const INITIATION_STEPS = [
+  'WAIT',
+  'CREATE_SECURITY_GROUP',
+  'LAUNCH_REPLICATION_SERVER',
+  'BOOT_REPLICATION_SERVER',
+  'AUTHENTICATE_WITH_SERVICE',
+  'DOWNLOAD_REPLICATION_SOFTWARE',
+  'CREATE_STAGING_DISKS',
+  'ATTACH_STAGING_DISKS',
+  'PAIR_REPLICATION_SERVER_WITH_AGENT',
+  'CONNECT_AGENT_TO_REPLICATION_SERVER',
+  'START_DATA_TRANSFER',
+].map((name) => ({ name, status: 'SUCCEEDED' }));
+
+/** The indexes of the stalled servers: evenly spread over the fleet. */
+export function stalledIndexes(servers: number, stalled: number): number[] {
+  return Array.from({ length: stalled }, (_, k) => Math.floor(((k + 0.5) * servers) / stalled));
+}
+
+/** Non-affected variety: mostly continuous replication, some cut over, some in initial sync, some in test. */
+function healthyOverrides(index: number): DeepPartial<ApiSourceServer> {
+  switch (index % 20) {
+    case 3:
+    case 13:
+      return { lifeCycle: { state: 'CUTOVER' }, dataReplicationInfo: { dataReplicationState: 'DISCONNECTED', lagDuration: undefined } };
+    case 7:
+      return { lifeCycle: { state: 'NOT_READY' }, dataReplicationInfo: { dataReplicationState: 'INITIAL_SYNC', etaDateTime: '2026-11-26T12:00:00.000Z' } };
+    case 11:
+      return { lifeCycle: { state: 'TESTING' } };
+    case 17:
+      return { lifeCycle: { state: 'READY_FOR_CUTOVER' } };
+    default:
+      return {};
+  }
+}
+
+function healthy(common: DeepPartial<ApiSourceServer>, extra: DeepPartial<ApiSourceServer>): ApiSourceServer {
+  return anApiSourceServer({ ...common, ...extra, dataReplicationInfo: { ...common.dataReplicationInfo, ...extra.dataReplicationInfo } });
+}
+
+export function generateFleet(input: FleetSpec): Fleet {
+  const spec: Required<FleetSpec> = { nodes: input.servers, archived: 0, serversPerReplicationServer: 15, ...input };
+  if (!Number.isInteger(spec.servers) || spec.servers < 0 || spec.servers > 60_000) throw new RangeError(`servers: 0-60000, got ${spec.servers}`);
+  if (!Number.isInteger(spec.stalled) || spec.stalled < 0 || spec.stalled > spec.servers) throw new RangeError(`stalled: 0-${spec.servers}, got ${spec.stalled}`);
+  if (spec.nodes < spec.servers) throw new RangeError(`nodes (${spec.nodes}) must be at least servers (${spec.servers}): every source server has a host`);
+
+  const stalled = new Set(stalledIndexes(spec.servers, spec.stalled));
+  const replicators = new Map<number, FakeInstance>();
+  const sourceServers: ApiSourceServer[] = [];
+  for (let index = 0; index < spec.servers + spec.archived; index++) {
+    const archived = index >= spec.servers;
+    const replicator = Math.floor(index / spec.serversPerReplicationServer);
+    const replicatorId = replicationServerIdOf(replicator);
+    if (!archived && !replicators.has(replicator)) replicators.set(replicator, { instanceId: replicatorId, privateIpAddress: ip(250, replicator + 1) });
+    const name = hostname(index);
+    const common = {
+      sourceServerID: sourceServerId(index),
+      isArchived: archived,
+      dataReplicationInfo: {
+        replicatorId,
+        dataReplicationInitiation: { startDateTime: '2026-11-01T09:00:05.000Z', steps: INITIATION_STEPS },
+      },
+      sourceProperties: {
+        identificationHints: { hostname: name, fqdn: `${name}.corp.example.com`, vmWareUuid: `4213${hex17(index).slice(-12)}` },
+        networkInterfaces: [{ macAddress: `02:42:ac:${hex17(index).slice(-6).replace(/(..)(?!$)/g, '$1:')}`, ips: [ip(20, index + 1)], isPrimary: true }],
+      },
+    };
+    sourceServers.push(
+      archived
+        ? anApiSourceServer({ ...common, lifeCycle: { state: 'CUTOVER' }, dataReplicationInfo: { ...common.dataReplicationInfo, dataReplicationState: 'DISCONNECTED' } })
+        : stalled.has(index)
+          ? aStalledApiSourceServer(common)
+          : healthy(common, healthyOverrides(index)),
+    );
+  }
+
+  const nodes: ApiInstanceInformation[] = [];
+  for (let index = 0; index < spec.nodes; index++) {
+    const own = index < spec.servers;
+    nodes.push(
+      anInstanceInformation({
+        InstanceId: nodeIdOf(index),
+        ComputerName: own ? `${hostname(index)}.corp.example.com` : `other-${String(index).padStart(5, '0')}.corp.example.com`,
+        IPAddress: own ? ip(20, index + 1) : ip(200, index + 1),
+      }),
+    );
+  }
+
+  return {
+    spec,
+    sourceServers,
+    nodes,
+    replicationServers: [...replicators.values()],
+    stalledIds: [...stalled].sort((a, b) => a - b).map(sourceServerId),
+  };
+}
+
+export interface MinimumCall {
+  /** `<service>:<Operation>`, as the endpoints count them. */
+  readonly operation: string;
+  readonly minimum: number;
+  /** Counts that are also right (a lookup the handler may or may not make). */
+  readonly alsoAccepted?: readonly number[];
+  readonly basis: string;
+}
+
+const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * The fewest calls a run over this fleet needs (first run, empty ledger, hosts that answer at once), from the
+ * fleet alone and the API limits: the design's list (section 12) plus the ledger.
+ */
+export function minimumCalls(fleet: Fleet): MinimumCall[] {
+  const { servers, stalled, nodes } = fleet.spec;
+  const calls: MinimumCall[] = [
+    { operation: 'mgn:DescribeSourceServers', minimum: Math.max(1, ceilDiv(servers, DESCRIBE_SOURCE_SERVERS_PAGE)), basis: `⌈${servers}/${DESCRIBE_SOURCE_SERVERS_PAGE}⌉ pages (isArchived=false)` },
+    { operation: 'dynamodb:Scan', minimum: 1, basis: 'the ledger, one page (empty on a first run)' },
+  ];
+  if (stalled === 0) return calls;
+  const commands = AGENT_PLAYBOOK_DOCUMENTS * ceilDiv(stalled, INSTANCES_PER_COMMAND);
+  const stalledIndexesList = stalledIndexes(servers, stalled);
+  const replicators = new Set(stalledIndexesList.map((index) => Math.floor(index / fleet.spec.serversPerReplicationServer))).size;
+  calls.push(
+    { operation: 'ssm:DescribeInstanceInformation', minimum: ceilDiv(nodes, INSTANCE_INFORMATION_PAGE), basis: `⌈${nodes}/${INSTANCE_INFORMATION_PAGE}⌉: the whole inventory (hosts found by name)` },
+    { operation: 'ssm:SendCommand', minimum: commands, basis: `${AGENT_PLAYBOOK_DOCUMENTS} documents × ⌈${stalled}/${INSTANCES_PER_COMMAND}⌉` },
+    { operation: 'ssm:ListCommandInvocations', minimum: commands, basis: `one page (≤ ${INVOCATIONS_PER_PAGE}) per command, hosts answer at once` },
+    { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
+    { operation: 'dynamodb:PutItem', minimum: 2 * stalled, basis: `2 × ${stalled}: claim + final entry per treated server` },
+    {
+      operation: 'ec2:DescribeInstances',
+      minimum: 0,
+      alsoAccepted: [ceilDiv(replicators, INSTANCE_IDS_PER_DESCRIBE)],
+      basis: `0, or ⌈${replicators} replication servers/${INSTANCE_IDS_PER_DESCRIBE}⌉ once the handler looks up their IPs`,
+    },
+  );
+  return calls;
+}

@@ -1,0 +1,112 @@
+// The benchmark's child process (bundled to runner.js next to the Lambda bundle; the parent starts it with the
+// Lambda's environment and an IPC channel). It loads the bundle as the Lambda runtime would (module init builds
+// the SDK clients from the environment), invokes the handler once with a scheduled event, and sends back what it
+// measured. Plain Node: no loader, so memory and CPU are the bundle's own.
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import scheduledEvent from '../../test/fixtures/events/scheduled.json';
+
+export interface RunnerResult {
+  readonly ok: boolean;
+  readonly error?: string;
+  /** require() of the bundle, including the SDK clients built at module load. */
+  readonly initMs: number;
+  readonly initCpuMs: number;
+  readonly rssAfterInitBytes: number;
+  /** The handler call alone. */
+  readonly wallMs: number;
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+  /** Peak resident set of the whole process (getrusage ru_maxrss). */
+  readonly maxRssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly report?: {
+    readonly counts: Record<string, number>;
+    readonly commandsSent: number;
+    readonly published: boolean;
+    readonly subject?: string;
+    readonly actions: Record<string, number>;
+  };
+}
+
+interface Handler {
+  handler(event: unknown, context: unknown): Promise<
+    | {
+        counts: Record<string, number>;
+        commandsSent: number;
+        published: boolean;
+        subject?: string;
+        servers: { action: string }[];
+      }
+    | undefined
+  >;
+}
+
+function lambdaContext(): unknown {
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'mgn-replication-doctor';
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:111122223333:function:${functionName}`,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/26/[$LATEST]0123456789abcdef0123456789abcdef',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const ms = (micros: number): number => micros / 1000;
+
+async function main(): Promise<RunnerResult> {
+  const bundle = process.argv[2];
+  if (!bundle) throw new Error('usage: node runner.js <path/to/index.js>');
+  const initCpu0 = process.cpuUsage();
+  const init0 = performance.now();
+  const loaded = createRequire(__filename)(bundle) as Handler;
+  const initMs = performance.now() - init0;
+  const initCpu = process.cpuUsage(initCpu0);
+  const rssAfterInitBytes = process.memoryUsage().rss;
+
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  let error: string | undefined;
+  let report: Awaited<ReturnType<Handler['handler']>>;
+  try {
+    report = await loaded.handler(scheduledEvent, lambdaContext());
+  } catch (caught) {
+    error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
+  }
+  const wallMs = performance.now() - wall0;
+  const cpu = process.cpuUsage(cpu0);
+  const actions: Record<string, number> = {};
+  for (const server of report?.servers ?? []) actions[server.action] = (actions[server.action] ?? 0) + 1;
+  return {
+    ok: error === undefined,
+    error,
+    initMs,
+    initCpuMs: ms(initCpu.user + initCpu.system),
+    rssAfterInitBytes,
+    wallMs,
+    cpuUserMs: ms(cpu.user),
+    cpuSystemMs: ms(cpu.system),
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    report: report && { counts: report.counts, commandsSent: report.commandsSent, published: report.published, subject: report.subject, actions },
+  };
+}
+
+function send(message: unknown): void {
+  // The SDK keeps sockets alive: exit once the result is on its way rather than wait for them.
+  if (process.send) process.send(message, () => process.exit(0));
+  else {
+    process.stdout.write(`${JSON.stringify(message)}\n`);
+    process.exit(0);
+  }
+}
+
+main().then(send, (error: unknown) => send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

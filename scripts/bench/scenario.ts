@@ -1,0 +1,214 @@
+// One benchmark scenario: a generated fleet behind the local endpoints, the bundled handler run in its own
+// process against them, and the calls it made next to the minimum the fleet needs. Also module init: the median
+// of several cold `require`s of the bundle in fresh processes.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { BuiltBundle } from './bundle';
+import { PROJECT_ROOT } from './bundle';
+import { startBenchEndpoints } from './endpoints';
+import { generateFleet, minimumCalls, type Fleet, type FleetSpec, type MinimumCall } from './fleet';
+import type { RunnerResult } from './handler-runner';
+import { startXraySink, tracingEnvironment } from './xray-sink';
+
+const CHILD_TIMEOUT_MS = 180_000;
+const OUTPUT_TAIL = 4_000;
+
+export interface ScenarioOptions {
+  readonly latencyMs: number;
+  /** Runs, each on fresh endpoints (an empty ledger); times and memory are their medians. Default 1. */
+  readonly runs?: number;
+  readonly logLevel?: string;
+  /** Emulate Lambda's active tracing (X-Ray subsegments to a local UDP sink). Default true. */
+  readonly tracing?: boolean;
+}
+
+export interface OperationCount {
+  readonly operation: string;
+  readonly calls: number;
+  readonly minimum: number;
+  readonly alsoAccepted?: readonly number[];
+  readonly basis: string;
+  readonly errors: number;
+}
+
+export interface ScenarioResult {
+  readonly spec: Required<FleetSpec>;
+  readonly latencyMs: number;
+  readonly runs: number;
+  readonly operations: readonly OperationCount[];
+  readonly totalCalls: number;
+  readonly totalMinimum: number;
+  /** Calls that differed between runs (should be none). */
+  readonly unstableOperations: readonly string[];
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly maxRssBytes: number;
+  readonly rssAfterInitBytes: number;
+  readonly wallMsPerRun: readonly number[];
+  readonly digestBytes?: number;
+  readonly report?: RunnerResult['report'];
+  /** Bytes of one DescribeSourceServers item on the wire, on average. */
+  readonly sourceServerItemBytes: number;
+  readonly logLines: number;
+  /** X-Ray subsegments the run sent (0 without tracing). */
+  readonly xraySubsegments: number;
+  readonly tracing: boolean;
+}
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/** The child's environment: the Lambda's, with module resolution for the externalized SDK clients. */
+export function childEnvironment(lambdaEnvironment: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...lambdaEnvironment };
+  // The Lambda runtime provides the externalized @aws-sdk clients; here they come from the project.
+  env.NODE_PATH = path.join(PROJECT_ROOT, 'node_modules');
+  return env;
+}
+
+interface ChildOutcome {
+  readonly result: RunnerResult;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle.runner, bundle.file], { env, cwd: bundle.dir, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let stdout = '';
+    let stderr = '';
+    let result: RunnerResult | undefined;
+    child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(-OUTPUT_TAIL * 50)));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_TAIL)));
+    child.on('message', (message) => (result = message as RunnerResult));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (result) resolve({ result, stdout, stderr });
+      else reject(new Error(`handler process ended (${signal ?? `exit ${String(code)}`}) without a result\n${stderr.slice(-OUTPUT_TAIL)}${stdout.slice(-OUTPUT_TAIL)}`));
+    });
+  });
+}
+
+function compare(counts: Record<string, number>, errors: Record<string, number>, minimum: readonly MinimumCall[]): OperationCount[] {
+  const rows: OperationCount[] = minimum.map((call) => ({ ...call, calls: counts[call.operation] ?? 0, errors: errors[call.operation] ?? 0 }));
+  for (const [operation, calls] of Object.entries(counts)) {
+    if (!minimum.some((call) => call.operation === operation)) rows.push({ operation, calls, minimum: 0, basis: 'not needed for this fleet', errors: errors[operation] ?? 0 });
+  }
+  return rows;
+}
+
+/** One run of the handler against fresh endpoints. */
+export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: ScenarioOptions): Promise<{
+  outcome: ChildOutcome;
+  counts: Record<string, number>;
+  errors: Record<string, number>;
+  digestBytes?: number;
+  xraySubsegments: number;
+}> {
+  const endpoints = await startBenchEndpoints(fleet, { latencyMs: options.latencyMs });
+  const sink = options.tracing === false ? undefined : await startXraySink();
+  try {
+    const environment = { ...endpoints.environment({ logLevel: options.logLevel }), ...(sink ? tracingEnvironment(sink, bundle.dir) : {}) };
+    const outcome = await runChild(bundle, childEnvironment(environment));
+    const counts = endpoints.callCounts();
+    const errors = endpoints.errorCounts();
+    const digestBytes = endpoints.sns.published.reduce((largest, message) => Math.max(largest, message.messageBytes), 0) || undefined;
+    // UDP datagrams sent just before the child exited may still be in the socket's queue.
+    if (sink) await new Promise((resolve) => setTimeout(resolve, 50));
+    return { outcome, counts, errors, digestBytes, xraySubsegments: sink?.subsegments ?? 0 };
+  } finally {
+    await sink?.close();
+    await endpoints.close();
+  }
+}
+
+export async function runScenario(bundle: BuiltBundle, spec: FleetSpec, options: ScenarioOptions): Promise<ScenarioResult> {
+  const fleet = generateFleet(spec);
+  const minimum = minimumCalls(fleet);
+  const runs = Math.max(1, options.runs ?? 1);
+  const outcomes: Awaited<ReturnType<typeof runOnce>>[] = [];
+  for (let run = 0; run < runs; run++) {
+    const once = await runOnce(bundle, fleet, options);
+    if (!once.outcome.result.ok) {
+      throw new Error(`handler failed for ${spec.servers} servers: ${once.outcome.result.error ?? 'unknown error'}\n${once.outcome.stderr.slice(-OUTPUT_TAIL)}`);
+    }
+    outcomes.push(once);
+  }
+  const first = outcomes[0] as (typeof outcomes)[number];
+  const operations = compare(first.counts, first.errors, minimum);
+  const unstable = operations.filter((row) => outcomes.some((other) => (other.counts[row.operation] ?? 0) !== row.calls)).map((row) => row.operation);
+  const results = outcomes.map((once) => once.outcome.result);
+  const listed = fleet.sourceServers.filter((server) => !server.isArchived);
+  return {
+    spec: fleet.spec,
+    latencyMs: options.latencyMs,
+    runs,
+    operations,
+    totalCalls: operations.reduce((sum, row) => sum + row.calls, 0),
+    totalMinimum: operations.reduce((sum, row) => sum + (row.calls > row.minimum && row.alsoAccepted?.includes(row.calls) ? row.calls : row.minimum), 0),
+    unstableOperations: unstable,
+    wallMs: median(results.map((result) => result.wallMs)),
+    cpuMs: median(results.map((result) => result.cpuUserMs + result.cpuSystemMs)),
+    maxRssBytes: median(results.map((result) => result.maxRssBytes)),
+    rssAfterInitBytes: median(results.map((result) => result.rssAfterInitBytes)),
+    wallMsPerRun: results.map((result) => result.wallMs),
+    digestBytes: first.digestBytes,
+    report: first.outcome.result.report,
+    sourceServerItemBytes: listed.length === 0 ? 0 : Math.round(Buffer.byteLength(JSON.stringify(listed)) / listed.length),
+    logLines: first.outcome.stdout.split('\n').filter((line) => line.trim() !== '').length,
+    xraySubsegments: first.xraySubsegments,
+    tracing: options.tracing !== false,
+  };
+}
+
+export interface ModuleInitResult {
+  readonly medianMs: number;
+  readonly samplesMs: readonly number[];
+  readonly rssAfterInitBytes: number;
+}
+
+const INIT_SCRIPT = [
+  'const t0 = performance.now();',
+  'require(process.argv[1]);',
+  'const ms = performance.now() - t0;',
+  'process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss }));',
+  'process.exit(0);',
+].join(' ');
+
+/** Module init (require + the SDK clients built at load) in `samples` fresh processes; the median. */
+export async function measureModuleInit(bundle: BuiltBundle, lambdaEnvironment: Record<string, string>, samples = 7): Promise<ModuleInitResult> {
+  const env = childEnvironment(lambdaEnvironment);
+  const measured: { ms: number; rss: number }[] = [];
+  for (let sample = 0; sample < samples; sample++) {
+    measured.push(
+      await new Promise<{ ms: number; rss: number }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['-e', INIT_SCRIPT, bundle.file], { env, cwd: bundle.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_TAIL)));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          try {
+            resolve(JSON.parse(stdout) as { ms: number; rss: number });
+          } catch {
+            reject(new Error(`module init run failed (exit ${String(code)}): ${stderr}`));
+          }
+        });
+      }),
+    );
+  }
+  return {
+    medianMs: median(measured.map((sample) => sample.ms)),
+    samplesMs: measured.map((sample) => sample.ms),
+    rssAfterInitBytes: median(measured.map((sample) => sample.rss)),
+  };
+}
