@@ -5,6 +5,7 @@ import {
   type CommandInvocation,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { errorText } from '../core/concurrency';
 import type { CommandBatchResult, CommandRequest, DocumentRole, InvocationResult } from '../core/model';
 import type { CommandRunner } from '../core/ports';
 import { chunk, collectPages, unique } from './paging';
@@ -54,7 +55,7 @@ export class SsmCommandRunner implements CommandRunner {
     );
     return settled.map((outcome, index): CommandBatchResult => {
       const instanceIds = batches[index] ?? [];
-      if (outcome.status === 'rejected') return { instanceIds, error: describeError(outcome.reason) };
+      if (outcome.status === 'rejected') return { instanceIds, error: errorText(outcome.reason) };
       const commandId = outcome.value.Command?.CommandId;
       return commandId ? { instanceIds, commandId } : { instanceIds, error: 'SendCommand returned no command ID' };
     });
@@ -89,12 +90,6 @@ export function toInvocationResult(commandId: string, invocation: CommandInvocat
     responseCode: codes.find((code) => code !== 0) ?? codes[0],
     output: plugins.flatMap((plugin) => (plugin.Output ? [plugin.Output] : [])).join('\n'),
   };
-}
-
-/** `<ErrorName>: <message>`, the form the digest and the ledger show. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return `Error: ${String(error)}`;
 }
 
 /** At most `max` UTF-16 units, never ending in half a surrogate pair (so also at most `max` code points). */
