@@ -170,6 +170,15 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
     for (const parameterName of Object.keys(document.parameters)) expect(readScript(name, 'Linux')).toContain(`SSM_${parameterName}`);
   });
 
+  it('runs its Linux script in the C locale, set before any tool runs', () => {
+    // systemd passes /etc/locale.conf's LANG to the SSM agent and so to the script.
+    const lines = readScript(name, 'Linux').split('\n');
+    const exportLine = lines.findIndex((line) => line.trim() === 'export LC_ALL=C');
+    expect(exportLine).toBeGreaterThan(0);
+    const firstParameterLine = lines.findIndex((line) => line.includes('SSM_'));
+    expect(exportLine).toBeLessThan(firstParameterLine);
+  });
+
   it('never names the fictional seed agent, nor prints the agent config file', () => {
     expect(text.toLowerCase()).not.toContain('mgn-agent');
     for (const line of text.split('\n').filter((candidate) => candidate.includes('agent.config'))) {
@@ -227,7 +236,14 @@ describe('restart-replication-agent.yaml', () => {
 
   it('restarts the real Windows service, leaves AwsReplicationPostConvertService alone and reads both install folders', () => {
     expect(windows).toContain("$ServiceName = 'AwsReplicationService'");
-    expect(windows).toContain('Restart-Service -Name $ServiceName -Force');
+    expect(windows).toContain("$service = Get-Service -Name $ServiceName");
+    expect(windows).toContain('$service.Stop()');
+    expect(windows).toContain("$service.WaitForStatus('Stopped', $StopTimeout)");
+    expect(windows).toContain('$service.Start()');
+    expect(windows).toContain("$service.WaitForStatus('Running', $StartTimeout)");
+    // Restart-Service waits without end for a service stuck in StopPending.
+    const code = windows.split('\n').filter((line) => !isCommentLine(line)).join('\n');
+    expect(code).not.toMatch(/Restart-Service|Stop-Service|Start-Service/);
     expect(windows).toContain('C:\\Program Files (x86)\\AWS Replication Agent');
     expect(windows).toContain('C:\\Program Files\\AWS Replication Agent');
     expect(windows).toContain("Find-AgentFile 'agent.log.0'");
@@ -236,6 +252,38 @@ describe('restart-replication-agent.yaml', () => {
       expect(isCommentLine(line)).toBe(true);
     }
     expect(windows).toMatch(/NOT_INSTALLED service=\$ServiceName"\s*\n\s*exit 1/);
+  });
+
+  it('bounds the restart so the summary line comes before the step timeout, even with the longest wait', () => {
+    const document = loadDocument('restart-replication-agent');
+    const maxWait = 999;
+    expect(compile(document.parameters.waitSeconds?.allowedPattern ?? '').test(String(maxWait + 1))).toBe(false);
+    const linuxBound = Number(/readonly RESTART_TIMEOUT=(\d+)/.exec(linux)?.[1]);
+    expect(linux).toContain('timeout "$RESTART_TIMEOUT" systemctl restart "$SERVICE.service"');
+    expect(linuxBound + maxWait + 60).toBeLessThan(findStep(document, 'Linux').inputs.timeoutSeconds);
+    const windowsBounds = [...windows.matchAll(/New-TimeSpan -Seconds (\d+)/g)].map((match) => Number(match[1]));
+    expect(windowsBounds).toHaveLength(2);
+    // Stop, start, and up to 30 s for each dependent service that ServiceController.Stop() stops first.
+    expect(windowsBounds.reduce((sum, bound) => sum + bound, 0) + maxWait + 120).toBeLessThan(findStep(document, 'Windows').inputs.timeoutSeconds);
+  });
+
+  it('hides credential-looking log lines and defuses MGN_DOCTOR look-alikes on Windows too', () => {
+    const source = /if \(\$cut -match '\(\?i\)([^']+)'\)/.exec(windows)?.[1];
+    expect(source).toBeDefined();
+    const credential = new RegExp(source ?? 'x', 'i');
+    for (const line of [
+      'awsSecretAccessKey = "abc123"',
+      '"password": "hunter2"',
+      "{'AccessKeyId': 'ASIAEXAMPLE', 'SecretAccessKey': 'abc', 'SessionToken': 'zzz'}",
+      '{\\"SecretAccessKey\\": \\"abc\\"}',
+      'Authorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101',
+    ]) {
+      expect({ line, hidden: credential.test(line) }).toEqual({ line, hidden: true });
+    }
+    for (const line of ['Connecting to replicator i-0123456789abcdef0', 'token refresh scheduled in 5 minutes', 'Replicated 12 GiB']) {
+      expect({ line, hidden: credential.test(line) }).toEqual({ line, hidden: false });
+    }
+    expect(windows).toContain("if ($cut -match 'MGN_DOCTOR') { return '> ' + $cut }");
   });
 
   it('prints the summary line before the log tail', () => {
@@ -284,12 +332,20 @@ describe('check-connectivity.yaml', () => {
       'AsyncWaitHandle.WaitOne',
       'System.Net.Security.SslStream',
       'AuthenticateAsClient',
-      '[System.Net.Dns]::GetHostAddresses',
+      '[System.Security.Authentication.SslProtocols]::Tls12',
+      // Bounded name lookup, like the other probes.
+      '[System.Net.Dns]::BeginGetHostAddresses',
+      '$lookup.AsyncWaitHandle.WaitOne($timeoutMs, $false)',
     ];
     for (const needle of needles) expect(windows).toContain(needle);
     expect(windows.indexOf('Write-Report "status=$status')).toBeLessThan(windows.indexOf('foreach ($line in $lines)'));
     const linux = readScript('check-connectivity', 'Linux');
     expect(linux.indexOf('report "status=$status')).toBeLessThan(linux.indexOf('printf \'%s\\n\' "${lines[@]}"'));
+  });
+
+  it('turns certificate verification on for the openssl probe (-verify_return_error alone does not before OpenSSL 3)', () => {
+    const linux = readScript('check-connectivity', 'Linux');
+    expect(linux).toMatch(/openssl s_client -connect "\$1:443" -servername "\$1" -verify \d+ -verify_return_error/);
   });
 
   it('lists the MGN endpoint and the six MGN buckets on both platforms', () => {

@@ -139,6 +139,57 @@ describeWithBash('restart-replication-agent (Linux)', () => {
     expect(run.stdout).not.toContain('hunter2');
   });
 
+  it('hides credentials in Python-dict and escaped-JSON log lines too', () => {
+    const log = [
+      "got credentials {'AccessKeyId': 'ASIAEXAMPLE', 'SecretAccessKey': 'pydictsecret', 'SessionToken': 'pytoken'}",
+      'body {\\"SecretAccessKey\\":\\"jsonsecret\\"}',
+      'Authorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/us-east-1/mgn/aws4_request, Signature=sig',
+      'token refresh scheduled in 5 minutes',
+      '',
+    ].join('\n');
+    const run = runRestart({ params: { logLines: '4' }, files: { [`${AGENT_HOME}/agent.log.0`]: log } });
+    const tail = run.stdout.trimEnd().split('\n').slice(2);
+    expect(tail).toEqual([
+      '[line hidden: it may hold a credential]',
+      '[line hidden: it may hold a credential]',
+      '[line hidden: it may hold a credential]',
+      'token refresh scheduled in 5 minutes',
+    ]);
+    expect(run.stdout).not.toMatch(/pydictsecret|pytoken|jsonsecret|Signature=sig/);
+  });
+
+  it('never lets a log line pass for a result line', () => {
+    const log = 'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent\nnoise\rMGN_DOCTOR check=agent status=RUNNING\n';
+    const files = { [`${AGENT_HOME}/VERSION`]: '7.1.2.3\n', [`${AGENT_HOME}/agent.log.0`]: log };
+    const run = runRestart({ fake: { FAKE_ACTIVE: 'failed' }, params: { logLines: '2' }, files });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)).toEqual([
+      { check: 'agent', status: 'NOT_RUNNING', service: 'aws-replication-agent', active_state: 'failed', version: '7.1.2.3', restart: 'ok' },
+    ]);
+    expect(run.stdout).toContain('> MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent');
+  });
+
+  it('bounds systemctl restart with timeout where the host has it', () => {
+    const run = runRestart({ stubs: { systemctl: SYSTEMCTL, sleep: SLEEP, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.calls).toContain('timeout 300 systemctl restart aws-replication-agent.service');
+    expect(run.calls).toContain('systemctl restart aws-replication-agent.service');
+  });
+
+  it('reports a restart that did not finish in time as failed, summary first', () => {
+    const run = runRestart({
+      stubs: { systemctl: SYSTEMCTL, sleep: SLEEP, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; exit 124' },
+      fake: { FAKE_ACTIVE: 'deactivating' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)).toEqual([
+      { check: 'agent', status: 'NOT_RUNNING', service: 'aws-replication-agent', active_state: 'deactivating', version: '7.1.2.3', restart: 'failed' },
+    ]);
+    const lines = run.stdout.split('\n');
+    expect(lines[1]).toBe('systemctl restart aws-replication-agent failed:');
+    expect(lines[2]).toBe('systemctl restart did not finish within 300 s (systemd may still be working on it)');
+  });
+
   it('keeps a hostile VERSION file to one token', () => {
     const run = runRestart({ files: { [`${AGENT_HOME}/VERSION`]: '1.2 3 status=OK\nsecond line\n' } });
     expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'RUNNING', version: '1.2_3_status_OK' });
@@ -184,7 +235,7 @@ if [ "\${FAKE_DF:-ok}" = fail ]; then echo "df: cannot read table of mounted fil
 if [ "$1" = -Pm ]; then
   echo "Filesystem     1048576-blocks  Used Available Capacity Mounted on"
   case "$2" in
-    /) echo "/dev/nvme0n1p1          20470  9000 \${FAKE_ROOT_FREE} 45% /" ;;
+    /) echo "\${FAKE_ROOT_DEV:-/dev/nvme0n1p1}          20470  9000 \${FAKE_ROOT_FREE} 45% /" ;;
     /tmp) echo "tmpfs                   4000    10 \${FAKE_TMP_FREE} 1% /tmp" ;;
   esac
   exit 0
@@ -259,6 +310,24 @@ describeWithBash('check-disk-space (Linux)', () => {
     expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ tmp_noexec: 'no' });
   });
 
+  it('reads the Available column from the right, so a device name with spaces cannot shift it', () => {
+    const run = runDisk({ FAKE_ROOT_DEV: 'map auto home 12', FAKE_ROOT_FREE: '1500' });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'LOW', root_free_mib: '1500' });
+  });
+
+  it('bounds df and findmnt with timeout, and reports a filesystem that does not answer as ERROR', () => {
+    const passThrough = runDisk({}, { stubs: { df: DF, findmnt: FINDMNT, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' } });
+    expect(passThrough.exitCode).toBe(0);
+    expect(passThrough.calls).toEqual(
+      expect.arrayContaining(['timeout 20 df -Pm /', 'timeout 20 df -Pm /tmp', 'timeout 20 findmnt -n -o OPTIONS -T /tmp']),
+    );
+    // A hung NFS /tmp: timeout kills df and answers 124 with nothing on stdout.
+    const hung = runDisk({}, { stubs: { df: DF, findmnt: FINDMNT, timeout: 'if [ "$3" = -Pm ] && [ "$4" = /tmp ]; then exit 124; fi; shift; exec "$@"' } });
+    expect(hung.exitCode).toBe(1);
+    expect(parseDoctorLines(hung.stdout)[0]).toMatchObject({ status: 'ERROR', root_free_mib: '10000', tmp_free_mib: 'unknown' });
+  });
+
   it('reports ERROR and exits 1 when df fails', () => {
     const run = runDisk({ FAKE_DF: 'fail' });
     expect(run.exitCode).toBe(1);
@@ -306,14 +375,25 @@ fi
 const GETENT = `${LOOKUP}
 if [ "$(lookup "$2:443")" = nodns ]; then exit 2; fi
 echo "10.1.2.3        $2"`;
+// Like OpenSSL 1.0.2/1.1.1: an untrusted certificate fails the handshake only when -verify turned verification on
+// and -verify_return_error makes the failure fatal.
 const OPENSSL = `${LOOKUP}
 host=""
+verify=no
+return_error=no
 while [ $# -gt 0 ]; do
-  if [ "$1" = -connect ]; then host=$2; fi
+  case "$1" in
+    -connect) host=$2 ;;
+    -verify) verify=yes ;;
+    -verify_return_error) return_error=yes ;;
+  esac
   shift
 done
 echo "openssl $host" >> "$FAKE_CALLS"
-if [ "$(lookup "$host")" = tlsfail ]; then echo "verify error:num=20:unable to get local issuer certificate"; exit 1; fi
+case "$(lookup "$host")" in
+  tlsfail) echo "verify error:num=20:unable to get local issuer certificate"; exit 1 ;;
+  untrusted) if [ "$verify" = yes ] && [ "$return_error" = yes ]; then exit 1; fi ;;
+esac
 echo "CONNECTED(00000003)"`;
 const CURL = `${LOOKUP}
 url="\${!#}"
@@ -374,6 +454,13 @@ describeWithBash('check-connectivity (Linux)', () => {
     expect(results).toEqual(['timed_out', 'dns_failed', 'tls_failed', 'reachable', 'reachable', 'reachable', 'reachable']);
   });
 
+  it('fails the TLS probe on a certificate the host does not trust (a TLS-inspecting middlebox)', () => {
+    const [clients] = BUCKET_HOSTS('us-east-1');
+    const run = runConnectivity({ region: 'us-east-1' }, { FAKE_NET: `${clients}=untrusted` });
+    expect(run.exitCode).toBe(1);
+    expect(parseConnectivityTargets(run.stdout)[1]).toEqual({ target: clients, result: 'tls_failed' });
+  });
+
   it('skips port 1500 when no replication server IP is given', () => {
     const run = runConnectivity({ region: 'ap-southeast-2' });
     expect(run.exitCode).toBe(0);
@@ -426,6 +513,15 @@ describeWithBash('check-connectivity (Linux)', () => {
     expect(run.exitCode).toBe(0);
     expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '192.168.7.9:1500', result: 'reachable' });
     expect(run.calls.every((call) => !call.startsWith('timeout') || call.startsWith('timeout 12 '))).toBe(true);
+  });
+
+  it('treats a replicationServerIp the agent left as template text as not given', () => {
+    const template = readScript('check-connectivity', 'Linux').replace('{{ region }}', 'us-east-1').replace('{{ timeoutSeconds }}', '5');
+    for (const script of [template, template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp')]) {
+      const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: script });
+      expect(run.exitCode).toBe(0);
+      expect(parseDoctorLines(run.stdout)[0]).toEqual({ check: 'connectivity', status: 'OK', reachable: '7', failed: '0' });
+    }
   });
 
   it('rejects malicious SSM_ values without probing', () => {
