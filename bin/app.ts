@@ -15,6 +15,15 @@ export interface DeploymentEnvironment {
 export function buildApp(app: App, environment: DeploymentEnvironment = process.env): DoctorStack[] {
   const config = loadStackConfig(app);
   const account = environment.CDK_DEFAULT_ACCOUNT;
+  // The ledger (DynamoDB TableV2 with a customer-managed key) cannot be synthesized for an unknown Region. The CDK
+  // CLI always passes one (the profile's, or us-east-1); running the app any other way needs a Region too.
+  if (config.regions.length === 0 && !environment.CDK_DEFAULT_REGION) {
+    throw new ConfigError(
+      'regions',
+      'a list of Region names such as eu-west-1 when no default Region is set (CDK_DEFAULT_REGION, as the CDK CLI sets it)',
+      [],
+    );
+  }
   const stack = (id: string, region: string | undefined) =>
     new DoctorStack(app, id, { config, env: { account, region } });
   const stacks =

@@ -24,6 +24,19 @@ export class ConfigError extends Error {
   }
 }
 
+/** A context key that is not one of ours but looks like a typo of one: its value would be silently ignored. */
+export class UnknownContextKeyError extends ConfigError {
+  constructor(
+    key: string,
+    readonly suggestion: string,
+    received: unknown,
+  ) {
+    super(key, `no such key`, received);
+    this.message = `Unknown context "${key}" (did you mean "${suggestion}"?): its value ${JSON.stringify(received)} would be ignored`;
+    this.name = 'UnknownContextKeyError';
+  }
+}
+
 export interface StackConfig {
   /** The doctor's runtime settings; the stack hands them to the Lambda as environment variables. */
   readonly settings: DoctorSettings;
@@ -72,6 +85,7 @@ const CRON = /^cron\((.*)\)$/;
 export function loadStackConfig(scope: IConstruct | Node): StackConfig {
   const node = scope instanceof Node ? scope : scope.node;
   const read = (key: string): unknown => node.tryGetContext(key);
+  rejectMisspelledKeys(node.getAllContext());
 
   return {
     settings: loadSettings(read),
@@ -96,6 +110,35 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
       REGION.test(item),
     ),
   };
+}
+
+/**
+ * `-c region=eu-west-1` or `"notificationEmail": [...]` would otherwise be dropped without a word (and nobody
+ * notified). Only near misses of our own keys are errors: CDK and other tools keep their own context keys.
+ */
+function rejectMisspelledKeys(context: Record<string, unknown>): void {
+  const known = new Set(CONTEXT_KEYS);
+  for (const [key, value] of Object.entries(context)) {
+    if (known.has(key)) continue;
+    const suggestion = CONTEXT_KEYS.find(
+      (candidate) => candidate.toLowerCase() === key.toLowerCase() || (key.length >= 5 && editDistance(candidate, key) <= 2),
+    );
+    if (suggestion !== undefined) throw new UnknownContextKeyError(key, suggestion, value);
+  }
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }
 
 function loadSettings(read: (key: string) => unknown): DoctorSettings {

@@ -27,6 +27,7 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsProps = {}) {
     super(scope, id);
+    const stack = Stack.of(this);
 
     this.key = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the MGN replication doctor notification topic',
@@ -40,7 +41,7 @@ export class Notifications extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
 
@@ -49,6 +50,22 @@ export class Notifications extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a resource policy, and that policy replaces SNS's default one (which let any
+    // principal of the account, AWS services included, publish). An identity policy still lets the doctor's role
+    // publish, but CloudWatch alarms publish as the service principal and need this Allow: without it every alarm
+    // action fails with "is not authorized to perform: SNS:Publish", visible only in the alarm's history.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+        },
+      }),
+    );
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,22 +8,24 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { CONDITION_METRICS, METRIC, type MetricName } from '../../lambdas/shared/metric-names';
+import { scheduleGaps } from '../schedule';
 
-/** Period assumed for a cron schedule, whose spacing can't be read off the expression. */
-export const CRON_PERIOD_MINUTES = 60;
-/** CloudWatch evaluates an alarm over at most one day (period × evaluation periods ≤ 86,400 s). */
-const MAX_ALARM_PERIOD_MINUTES = 24 * 60;
+/**
+ * PutMetricAlarm's limit on period × evaluation periods: 7 days (1 day for periods under an hour, which the
+ * not-running window only has when it is under an hour long itself).
+ */
+export const MAX_ALARM_WINDOW_MINUTES = 7 * 24 * 60;
+/** The longest period the dashboard graphs the once-per-run fleet counts with. */
+const MAX_GRAPH_PERIOD_MINUTES = 24 * 60;
 
 const CONDITION_NAMES: ReadonlySet<string> = new Set(Object.values(CONDITION_METRICS));
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const UNIT_MINUTES: Readonly<Record<string, number>> = { minute: 1, hour: 60, day: 1440 };
 
-/** Minutes between scheduled runs: read from a `rate(...)` expression; CRON_PERIOD_MINUTES for `cron(...)`. */
-export function schedulePeriodMinutes(schedule: string): number {
-  const match = RATE.exec(schedule.trim());
-  if (!match) return CRON_PERIOD_MINUTES;
-  const unit = (match[2] as string).replace(/s$/, '');
-  return Number(match[1]) * (UNIT_MINUTES[unit] ?? 1);
+/**
+ * The not-running alarm's window: two of the schedule's longest gaps between runs (so a run that starts late does
+ * not alarm), capped at what CloudWatch allows.
+ */
+export function notRunningWindowMinutes(schedule: string): number {
+  return Math.min(2 * scheduleGaps(schedule).longestMinutes, MAX_ALARM_WINDOW_MINUTES);
 }
 
 export interface ObservabilityProps {
@@ -50,26 +52,27 @@ export class Observability extends Construct {
   public readonly doctorFailedAlarm: cloudwatch.Alarm;
   /** Failed invocations or undeliverable events are waiting in the dead-letter queue. */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
-  /** No invocation for two schedule periods: the schedule is disabled, broken or throttled. */
+  /** No invocation for two of the schedule's longest gaps between runs: the schedule is disabled, broken or throttled. */
   public readonly notRunningAlarm: cloudwatch.Alarm;
   /** The doctor gave up on a server (treatments exhausted): a person has to look. */
   public readonly escalationAlarm: cloudwatch.Alarm;
-  /** Period of the not-running alarm: two schedule periods, capped at one day. */
+  /** Period of the not-running alarm: two of the schedule's longest gaps between runs, capped at 7 days. */
   public readonly notRunningPeriod: Duration;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const fn = props.function;
     const fiveMinutes = Duration.minutes(5);
-    const schedulePeriod = Duration.minutes(Math.min(schedulePeriodMinutes(props.schedule), MAX_ALARM_PERIOD_MINUTES));
+    const gaps = scheduleGaps(props.schedule);
+    // Fleet counts are levels reported once per run: one point per run at the schedule's usual spacing.
+    const fleetPeriod = Duration.minutes(Math.min(gaps.shortestMinutes, MAX_GRAPH_PERIOD_MINUTES));
     const doctorMetric = (name: MetricName, statistic: string, label?: string) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
         dimensionsMap: { service: SERVICE_NAME },
         statistic,
-        // Fleet counts are levels reported once per run: one point per schedule period; the rest are events.
-        period: CONDITION_NAMES.has(name) ? schedulePeriod : fiveMinutes,
+        period: CONDITION_NAMES.has(name) ? fleetPeriod : fiveMinutes,
         label,
       });
     const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes });
@@ -101,9 +104,17 @@ export class Observability extends Construct {
       // while messages are still waiting.
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
-    this.notRunningPeriod = Duration.minutes(Math.min(2 * schedulePeriodMinutes(props.schedule), MAX_ALARM_PERIOD_MINUTES));
+    this.notRunningPeriod = Duration.minutes(notRunningWindowMinutes(props.schedule));
+    if (2 * gaps.longestMinutes > MAX_ALARM_WINDOW_MINUTES) {
+      Annotations.of(this).addWarningV2(
+        'mgn-doctor:not-running-alarm-window',
+        `Runs of the schedule ${props.schedule} can be more than 3.5 days apart (or their spacing is not known): ` +
+          "the not-running alarm's window is capped at CloudWatch's 7 days, less than two gaps, so a late run may " +
+          'set it off, and runs more than 7 days apart always will.',
+      );
+    }
     this.notRunningAlarm = alarm('NotRunning', {
-      alarmDescription: `MGN replication doctor: no run for two schedule periods (${props.schedule})`,
+      alarmDescription: `MGN replication doctor: no run for ${this.notRunningPeriod.toHumanString()} (schedule ${props.schedule})`,
       metric: fn.metricInvocations({ statistic: 'Sum', period: this.notRunningPeriod }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -144,7 +155,7 @@ export class Observability extends Construct {
         ],
         [
           new cloudwatch.GraphWidget({
-            title: 'Fleet by condition (largest count per schedule period)',
+            title: 'Fleet by condition (largest count per period)',
             width,
             height,
             stacked: true,

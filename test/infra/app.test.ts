@@ -22,6 +22,13 @@ describe('buildApp', () => {
       ['MgnReplicationDoctor-eu-central-1', '111122223333', 'eu-central-1'],
     ]);
   });
+
+  test('without regions and without a default Region: an error naming the key, not a TableV2 synth crash', () => {
+    expect(() => buildApp(fastApp(), {})).toThrow(
+      expect.objectContaining({ name: 'ConfigError', key: 'regions', message: expect.stringMatching(/^Invalid context "regions"/) }),
+    );
+    expect(buildApp(fastApp({ regions: 'eu-west-1' }), {}).map((s) => s.region)).toEqual(['eu-west-1']);
+  });
 });
 
 describe('the entry point', () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_SETTINGS } from '../../lambdas/shared/settings';
-import { CONTEXT_KEYS, ConfigError, loadStackConfig, type StackConfig } from '../../lib/config';
+import { CONTEXT_KEYS, ConfigError, UnknownContextKeyError, loadStackConfig, type StackConfig } from '../../lib/config';
 
 const load = (context: Record<string, unknown>): StackConfig => loadStackConfig(new App({ context }));
 
@@ -159,5 +159,32 @@ describe('bad values are rejected with a message naming the key', () => {
     expect(error.key).toBe(key);
     expect(error.message.startsWith(`Invalid context "${key}": expected `)).toBe(true);
     expect(error.message).toMatch(expected);
+  });
+});
+
+describe('misspelled keys are rejected instead of silently ignored', () => {
+  test.each<[string, string]>([
+    ['region', 'regions'],
+    ['notificationEmail', 'notificationEmails'],
+    ['notificationphonenumbers', 'notificationPhoneNumbers'],
+    ['dryrun', 'dryRun'],
+    ['reservedConcurency', 'reservedConcurrency'],
+  ])('%s → did you mean %s?', (key, suggestion) => {
+    const error = rejection({ [key]: 'x' });
+    expect(error).toBeInstanceOf(UnknownContextKeyError);
+    expect(error.key).toBe(key);
+    expect(error.message).toBe(`Unknown context "${key}" (did you mean "${suggestion}"?): its value "x" would be ignored`);
+  });
+
+  test('other tools’ context keys pass', () => {
+    expect(() =>
+      load({
+        'cli-telemetry': false,
+        '@aws-cdk/core:newStyleStackSynthesis': true,
+        'aws:cdk:bundling-stacks': [],
+        'acknowledged-issue-numbers': [1],
+        team: 'migrations',
+      }),
+    ).not.toThrow();
   });
 });

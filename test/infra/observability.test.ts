@@ -1,9 +1,10 @@
 // Dashboard and alarms (design section 1: "Powertools logs + EMF metrics → CloudWatch dashboard + alarms → same
 // topic"). The metric names come from the module the Lambda emits with, so a renamed metric fails here.
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { METRIC, METRIC_NAMES } from '../../lambdas/shared/metric-names';
-import { CRON_PERIOD_MINUTES, schedulePeriodMinutes } from '../../lib/constructs/observability';
+import { MAX_ALARM_WINDOW_MINUTES } from '../../lib/constructs/observability';
+import { UNBOUNDED_GAP, scheduleGaps } from '../../lib/schedule';
 import { synthStack } from './synth';
 
 type Json = Record<string, unknown>;
@@ -161,11 +162,43 @@ describe('alarms', () => {
     });
   });
 
-  test('the not-running period follows the schedule: rate in hours, cron (1 hour assumed), capped at one day', () => {
+  test('the not-running window is two of the schedule’s longest gaps, capped at CloudWatch’s 7 days', () => {
     const period = (schedule: string) => (alarm(synthStack({ schedule }).template, 'NotRunning') as { Period: number }).Period;
     expect(period('rate(2 hours)')).toBe(4 * 3600);
-    expect(period('cron(0/10 * * * ? *)')).toBe(2 * CRON_PERIOD_MINUTES * 60);
-    expect(period('rate(1 day)')).toBe(86_400);
+    expect(period('cron(0/10 * * * ? *)')).toBe(20 * 60);
+    // A daily run is covered by two days, not by a one-day window that a slightly late run falls out of.
+    expect(period('rate(1 day)')).toBe(2 * 86_400);
+    expect(period('cron(0 8 * * ? *)')).toBe(2 * 86_400);
+    // Business hours on weekdays: the longest gap is Friday 18:30 to Monday 08:00.
+    expect(period('cron(0/30 8-18 ? * MON-FRI *)')).toBe(2 * (61 * 60 + 30) * 60);
+    expect(period('rate(5 days)')).toBe(MAX_ALARM_WINDOW_MINUTES * 60);
+    expect(period('cron(0 12 ? * 6#3 *)')).toBe(MAX_ALARM_WINDOW_MINUTES * 60);
+  });
+
+  test('a schedule the alarm cannot cover twice is flagged at synth', () => {
+    const warnings = (schedule: string) =>
+      Annotations.fromStack(synthStack({ schedule }).stack).findWarning('*', Match.stringLikeRegexp('not-running alarm'));
+    expect(warnings('rate(15 minutes)')).toHaveLength(0);
+    expect(warnings('cron(0/30 8-18 ? * MON-FRI *)')).toHaveLength(0);
+    expect(warnings('rate(4 days)')).toHaveLength(1);
+    expect(warnings('cron(0 0 L * ? *)')).toHaveLength(1);
+  });
+
+  test('alarms may publish to the topic: its policy allows CloudWatch alarms of this account and Region', () => {
+    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as { Properties: { PolicyDocument: { Statement: Json[] } } };
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+      Sid: 'AllowCloudWatchAlarmsToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topicRef(),
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        ArnLike: {
+          'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*']] },
+        },
+      },
+    });
   });
 
   test('the topic key lets CloudWatch alarms publish', () => {
@@ -179,15 +212,32 @@ describe('alarms', () => {
   });
 });
 
-describe('schedulePeriodMinutes', () => {
+describe('scheduleGaps', () => {
+  test.each<[string, number, number]>([
+    ['rate(1 minute)', 1, 1],
+    ['rate(15 minutes)', 15, 15],
+    ['rate(1 hour)', 60, 60],
+    ['rate(3 hours)', 180, 180],
+    ['rate(2 days)', 2880, 2880],
+    ['cron(0/15 * * * ? *)', 15, 15],
+    ['cron(0 8 * * ? *)', 1440, 1440],
+    ['cron(0 8,20 * * ? *)', 720, 720],
+    ['cron(5 */6 ? * * *)', 360, 360],
+    ['cron(0 8 ? * MON-FRI *)', 1440, 3 * 1440],
+    ['cron(0 2 ? * SUN *)', 7 * 1440, 7 * 1440],
+    ['cron(0 2 1,15 * ? *)', 14 * 1440, 17 * 1440],
+  ])('%s → shortest %i, longest %i minutes', (schedule, shortest, longest) => {
+    expect(scheduleGaps(schedule)).toEqual({ shortestMinutes: shortest, longestMinutes: longest });
+  });
+
   test.each([
-    ['rate(1 minute)', 1],
-    ['rate(15 minutes)', 15],
-    ['rate(1 hour)', 60],
-    ['rate(3 hours)', 180],
-    ['rate(2 days)', 2880],
-    ['cron(0 8 * * ? *)', CRON_PERIOD_MINUTES],
-  ])('%s → %i', (schedule, minutes) => {
-    expect(schedulePeriodMinutes(schedule)).toBe(minutes);
+    'cron(0 0 L * ? *)',
+    'cron(0 12 ? * 6#3 *)',
+    'cron(0 8 15W * ? *)',
+    'cron(30 2 1 * ? 2027)',
+    'cron(0 8 * JAN-MAR ? *)',
+    'cron(0 8 ? * FRI-MON *)',
+  ])('%s: spacing not modelled → unbounded', (schedule) => {
+    expect(scheduleGaps(schedule).longestMinutes).toBe(UNBOUNDED_GAP);
   });
 });
