@@ -41,6 +41,8 @@ export class SsmCommandRunner implements CommandRunner {
         this.ssm.send(
           new SendCommandCommand({
             DocumentName: this.options.documentNames[request.document],
+            // The stack updates documents as new versions; run the newest even if the default did not move.
+            DocumentVersion: '$LATEST',
             InstanceIds: instanceIds,
             Parameters: parameters,
             Comment: comment,

@@ -454,7 +454,10 @@ async function treatServers(
     }
   });
 
-  const deadline = new Date(startedAt.getTime() + settings.resultWaitSeconds * 1000);
+  // An event run acts at once and does not wait: during a mass stall many events queue behind reserved
+  // concurrency 1, and the next scheduled run collects their results anyway.
+  const waitSeconds = request.trigger === 'event' ? 0 : settings.resultWaitSeconds;
+  const deadline = new Date(startedAt.getTime() + waitSeconds * 1000);
   const results = expected.length > 0 ? await collectResults(expected, deadline, deps.commands, deps.clock, deps.log) : new Map<string, InvocationResult>();
 
   for (const work of works) {

@@ -74,6 +74,7 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
     expect(ssmMock).toHaveReceivedCommandWith(SendCommandCommand, {
       DocumentName: 'MgnDoctor-RestartReplicationAgent-1A2B3C4D5E6F',
+      DocumentVersion: '$LATEST',
       InstanceIds: [hybridId(1), 'i-0fedcba9876543210'],
       Parameters: {},
       Comment: 'mgn-replication-doctor run 7f3c: STALLED AGENT_NOT_SEEN',

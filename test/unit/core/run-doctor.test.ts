@@ -157,6 +157,21 @@ describe('one run (issue 2)', () => {
     expect(runner.sent.every((request) => request.instanceIds.length === 1)).toBe(true);
   });
 
+  it('an event run acts at once and leaves the results to the next scheduled run', async () => {
+    const server = aStalledServer();
+    const { runner, ledger, clock, run } = setup([server], [aNodeFor(server)], { resultWaitSeconds: 120 });
+    runner.answers.set('RestartReplicationAgent', { status: 'Success', output: AGENT_OK, pendingPolls: 1 });
+    const started = clock.now().getTime();
+
+    await run({ trigger: 'event', sourceServerIds: [server.sourceServerId] });
+
+    expect(clock.now().getTime()).toBe(started);
+    expect(ledger.get(server.sourceServerId)?.treatments[0]?.commands.find((command) => command.document === 'RestartReplicationAgent')?.status).toBe('InProgress');
+    clock.advanceMinutes(15);
+    const next = await run();
+    expect(next.servers[0]).toMatchObject({ action: 'COOLDOWN', news: 'OUTCOME' });
+  });
+
   it('a run with nothing affected touches only the listing and the ledger', async () => {
     const { directory, runner, publisher, ledger, run } = setup([aServer(), aServer()], []);
 

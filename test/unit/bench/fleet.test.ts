@@ -1,0 +1,88 @@
+// The benchmark's generated fleet, the minimum calls it derives from it (design section 12), and the bundling
+// options it reads from the stack.
+import { readStackBundling } from '../../../scripts/bench/bundle';
+import { generateFleet, minimumCalls, stalledIndexes } from '../../../scripts/bench/fleet';
+
+const asRecord = (calls: ReturnType<typeof minimumCalls>): Record<string, number> => Object.fromEntries(calls.map((call) => [call.operation, call.minimum]));
+
+describe('generateFleet', () => {
+  test('lists the servers, marks the stalled ones, and gives every host its SSM node', () => {
+    // Act
+    const fleet = generateFleet({ servers: 100, stalled: 4, archived: 2, nodes: 110 });
+
+    // Assert
+    expect(fleet.sourceServers).toHaveLength(102);
+    expect(fleet.sourceServers.filter((server) => server.isArchived)).toHaveLength(2);
+    const stalled = fleet.sourceServers.filter((server) => server.dataReplicationInfo?.dataReplicationState === 'STALLED');
+    expect(stalled.map((server) => server.sourceServerID)).toEqual(fleet.stalledIds);
+    expect(stalledIndexes(100, 4)).toEqual([12, 37, 62, 87]);
+    expect(fleet.nodes).toHaveLength(110);
+    expect(fleet.nodes[12]?.ComputerName).toBe(`${stalled[0]?.sourceProperties?.identificationHints?.hostname}.corp.example.com`);
+    // Nothing but the stalled servers is affected: no lag, no unknown state.
+    const others = fleet.sourceServers.filter((server) => !fleet.stalledIds.includes(server.sourceServerID));
+    expect(others.every((server) => ['CONTINUOUS', 'INITIAL_SYNC', 'DISCONNECTED'].includes(server.dataReplicationInfo?.dataReplicationState ?? ''))).toBe(true);
+    expect(others.every((server) => ['PT0S', undefined].includes(server.dataReplicationInfo?.lagDuration))).toBe(true);
+  });
+
+  test('refuses a fleet whose hosts have no SSM nodes', () => {
+    expect(() => generateFleet({ servers: 10, stalled: 1, nodes: 5 })).toThrow(/nodes/);
+  });
+});
+
+describe('minimumCalls', () => {
+  test('states design section 12 for 4,000 servers, 150 stalled, 4,000 SSM nodes', () => {
+    // Act
+    const calls = minimumCalls(generateFleet({ servers: 4000, stalled: 150, nodes: 4000 }));
+
+    // Assert
+    expect(asRecord(calls)).toEqual({
+      'mgn:DescribeSourceServers': 4,
+      'dynamodb:Scan': 1,
+      'ssm:DescribeInstanceInformation': 80,
+      'ssm:SendCommand': 9,
+      'ssm:ListCommandInvocations': 9,
+      'sns:Publish': 1,
+      'dynamodb:PutItem': 300,
+      'ec2:DescribeInstances': 0,
+    });
+    expect(calls.find((call) => call.operation === 'ec2:DescribeInstances')?.alsoAccepted).toEqual([1]);
+  });
+
+  test('a fleet with nothing affected needs the MGN listing and the ledger scan only', () => {
+    expect(asRecord(minimumCalls(generateFleet({ servers: 2500, stalled: 0 })))).toEqual({ 'mgn:DescribeSourceServers': 3, 'dynamodb:Scan': 1 });
+  });
+});
+
+describe('readStackBundling', () => {
+  test('reads the stack\'s options from the construct', () => {
+    // Act
+    const options = readStackBundling();
+
+    // Assert
+    expect(options).toMatchObject({ minify: true, sourceMap: true, format: 'cjs', target: 'node24' });
+    expect(options.externalModules).toEqual(expect.arrayContaining(['@aws-sdk/client-ssm', '@aws-sdk/client-sns', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']));
+    expect(options.externalModules).not.toContain('@aws-sdk/client-mgn');
+  });
+
+  test('fails on a bundling option it does not mirror, rather than build something else', () => {
+    // Arrange
+    const source = `bundling: {
+        minify: true, // comment: with a colon
+        target: 'node24',
+        format: OutputFormat.CJS,
+        externalModules: ['@aws-sdk/client-ssm'],
+        define: { 'process.env.X': '"1"' },
+      },`;
+
+    // Act / Assert
+    expect(() => readStackBundling(source)).toThrow(/define/);
+    expect(readStackBundling(source.replace(/define: .*\n/, ''))).toEqual({
+      minify: true,
+      sourceMap: false,
+      sourcesContent: true,
+      target: 'node24',
+      format: 'cjs',
+      externalModules: ['@aws-sdk/client-ssm'],
+    });
+  });
+});
