@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('createAwsClients', () => {
-  it('uses adaptive retries with six attempts by default on every client', async () => {
+  it('uses standard retries with six attempts by default on every client', async () => {
     // Act
     const clients = createAwsClients(LOCAL);
 
@@ -22,7 +22,7 @@ describe('createAwsClients', () => {
     expect(DEFAULT_MAX_ATTEMPTS).toBe(6);
     for (const client of [clients.mgn, clients.ssm, clients.sns, clients.dynamodb, clients.ec2, clients.iam]) {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
-      expect(strategy.mode).toBe('adaptive');
+      expect(strategy.mode).toBe('standard');
       expect(await client.config.maxAttempts()).toBe(6);
     }
   });
