@@ -14,12 +14,14 @@ const RUNNER_ENTRY = path.join(__dirname, 'handler-runner.ts');
 export interface StackBundling {
   readonly minify: boolean;
   readonly sourceMap: boolean;
+  /** false: the source map without the sources' text (CDK's `sourcesContent`, default true). */
+  readonly sourcesContent: boolean;
   readonly target: string;
   readonly format: 'cjs' | 'esm';
   readonly externalModules: readonly string[];
 }
 
-const KNOWN_KEYS = new Set(['minify', 'sourceMap', 'target', 'format', 'externalModules']);
+const KNOWN_KEYS = new Set(['minify', 'sourceMap', 'sourcesContent', 'target', 'format', 'externalModules']);
 
 /** The text between the braces of `bundling: { … }`. */
 function bundlingBlock(source: string): string {
@@ -57,6 +59,7 @@ export function readStackBundling(source = fs.readFileSync(CONSTRUCT_FILE, 'utf8
   return {
     minify: flag('minify'),
     sourceMap: flag('sourceMap'),
+    sourcesContent: !/\bsourcesContent:\s*false\b/.test(block),
     target,
     format: format === 'CJS' ? 'cjs' : 'esm',
     externalModules: [...externals.matchAll(/'([^']+)'/g)].map((match) => match[1] as string),
@@ -99,6 +102,7 @@ export async function buildBundle(dir: string, entry: string = HANDLER_ENTRY): P
     outfile: file,
     minify: options.minify,
     sourcemap: options.sourceMap,
+    sourcesContent: options.sourcesContent,
     external: [...options.externalModules],
     metafile: true,
     logLevel: 'error',

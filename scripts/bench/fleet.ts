@@ -23,6 +23,12 @@ export interface FleetSpec {
   readonly archived?: number;
   /** Source servers per shared replication server. Default 15. */
   readonly serversPerReplicationServer?: number;
+  /**
+   * Where the stalled servers are: `spread` evenly over the fleet (so over as many replication servers as
+   * possible), or one `block` of consecutive servers (one site's trouble; they share replication servers).
+   * Default spread.
+   */
+  readonly stalledLayout?: 'spread' | 'block';
 }
 
 export interface Fleet {
@@ -66,9 +72,9 @@ const INITIATION_STEPS = [
   'START_DATA_TRANSFER',
 ].map((name) => ({ name, status: 'SUCCEEDED' }));
 
-/** The indexes of the stalled servers: evenly spread over the fleet. */
-export function stalledIndexes(servers: number, stalled: number): number[] {
-  return Array.from({ length: stalled }, (_, k) => Math.floor(((k + 0.5) * servers) / stalled));
+/** The indexes of the stalled servers: evenly spread over the fleet, or the first ones. */
+export function stalledIndexes(servers: number, stalled: number, layout: 'spread' | 'block' = 'spread'): number[] {
+  return Array.from({ length: stalled }, (_, k) => (layout === 'block' ? k : Math.floor(((k + 0.5) * servers) / stalled)));
 }
 
 /** Non-affected variety: mostly continuous replication, some cut over, some in initial sync, some in test. */
@@ -93,12 +99,13 @@ function healthy(common: DeepPartial<ApiSourceServer>, extra: DeepPartial<ApiSou
 }
 
 export function generateFleet(input: FleetSpec): Fleet {
-  const spec: Required<FleetSpec> = { nodes: input.servers, archived: 0, serversPerReplicationServer: 15, ...input };
+  const spec: Required<FleetSpec> = { nodes: input.servers, archived: 0, serversPerReplicationServer: 15, stalledLayout: 'spread', ...input };
   if (!Number.isInteger(spec.servers) || spec.servers < 0 || spec.servers > 60_000) throw new RangeError(`servers: 0-60000, got ${spec.servers}`);
   if (!Number.isInteger(spec.stalled) || spec.stalled < 0 || spec.stalled > spec.servers) throw new RangeError(`stalled: 0-${spec.servers}, got ${spec.stalled}`);
   if (spec.nodes < spec.servers) throw new RangeError(`nodes (${spec.nodes}) must be at least servers (${spec.servers}): every source server has a host`);
 
-  const stalled = new Set(stalledIndexes(spec.servers, spec.stalled));
+  if (!Number.isInteger(spec.serversPerReplicationServer) || spec.serversPerReplicationServer < 1) throw new RangeError('serversPerReplicationServer: a whole number ≥ 1');
+  const stalled = new Set(stalledIndexes(spec.servers, spec.stalled, spec.stalledLayout));
   const replicators = new Map<number, FakeInstance>();
   const sourceServers: ApiSourceServer[] = [];
   for (let index = 0; index < spec.servers + spec.archived; index++) {
@@ -172,7 +179,7 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
   ];
   if (stalled === 0) return calls;
   const commands = AGENT_PLAYBOOK_DOCUMENTS * ceilDiv(stalled, INSTANCES_PER_COMMAND);
-  const stalledIndexesList = stalledIndexes(servers, stalled);
+  const stalledIndexesList = stalledIndexes(servers, stalled, fleet.spec.stalledLayout);
   const replicators = new Set(stalledIndexesList.map((index) => Math.floor(index / fleet.spec.serversPerReplicationServer))).size;
   calls.push(
     { operation: 'ssm:DescribeInstanceInformation', minimum: ceilDiv(nodes, INSTANCE_INFORMATION_PAGE), basis: `⌈${nodes}/${INSTANCE_INFORMATION_PAGE}⌉: the whole inventory (hosts found by name)` },

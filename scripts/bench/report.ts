@@ -70,6 +70,13 @@ export function verdicts(result: ScenarioResult | undefined, bundle: BuiltBundle
       measured: `${result.totalCalls} / ${result.totalMinimum} = ${ratio.toFixed(2)}×${over.length > 0 ? ` (over: ${over.map((row) => `${row.operation} ${row.calls}/${row.minimum}`).join(', ')})` : ''}`,
       pass: over.length === 0 && ratio <= BUDGETS.callRatio,
     });
+    const issues = [...result.outcomeProblems, ...result.problems.map((problem) => `${problem.level} ×${problem.count} ${problem.message}`), ...result.unstableOperations.map((operation) => `${operation} varied between runs`)];
+    list.push({
+      budget: 'run did what the fleet needs',
+      limit: 'every stalled server treated, one digest, no WARN/ERROR (else the numbers mean little)',
+      measured: issues.length === 0 ? `${result.report?.actions.TREATED ?? 0} treated, digest ${((result.digestBytes ?? 0) / 1024).toFixed(0)} KB` : issues.join('; '),
+      pass: issues.length === 0,
+    });
     list.push({ budget: 'handler wall time', limit: '≤ 3 s', measured: seconds(result.wallMs), pass: result.wallMs <= BUDGETS.wallMs });
     list.push({ budget: 'peak RSS', limit: '≤ 150 MB', measured: megabytes(result.maxRssBytes), pass: result.maxRssBytes <= BUDGETS.maxRssBytes });
   }
@@ -85,8 +92,8 @@ const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const thousands = (n: number): string => n.toLocaleString('en-US');
 
 export function describeFleet(result: ScenarioResult): string {
-  const { servers, stalled, nodes } = result.spec;
-  return `${thousands(servers)} servers, ${thousands(stalled)} stalled, ${thousands(nodes)} SSM nodes`;
+  const { servers, stalled, nodes, stalledLayout, serversPerReplicationServer } = result.spec;
+  return `${thousands(servers)} servers, ${thousands(stalled)} stalled (${stalledLayout === 'block' ? 'in one block' : 'spread'}; ${serversPerReplicationServer} servers per replication server), ${thousands(nodes)} SSM nodes`;
 }
 
 export function scenarioLines(result: ScenarioResult): string[] {
@@ -102,8 +109,11 @@ export function scenarioLines(result: ScenarioResult): string[] {
   return [
     `Fleet: ${describeFleet(result)} (latency ${result.latencyMs} ms, ${result.runs} run${result.runs === 1 ? '' : 's'}, medians)`,
     ...renderTable(['operation', 'calls', 'minimum', 'vs min', 'minimum basis'], rows).map((line) => `  ${line}`),
-    `  handler wall ${seconds(result.wallMs)} (runs: ${result.wallMsPerRun.map((ms) => seconds(ms)).join(', ')}) · CPU ${seconds(result.cpuMs)} · peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)})`,
-    `  outcome: ${report ? Object.entries(report.actions).map(([action, count]) => `${count} ${action}`).join(', ') || 'nothing to do' : 'n/a'}; ${report?.commandsSent ?? 0} commands; ${report?.published ? `digest published (${kilobytes(result.digestBytes ?? 0)})` : 'no digest'}; MGN item ≈ ${thousands(result.sourceServerItemBytes)} B; ${result.tracing ? `${result.xraySubsegments} X-Ray subsegments` : 'tracing off'}${result.logLines > 0 ? `; ${result.logLines} log lines` : ''}${result.unstableOperations.length > 0 ? `; CALL COUNTS DIFFERED BETWEEN RUNS: ${result.unstableOperations.join(', ')}` : ''}`,
+    `  handler wall ${seconds(result.wallMs)} (runs: ${result.wallMsPerRun.map((ms) => seconds(ms)).join(', ')}) · CPU ${seconds(result.cpuMs)} · peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)}; ` +
+      `peak heap ${megabytes(result.peakHeapUsedBytes)} used / ${megabytes(result.peakHeapTotalBytes)} reserved, external ${megabytes(result.peakExternalBytes)})`,
+    `  outcome: ${report ? Object.entries(report.actions).map(([action, count]) => `${count} ${action}`).join(', ') || 'nothing to do' : 'n/a'}; ${report?.commandsSent ?? 0} commands; ${report?.published ? `digest published (${kilobytes(result.digestBytes ?? 0)})` : 'no digest'}; MGN item ≈ ${thousands(result.sourceServerItemBytes)} B; ${result.tracing ? `${result.xraySubsegments} X-Ray subsegments` : 'tracing off'}${Object.keys(result.logLevels).length > 0 ? `; log lines ${Object.entries(result.logLevels).map(([level, count]) => `${level} ${count}`).join(', ')}` : ''}${result.unstableOperations.length > 0 ? `; CALL COUNTS DIFFERED BETWEEN RUNS: ${result.unstableOperations.join(', ')}` : ''}`,
+    ...result.outcomeProblems.map((problem) => `  UNEXPECTED OUTCOME: ${problem}`),
+    ...result.problems.map((problem) => `  ${problem.level} ×${problem.count}: ${problem.message}${problem.example ? ` (${problem.example})` : ''}`),
   ];
 }
 

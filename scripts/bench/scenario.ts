@@ -12,6 +12,8 @@ import { startXraySink, tracingEnvironment } from './xray-sink';
 
 const CHILD_TIMEOUT_MS = 180_000;
 const OUTPUT_TAIL = 4_000;
+/** Enough for every log line of a run at WARN (and most at INFO). */
+const OUTPUT_KEEP = 8 * 1024 * 1024;
 
 export interface ScenarioOptions {
   readonly latencyMs: number;
@@ -44,12 +46,21 @@ export interface ScenarioResult {
   readonly cpuMs: number;
   readonly maxRssBytes: number;
   readonly rssAfterInitBytes: number;
+  /** Peak V8 heap (used / reserved) and external memory (buffers) during the call. */
+  readonly peakHeapUsedBytes: number;
+  readonly peakHeapTotalBytes: number;
+  readonly peakExternalBytes: number;
   readonly wallMsPerRun: readonly number[];
   readonly digestBytes?: number;
   readonly report?: RunnerResult['report'];
   /** Bytes of one DescribeSourceServers item on the wire, on average. */
   readonly sourceServerItemBytes: number;
-  readonly logLines: number;
+  /** What the run should have done to this fleet, and whether it did (treated every stalled server, one digest). */
+  readonly outcomeProblems: readonly string[];
+  /** The handler's structured log lines (stdout and stderr) by level. */
+  readonly logLevels: Record<string, number>;
+  /** Distinct WARN/ERROR messages with their counts: a run that degrades quietly shows here. */
+  readonly problems: readonly { readonly level: string; readonly message: string; readonly count: number; readonly example?: string }[];
   /** X-Ray subsegments the run sent (0 without tracing). */
   readonly xraySubsegments: number;
   readonly tracing: boolean;
@@ -81,8 +92,8 @@ function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOut
     let stdout = '';
     let stderr = '';
     let result: RunnerResult | undefined;
-    child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(-OUTPUT_TAIL * 50)));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_TAIL)));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(-OUTPUT_KEEP)));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_KEEP)));
     child.on('message', (message) => (result = message as RunnerResult));
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('error', (error) => {
@@ -95,6 +106,44 @@ function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOut
       else reject(new Error(`handler process ended (${signal ?? `exit ${String(code)}`}) without a result\n${stderr.slice(-OUTPUT_TAIL)}${stdout.slice(-OUTPUT_TAIL)}`));
     });
   });
+}
+
+/** Powertools' JSON lines: INFO/DEBUG on stdout, WARN/ERROR on stderr. */
+export function readLogs(stdout: string, stderr: string): Pick<ScenarioResult, 'logLevels' | 'problems'> {
+  const levels: Record<string, number> = {};
+  const problems = new Map<string, { level: string; message: string; count: number; example?: string }>();
+  for (const line of `${stdout}\n${stderr}`.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: { level?: unknown; message?: unknown; error?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (typeof entry.level !== 'string') continue;
+    levels[entry.level] = (levels[entry.level] ?? 0) + 1;
+    if (entry.level === 'WARN' || entry.level === 'ERROR' || entry.level === 'CRITICAL') {
+      const key = `${entry.level} ${String(entry.message)}`;
+      const known = problems.get(key);
+      if (known) known.count++;
+      else problems.set(key, { level: entry.level, message: String(entry.message), count: 1, example: entry.error === undefined ? undefined : String(entry.error).slice(0, 300) });
+    }
+  }
+  return { logLevels: levels, problems: [...problems.values()] };
+}
+
+/** Every stalled server treated, nothing else acted on, one digest when something was treated. */
+export function checkOutcome(fleet: Fleet, report: RunnerResult['report'], digestBytes: number | undefined): string[] {
+  const problems: string[] = [];
+  if (!report) return ['the handler returned no report'];
+  const stalled = fleet.spec.stalled;
+  const treated = report.actions.TREATED ?? 0;
+  if (treated !== stalled) problems.push(`${treated} servers TREATED, expected ${stalled}`);
+  const others = Object.entries(report.actions).filter(([action]) => action !== 'TREATED');
+  if (others.length > 0) problems.push(`unexpected actions: ${others.map(([action, count]) => `${count} ${action}`).join(', ')}`);
+  if (stalled > 0 && (!report.published || digestBytes === undefined)) problems.push('no digest was published');
+  if (stalled === 0 && report.published) problems.push('a digest was published although nothing was affected');
+  return problems;
 }
 
 function compare(counts: Record<string, number>, errors: Record<string, number>, minimum: readonly MinimumCall[]): OperationCount[] {
@@ -159,11 +208,15 @@ export async function runScenario(bundle: BuiltBundle, spec: FleetSpec, options:
     cpuMs: median(results.map((result) => result.cpuUserMs + result.cpuSystemMs)),
     maxRssBytes: median(results.map((result) => result.maxRssBytes)),
     rssAfterInitBytes: median(results.map((result) => result.rssAfterInitBytes)),
+    peakHeapUsedBytes: median(results.map((result) => result.peakHeapUsedBytes)),
+    peakHeapTotalBytes: median(results.map((result) => result.peakHeapTotalBytes)),
+    peakExternalBytes: median(results.map((result) => result.peakExternalBytes)),
     wallMsPerRun: results.map((result) => result.wallMs),
     digestBytes: first.digestBytes,
     report: first.outcome.result.report,
     sourceServerItemBytes: listed.length === 0 ? 0 : Math.round(Buffer.byteLength(JSON.stringify(listed)) / listed.length),
-    logLines: first.outcome.stdout.split('\n').filter((line) => line.trim() !== '').length,
+    outcomeProblems: checkOutcome(fleet, first.outcome.result.report, first.digestBytes),
+    ...readLogs(first.outcome.stdout, first.outcome.stderr),
     xraySubsegments: first.xraySubsegments,
     tracing: options.tracing !== false,
   };

@@ -1,0 +1,63 @@
+// The benchmark's own machinery at a small size: the bundle built with the stack's options, run in its own
+// process against the local endpoints, makes exactly the calls the fleet needs (design section 12), and the
+// counters see each one. Budgets themselves are checked by `npm run bench`, not here.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildBundle, type BuiltBundle } from '../../scripts/bench/bundle';
+import { runScenario } from '../../scripts/bench/scenario';
+
+let dir: string;
+let bundle: BuiltBundle;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bench-'));
+  bundle = await buildBundle(dir);
+}, 30_000);
+
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The counts the minimum accepts for EC2 (0 when the handler does not look replication servers up). */
+const withoutEc2 = (counts: readonly { operation: string; calls: number }[]): Record<string, number> =>
+  Object.fromEntries(counts.filter((row) => row.operation !== 'ec2:DescribeInstances' && row.calls > 0).map((row) => [row.operation, row.calls]));
+
+describe('npm run bench machinery', () => {
+  test('120 servers, 10 stalled on one site: the calls per operation are exactly the minimum', async () => {
+    // Act
+    const result = await runScenario(bundle, { servers: 120, stalled: 10, stalledLayout: 'block' }, { latencyMs: 0 });
+
+    // Assert
+    expect(result.outcomeProblems).toEqual([]);
+    expect(result.problems).toEqual([]);
+    expect(withoutEc2(result.operations)).toEqual({
+      'mgn:DescribeSourceServers': 1,
+      'dynamodb:Scan': 1,
+      'ssm:DescribeInstanceInformation': 3,
+      'ssm:SendCommand': 3,
+      'ssm:ListCommandInvocations': 3,
+      'sns:Publish': 1,
+      'dynamodb:PutItem': 20,
+    });
+    expect([0, 1]).toContain(result.operations.find((row) => row.operation === 'ec2:DescribeInstances')?.calls);
+    expect(result.operations.filter((row) => row.calls !== row.minimum && !row.alsoAccepted?.includes(row.calls))).toEqual([]);
+    expect(result.operations.every((row) => row.errors === 0)).toBe(true);
+    expect(result.totalCalls).toBe(result.totalMinimum);
+    expect(result.report?.actions).toEqual({ TREATED: 10 });
+    expect(result.maxRssBytes).toBeGreaterThan(result.rssAfterInitBytes * 0.9);
+  }, 30_000);
+
+  test('nothing affected: only the MGN listing and the one ledger scan', async () => {
+    // Act
+    const result = await runScenario(bundle, { servers: 120, stalled: 0 }, { latencyMs: 0 });
+
+    // Assert
+    expect(result.operations.filter((row) => row.calls > 0).map((row) => [row.operation, row.calls])).toEqual([
+      ['mgn:DescribeSourceServers', 1],
+      ['dynamodb:Scan', 1],
+    ]);
+    expect(result.outcomeProblems).toEqual([]);
+    expect(result.report?.published).toBe(false);
+  }, 30_000);
+});
