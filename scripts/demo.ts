@@ -1,6 +1,7 @@
 // `npm run demo`: the real doctor core, run after run, against a simulated account (scripts/lib). No AWS
 // account, no network, no Python: it shows what the doctor decides, which SSM commands it sends, what it
 // asks MGN, and the e-mail and SMS people get. The transcript is returned too, so tests can compare.
+import { parametersForBatch } from '../lambdas/core/command-parameters';
 import { summarizeCommandOutput } from '../lambdas/core/command-output';
 import type { LedgerEntry } from '../lambdas/core/ledger';
 import type { Digest } from '../lambdas/core/model';
@@ -79,7 +80,8 @@ function printRun(write: (line: string) => void, run: DemoRun, total: number): v
   write(`SSM Run Command (${run.commands.length} sent):`);
   if (run.commands.length === 0) write('  (none)');
   for (const command of run.commands) {
-    const parameters = Object.entries(command.parameters);
+    // As SSM would receive them: shared values plus the per-host `nodeId=value` mapping.
+    const parameters = Object.entries(parametersForBatch(command, command.instanceIds)).filter(([, values]) => values.some(Boolean));
     write(`  ${command.document} → ${command.instanceIds.join(', ')}`);
     write(`    command ID: ${command.commandId}`);
     write(`    parameters: ${parameters.length === 0 ? "(the document's defaults)" : parameters.map(([name, values]) => `${name}=${values.join(',')}`).join(' ')}`);

@@ -5,6 +5,7 @@ import {
   type CommandInvocation,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { parametersForBatch } from '../core/command-parameters';
 import { errorText } from '../core/concurrency';
 import type { CommandBatchResult, CommandRequest, DocumentRole, InvocationResult } from '../core/model';
 import type { CommandRunner } from '../core/ports';
@@ -33,7 +34,6 @@ export class SsmCommandRunner implements CommandRunner {
 
   async sendCommand(request: CommandRequest): Promise<CommandBatchResult[]> {
     const batches = chunk(unique(request.instanceIds), INSTANCES_PER_COMMAND);
-    const parameters = Object.fromEntries(Object.entries(request.parameters).map(([name, values]) => [name, [...values]]));
     const comment = truncate(request.comment, MAX_COMMENT_LENGTH);
     // Batches are independent commands: send them together, and let one batch's failure stay that batch's.
     const settled = await Promise.allSettled(
@@ -44,7 +44,7 @@ export class SsmCommandRunner implements CommandRunner {
             // The stack updates documents as new versions; run the newest even if the default did not move.
             DocumentVersion: '$LATEST',
             InstanceIds: instanceIds,
-            Parameters: parameters,
+            Parameters: parametersForBatch(request, instanceIds),
             Comment: comment,
             // The default (0) stops sending to the remaining hosts after the first failure; one bad host must not.
             MaxErrors: '100%',

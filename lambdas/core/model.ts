@@ -141,6 +141,11 @@ export interface CommandRequest {
   readonly document: DocumentRole;
   readonly instanceIds: readonly string[];
   readonly parameters: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Values that differ per host: parameter name → node ID → value. Each SendCommand batch carries, for its own
+   * hosts, `nodeId=value,…`, and each host picks its entry by the node ID the SSM Agent gives it.
+   */
+  readonly instanceParameters?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** At most 100 characters (SendCommand). */
   readonly comment: string;
 }

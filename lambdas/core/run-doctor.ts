@@ -27,7 +27,6 @@ import { indexNodes, needsFullInventory, resolveTarget, type NodeIndex } from '.
 import { countConditions, type News, type RunReport, type ServerAction, type ServerReport, type Trigger } from './report';
 import type {
   Classification,
-  CommandRequest,
   DocumentRole,
   InvocationResult,
   ReplicationSettings,
@@ -377,16 +376,19 @@ async function claimServers(works: Work[], runId: string, now: Date, deps: Docto
   return claimed.filter((work): work is Work => work !== undefined);
 }
 
-function parametersFor(document: DocumentRole, settings: DoctorSettings, region: string, replicationServerIp: string): Record<string, string[]> {
+function parametersFor(document: DocumentRole, settings: DoctorSettings, region: string): Record<string, string[]> {
   switch (document) {
     case 'RestartReplicationAgent':
       return {};
     case 'CheckDiskSpace':
       return { minFreeRootMiB: [String(settings.minFreeRootMiB)], minFreeTmpMiB: [String(settings.minFreeTmpMiB)] };
     case 'CheckConnectivity':
-      return { region: [region], replicationServerIp: [replicationServerIp] };
+      return { region: [region] };
   }
 }
+
+/** CheckConnectivity's per-host parameter: each host's own replication server, by node ID. */
+const REPLICATION_SERVER_IPS = 'replicationServerIps';
 
 function commentFor(runId: string, works: readonly Work[]): string {
   const counts = new Map<string, number>();
@@ -409,25 +411,38 @@ async function treatServers(
 ): Promise<number> {
   const replicatorIps = await findReplicatorIps(works, deps);
 
-  // One SendCommand per document and parameter set (the adapter splits it into batches of 50).
-  const groups = new Map<string, { request: Omit<CommandRequest, 'comment'>; works: Work[] }>();
+  // One request per document (the runner splits it into batches of 50); what differs per host travels as a
+  // per-instance parameter, so the number of calls does not grow with the number of replication servers.
+  const groups = new Map<DocumentRole, { instanceIds: string[]; replicationServerIps: Record<string, string>; works: Work[] }>();
   for (const work of works) {
     if (work.target?.status !== 'RESOLVED') continue;
+    const instanceId = work.target.node.instanceId;
+    const replicationServerIp = replicatorIps.get(work.server.replicatorId ?? '');
     for (const document of work.hostDocuments) {
-      const parameters = parametersFor(document, settings, environment.region, replicatorIps.get(work.server.replicatorId ?? '') ?? '');
-      const key = `${document}:${JSON.stringify(parameters)}`;
-      const group = groups.get(key) ?? { request: { document, parameters, instanceIds: [] }, works: [] };
+      const group = groups.get(document) ?? { instanceIds: [], replicationServerIps: {}, works: [] };
+      group.instanceIds.push(instanceId);
       group.works.push(work);
-      groups.set(key, { request: { ...group.request, instanceIds: [...group.request.instanceIds, work.target.node.instanceId] }, works: group.works });
+      if (replicationServerIp) group.replicationServerIps[instanceId] = replicationServerIp;
+      groups.set(document, group);
     }
   }
+  const requests = [...groups].map(([document, group]) => ({
+    works: group.works,
+    command: {
+      document,
+      instanceIds: group.instanceIds,
+      parameters: parametersFor(document, settings, environment.region),
+      instanceParameters: document === 'CheckConnectivity' ? { [REPLICATION_SERVER_IPS]: group.replicationServerIps } : undefined,
+      comment: commentFor(request.runId, group.works),
+    },
+  }));
 
   const records = new Map<Work, CommandRecord[]>();
   const sendErrors = new Map<Work, string[]>();
   const expected: ExpectedCommand[] = [];
   const requestedAt = deps.clock.now().toISOString();
-  await mapWithConcurrency([...groups.values()], CALL_CONCURRENCY, async ({ request: command, works: members }) => {
-    const batches = await deps.commands.sendCommand({ ...command, comment: commentFor(request.runId, members) });
+  await mapWithConcurrency(requests, CALL_CONCURRENCY, async ({ command, works: members }) => {
+    const batches = await deps.commands.sendCommand(command);
     for (const batch of batches) {
       if ('commandId' in batch) expected.push({ commandId: batch.commandId, instanceIds: batch.instanceIds });
       for (const work of members) {

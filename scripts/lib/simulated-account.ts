@@ -18,6 +18,7 @@ import type {
   SourceServerRepository,
 } from '../../lambdas/core/ports';
 import type { DoctorDependencies } from '../../lambdas/core/run-doctor';
+import { parametersForBatch } from '../../lambdas/core/command-parameters';
 import { answerDocument, type SimulatedHost } from './simulated-host-output';
 import { InMemoryLedger, ManualClock, MemoryLog, RecordingPublisher } from './in-memory-ports';
 
@@ -111,7 +112,8 @@ export class SimulatedSsm implements ManagedNodeDirectory, CommandRunner {
     const results = request.instanceIds.map((instanceId): InvocationResult => {
       const host = this.hosts.get(instanceId);
       if (!host) return { commandId, instanceId, status: 'Failed', statusDetails: 'Undeliverable', output: '' };
-      const answer = answerDocument(host, request.document, request.parameters, now);
+      // What this host's SSM Agent would receive: the batch's parameters, per-host values included.
+      const answer = answerDocument(host, request.document, parametersForBatch(request, request.instanceIds), now);
       const status = answer.exitCode === 0 ? 'Success' : 'Failed';
       return { commandId, instanceId, status, statusDetails: status, responseCode: answer.exitCode, output: answer.output };
     });

@@ -2,6 +2,7 @@
 // lib/ssm-documents/*.yaml (the `MGN_DOCTOR check=... key=value` summary first, human detail after), joined
 // per step the way the SSM adapter joins ListCommandInvocations plugin outputs, skipped step included.
 import type { DocumentRole, PlatformType } from '../../lambdas/core/model';
+import { findOwnValue } from '../../lambdas/core/command-parameters';
 
 /** A host as the simulation knows it: enough to answer the three documents. */
 export interface SimulatedHost {
@@ -101,7 +102,7 @@ function checkDiskSpace(host: SimulatedHost, parameters: Readonly<Record<string,
 
 function checkConnectivity(host: SimulatedHost, parameters: Readonly<Record<string, readonly string[]>>): HostAnswer {
   const region = parameters.region?.[0] ?? 'us-east-1';
-  const replicationIp = parameters.replicationServerIp?.[0] ?? '';
+  const replicationIp = findOwnValue(parameters.replicationServerIps?.[0], host.instanceId) ?? '';
   const buckets = ['aws-mgn-clients', 'aws-mgn-clients-hashes', 'aws-mgn-internal', 'aws-mgn-internal-hashes', 'aws-application-migration-service', 'aws-application-migration-service-hashes'];
   const targets = [`mgn.${region}.amazonaws.com:443`, ...buckets.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`), ...(replicationIp ? [`${replicationIp}:1500`] : [])];
   const lines = targets.map((target) => {

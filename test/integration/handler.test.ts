@@ -130,7 +130,7 @@ const OUTCOMES: Readonly<Record<keyof typeof DOCUMENT_NAMES, InvocationOutcome>>
 const EXPECTED_PARAMETERS = {
   [DOCUMENT_NAMES.RestartReplicationAgent]: {},
   [DOCUMENT_NAMES.CheckDiskSpace]: { minFreeRootMiB: ['2048'], minFreeTmpMiB: ['500'] },
-  [DOCUMENT_NAMES.CheckConnectivity]: { region: [REGION], replicationServerIp: [''] },
+  [DOCUMENT_NAMES.CheckConnectivity]: { region: [REGION], replicationServerIps: [''] },
 };
 
 const NO_COUNTS = { STALLED: 0, DISCONNECTED: 0, LAGGING: 0, UNKNOWN: 0, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 };

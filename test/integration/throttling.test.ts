@@ -346,7 +346,7 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
     // replication server's IP from EC2, a ledger entry, one digest.
     expect(calm.result.report).toMatchObject({ commandsSent: 3, published: true });
     expect(calm.result.commands.map((command) => [command.document, command.instanceIds, command.parameters])).toEqual([
-      [DOCUMENT_NAMES.CheckConnectivity, [WEB01_NODE], { region: [REGION], replicationServerIp: ['<replication-server-ip>'] }],
+      [DOCUMENT_NAMES.CheckConnectivity, [WEB01_NODE], { region: [REGION], replicationServerIps: [`${WEB01_NODE}=<replication-server-ip>`] }],
       [DOCUMENT_NAMES.CheckDiskSpace, [WEB01_NODE], { minFreeRootMiB: ['2048'], minFreeTmpMiB: ['500'] }],
       [DOCUMENT_NAMES.RestartReplicationAgent, [WEB01_NODE], {}],
     ]);
@@ -430,7 +430,7 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
 
       expect(proxies.ec2.requests.map((request) => [request.operation, request.status, request.attempt, request.maxAttempts])).toEqual([['DescribeInstances', 503, 1, 1]]);
       const connectivity = [...harness.ssm.commands.values()].find((command) => command.documentName === DOCUMENT_NAMES.CheckConnectivity);
-      expect(connectivity?.parameters).toEqual({ region: [REGION], replicationServerIp: [''] });
+      expect(connectivity?.parameters).toEqual({ region: [REGION], replicationServerIps: [''] });
       expect(proxies.sns.requests.map((request) => [request.operation, request.status, request.attempt, request.maxAttempts])).toEqual([['Publish', 400, 1, 1]]);
       expect(await harness.publishedNotifications()).toEqual([]);
       expect(await harness.drainDigestQueue()).toEqual([]);

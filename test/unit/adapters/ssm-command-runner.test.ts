@@ -100,6 +100,34 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(input?.Parameters?.targets).not.toBe(parameters.targets);
   });
 
+  it('gives each batch only its own hosts\' per-instance values', async () => {
+    // Arrange
+    answerWithCommandIds();
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+    const ids = Array.from({ length: 60 }, (_, index) => hybridId(index + 1));
+    const ips = Object.fromEntries(ids.filter((_, index) => index % 2 === 0).map((id, index) => [id, `10.0.0.${index + 1}`]));
+
+    // Act
+    await runner.sendCommand(
+      request(ids, { document: 'CheckConnectivity', parameters: { region: ['us-east-1'] }, instanceParameters: { replicationServerIps: ips } }),
+    );
+
+    // Assert
+    const inputs = ssmMock.commandCalls(SendCommandCommand).map((call) => call.args[0].input);
+    expect(inputs).toHaveLength(2);
+    const mappingOf = (index: number): string[] => inputs[index]?.Parameters?.replicationServerIps?.[0]?.split(',') ?? [];
+    expect(mappingOf(0)).toHaveLength(25);
+    expect(mappingOf(1)).toHaveLength(5);
+    for (const [index, input] of inputs.entries()) {
+      expect(input.Parameters?.region).toEqual(['us-east-1']);
+      for (const entry of mappingOf(index)) {
+        const [id, ip] = entry.split('=');
+        expect(input.InstanceIds).toContain(id);
+        expect(ips[id ?? '']).toBe(ip);
+      }
+    }
+  });
+
   it('cuts the comment to 100 characters', async () => {
     // Arrange
     answerWithCommandIds();

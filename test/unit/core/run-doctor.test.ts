@@ -47,7 +47,10 @@ describe('one run (issue 2)', () => {
     expect(runner.sent.map((request) => request.document)).toEqual(['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity']);
     const disk = runner.sent.find((request) => request.document === 'CheckDiskSpace');
     expect(disk?.parameters).toEqual({ minFreeRootMiB: ['2048'], minFreeTmpMiB: ['500'] });
-    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.parameters).toEqual({ region: ['us-east-1'], replicationServerIp: [''] });
+    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')).toMatchObject({
+      parameters: { region: ['us-east-1'] },
+      instanceParameters: { replicationServerIps: {} },
+    });
     for (const request of runner.sent) {
       expect(request.comment.length).toBeLessThanOrEqual(100);
       expect(request.comment).toBe('mgn-replication-doctor run run1: STALLED AGENT_NOT_SEEN');
@@ -148,13 +151,14 @@ describe('one run (issue 2)', () => {
 
   it('an event run lists only the server named in the event', async () => {
     const [a, b] = [aStalledServer(), aStalledServer()] as const;
-    const { repository, runner, run } = setup([a, b], [aNodeFor(a), aNodeFor(b)]);
+    const [nodeA, nodeB] = [aNodeFor(a), aNodeFor(b)];
+    const { repository, runner, run } = setup([a, b], [nodeA, nodeB]);
 
     await run({ trigger: 'event', sourceServerIds: [b.sourceServerId] });
 
     expect(repository.listCalls).toEqual([{ sourceServerIds: [b.sourceServerId] }]);
-    expect(runner.documentsSentTo(aNodeFor(a).instanceId)).toEqual([]);
-    expect(runner.sent.every((request) => request.instanceIds.length === 1)).toBe(true);
+    expect(runner.documentsSentTo(nodeA.instanceId)).toEqual([]);
+    expect(runner.documentsSentTo(nodeB.instanceId)).toEqual(['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity']);
   });
 
   it('an event run acts at once and leaves the results to the next scheduled run', async () => {
@@ -248,7 +252,8 @@ describe('diagnosis (issue 4)', () => {
       aStalledServer({ errorCode: 'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER', replicatorId: 'i-0bbbbbbbbbbbbbbbb' }),
     ] as const;
     const replicationServers = { findPrivateIps: async () => new Map([['i-0aaaaaaaaaaaaaaaa', '10.0.1.5'], ['i-0bbbbbbbbbbbbbbbb', '10.0.1.6']]) };
-    const { runner, publisher, run } = setup([a, b, c], [aNodeFor(a), aNodeFor(b), aNodeFor(c)], {}, { replicationServers });
+    const [nodeA, nodeB, nodeC] = [aNodeFor(a), aNodeFor(b), aNodeFor(c)];
+    const { runner, publisher, run } = setup([a, b, c], [nodeA, nodeB, nodeC], {}, { replicationServers });
     runner.answers.set('CheckConnectivity', {
       status: 'Failed',
       output: [
@@ -260,11 +265,12 @@ describe('diagnosis (issue 4)', () => {
 
     await run();
 
+    // One request for all three hosts: each host's own replication server travels as a per-host value.
     const checks = runner.sent.filter((request) => request.document === 'CheckConnectivity');
-    expect(checks.map((request) => [request.parameters.replicationServerIp, request.instanceIds.length])).toEqual([
-      [['10.0.1.5'], 2],
-      [['10.0.1.6'], 1],
-    ]);
+    expect(checks).toHaveLength(1);
+    expect(checks[0]?.instanceParameters).toEqual({
+      replicationServerIps: { [nodeA.instanceId]: '10.0.1.5', [nodeB.instanceId]: '10.0.1.5', [nodeC.instanceId]: '10.0.1.6' },
+    });
     expect(publisher.published[0]?.text).toContain('CheckConnectivity on');
     expect(publisher.published[0]?.text).toContain('status=FAILED: mgn.us-east-1.amazonaws.com:443 reachable, 10.0.1.5:1500 timed_out');
   });
@@ -286,7 +292,7 @@ describe('diagnosis (issue 4)', () => {
 
     await run();
 
-    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.parameters.replicationServerIp).toEqual(['']);
+    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.instanceParameters).toEqual({ replicationServerIps: {} });
   });
 });
 

@@ -99,7 +99,7 @@ describe('run-doctor handler', () => {
       MaxErrors: '100%',
       CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/doctor/commands' },
     });
-    expect(ssm).toHaveReceivedCommandWith(sdk.ssm.SendCommandCommand, { DocumentName: 'Doctor-CheckConnectivity-1', Parameters: { region: ['us-west-2'], replicationServerIp: [''] } });
+    expect(ssm).toHaveReceivedCommandWith(sdk.ssm.SendCommandCommand, { DocumentName: 'Doctor-CheckConnectivity-1', Parameters: { region: ['us-west-2'], replicationServerIps: [''] } });
     expect(dynamodb).toHaveReceivedCommandWith(sdk.documentClient.PutCommand, { TableName: 'ledger', Item: expect.objectContaining({ sourceServerId: STALLED_ID, attempts: 1 }) });
     expect(sns).toHaveReceivedCommandTimes(sdk.sns.PublishCommand, 1);
     const publish = sns.commandCalls(sdk.sns.PublishCommand)[0]?.args[0].input;
