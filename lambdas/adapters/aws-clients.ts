@@ -2,8 +2,8 @@
 // SDK's own resolution (Region, AWS_ENDPOINT_URL, the execution role); the overrides below exist for tests and
 // local tools only.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { MgnClient } from '@aws-sdk/client-mgn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -26,6 +26,8 @@ export interface AwsClientOptions {
   readonly endpoint?: string;
   /** Tests and local tools only. */
   readonly credentials?: StaticCredentials;
+  /** Applied to every client when it is built (the handler adds X-Ray tracing). */
+  readonly instrument?: <C extends object>(client: C) => C;
 }
 
 export interface AwsClients {
@@ -33,10 +35,13 @@ export interface AwsClients {
   readonly ssm: SSMClient;
   readonly sns: SNSClient;
   readonly dynamodb: DynamoDBDocumentClient;
-  /** Replication servers' private IPs (DescribeInstances). */
-  readonly ec2: EC2Client;
+  /**
+   * Replication servers' private IPs (DescribeInstances), built on first use: loading the EC2 client costs
+   * ~150 ms and ~55 MB, for one call in runs that check connectivity.
+   */
+  readonly ec2: () => EC2Client;
   /** MGN's service roles (GetRole). IAM is global: the SDK sends to the partition's IAM endpoint whatever the Region. */
-  readonly iam: IAMClient;
+  readonly iam: () => IAMClient;
 }
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
@@ -49,15 +54,20 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
   };
+  const instrument = options.instrument ?? (<C>(client: C): C => client);
   return {
-    mgn: new MgnClient(config),
-    ssm: new SSMClient(config),
-    sns: new SNSClient(config),
+    mgn: instrument(new MgnClient(config)),
+    ssm: instrument(new SSMClient(config)),
+    sns: instrument(new SNSClient(config)),
     // Ledger entries carry optional fields; without removeUndefinedValues marshalling them throws.
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    ec2: new EC2Client(config),
-    iam: new IAMClient(config),
+    dynamodb: instrument(DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } })),
+    // `require` on first use (not import()): esbuild keeps it a plain require of the runtime's SDK.
+    ec2: once(() => instrument(new (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client(config))),
+    iam: once(() => instrument(new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(config))),
   };
+}
+
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
 }

@@ -12,7 +12,8 @@ const IDS_PER_REQUEST = 200;
 const NOT_FOUND = 'InvalidInstanceID.NotFound';
 
 export class Ec2ReplicationServerLocator implements ReplicationServerLocator {
-  constructor(private readonly ec2: EC2Client) {}
+  /** `ec2` builds the client on first use (see createAwsClients): most runs never need it. */
+  constructor(private readonly ec2: () => EC2Client) {}
 
   async findPrivateIps(instanceIds: readonly string[]): Promise<Map<string, string>> {
     const ips = new Map<string, string>();
@@ -59,7 +60,7 @@ export class Ec2ReplicationServerLocator implements ReplicationServerLocator {
 
   private async describe(instanceIds: readonly string[]): Promise<Map<string, string>> {
     const reservations = await collectPages(async (nextToken: string | undefined) => {
-      const page = await this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds], NextToken: nextToken }));
+      const page = await this.ec2().send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds], NextToken: nextToken }));
       return { items: page.Reservations, next: page.NextToken };
     });
     return privateIps(reservations);

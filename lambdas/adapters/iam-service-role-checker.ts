@@ -5,7 +5,8 @@ import type { ServiceRoleChecker } from '../core/ports';
 import { MGN_SERVICE_ROLES } from '../shared/mgn-service-roles';
 
 export class IamServiceRoleChecker implements ServiceRoleChecker {
-  constructor(private readonly iam: IAMClient) {}
+  /** `iam` builds the client on first use (see createAwsClients): most runs never need it. */
+  constructor(private readonly iam: () => IAMClient) {}
 
   /**
    * One GetRole per role, all at once. NoSuchEntity means missing; any other error (AccessDenied, throttling
@@ -20,7 +21,7 @@ export class IamServiceRoleChecker implements ServiceRoleChecker {
 
   private async exists(roleName: string): Promise<boolean> {
     try {
-      await this.iam.send(new GetRoleCommand({ RoleName: roleName }));
+      await this.iam().send(new GetRoleCommand({ RoleName: roleName }));
       return true;
     } catch (error) {
       if (isNoSuchEntity(error)) return false;

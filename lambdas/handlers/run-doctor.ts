@@ -2,7 +2,7 @@
 // and runs the core. Everything that decides anything lives in lambdas/core.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createAwsClients, type AwsClients } from '../adapters/aws-clients';
+import { createAwsClients } from '../adapters/aws-clients';
 import { DynamoDbRemediationLedger } from '../adapters/dynamodb-remediation-ledger';
 import { Ec2ReplicationServerLocator } from '../adapters/ec2-replication-server-locator';
 import { IamServiceRoleChecker } from '../adapters/iam-service-role-checker';
@@ -20,7 +20,8 @@ import { parseRuntimeConfig } from '../shared/runtime-config';
 import { systemClock } from '../shared/system-clock';
 
 const config = parseRuntimeConfig(process.env);
-const clients = traced(createAwsClients({}));
+// Every client gets an X-Ray subsegment per call (a no-op when tracing is off, as outside Lambda).
+const clients = createAwsClients({ instrument: (client) => tracer.captureAWSv3Client(client) });
 const dependencies: DoctorDependencies = {
   servers: new MgnSourceServerRepository(clients.mgn),
   nodes: new SsmManagedNodeDirectory(clients.ssm),
@@ -33,17 +34,6 @@ const dependencies: DoctorDependencies = {
   log,
 };
 
-/** Every client with an X-Ray subsegment per call (a no-op when tracing is off, as outside Lambda). */
-function traced(raw: AwsClients): AwsClients {
-  return {
-    mgn: tracer.captureAWSv3Client(raw.mgn),
-    ssm: tracer.captureAWSv3Client(raw.ssm),
-    sns: tracer.captureAWSv3Client(raw.sns),
-    dynamodb: tracer.captureAWSv3Client(raw.dynamodb),
-    ec2: tracer.captureAWSv3Client(raw.ec2),
-    iam: tracer.captureAWSv3Client(raw.iam),
-  };
-}
 
 const unitOf = (name: MetricName) => (name === METRIC.runDuration ? MetricUnit.Milliseconds : MetricUnit.Count);
 

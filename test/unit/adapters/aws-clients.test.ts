@@ -20,7 +20,7 @@ describe('createAwsClients', () => {
 
     // Assert
     expect(DEFAULT_MAX_ATTEMPTS).toBe(6);
-    for (const client of [clients.mgn, clients.ssm, clients.sns, clients.dynamodb, clients.ec2, clients.iam]) {
+    for (const client of [clients.mgn, clients.ssm, clients.sns, clients.dynamodb, clients.ec2(), clients.iam()]) {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       expect(strategy.mode).toBe('standard');
       expect(await client.config.maxAttempts()).toBe(6);
@@ -35,9 +35,9 @@ describe('createAwsClients', () => {
     expect(await clients.mgn.config.maxAttempts()).toBe(2);
     expect(await clients.dynamodb.config.maxAttempts()).toBe(2);
     expect(await clients.ssm.config.region()).toBe('eu-west-1');
-    expect(await clients.ec2.config.maxAttempts()).toBe(2);
-    expect(await clients.ec2.config.region()).toBe('eu-west-1');
-    expect(await clients.iam.config.maxAttempts()).toBe(2);
+    expect(await clients.ec2().config.maxAttempts()).toBe(2);
+    expect(await clients.ec2().config.region()).toBe('eu-west-1');
+    expect(await clients.iam().config.maxAttempts()).toBe(2);
   });
 
   it('drops undefined attributes when marshalling ledger items', () => {

@@ -53,7 +53,7 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
         { ReservationId: 'r-2', Instances: [instance(3)] },
       ],
     });
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([instanceId(1), instanceId(2), instanceId(3)]);
@@ -69,7 +69,7 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [instance(1), { InstanceId: instanceId(2), State: { Name: 'terminated' } }, { PrivateIpAddress: '10.9.9.9' }] }],
     });
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([instanceId(1), instanceId(2)]);
@@ -81,7 +81,7 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
   it('asks once per distinct ID, and not at all for none (no InstanceIds would list every instance)', async () => {
     // Arrange
     serveInstances([1]);
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const none = await locator.findPrivateIps([]);
@@ -97,7 +97,7 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
     const all = Array.from({ length: 450 }, (_, n) => n);
     const ids = all.map(instanceId);
     serveInstances(all);
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps(ids);
@@ -119,7 +119,7 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
       .resolvesOnce({ Reservations: [{ Instances: [instance(1)] }], NextToken: 'page-2' })
       .resolvesOnce({ Reservations: [{ Instances: [instance(2)] }], NextToken: 'page-3' })
       .resolvesOnce({ Reservations: [{ Instances: [instance(3)] }] });
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps(ids);
@@ -138,7 +138,7 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
   it('one missing ID: asks again without it and keeps the others', async () => {
     // Arrange
     serveInstances([1, 3]);
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([instanceId(1), instanceId(2), instanceId(3)]);
@@ -154,7 +154,7 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
   it('several missing IDs in one message ("The instance IDs \'…, …\' do not exist"): one retry without all of them', async () => {
     // Arrange
     serveInstances([2, 4]);
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([1, 2, 3, 4, 5].map(instanceId));
@@ -167,7 +167,7 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
   it('a message that lists only some of the missing IDs: retries until none is missing', async () => {
     // Arrange: this EC2 names one missing ID per error
     serveInstances([3], (missing) => notFoundMessage(missing.slice(0, 1)));
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([1, 2, 3].map(instanceId));
@@ -180,7 +180,7 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
   it('every ID missing: an empty map, not an error', async () => {
     // Arrange
     serveInstances([]);
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([instanceId(1), instanceId(2)]);
@@ -193,7 +193,7 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
   it('a message that names no ID of the batch: falls back to one ID per call', async () => {
     // Arrange
     serveInstances([1, 3], () => 'One or more instance IDs do not exist');
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps([1, 2, 3].map(instanceId));
@@ -207,7 +207,7 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
     // Arrange
     const all = Array.from({ length: 250 }, (_, n) => n);
     serveInstances(all.filter((n) => n !== 220));
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act
     const ips = await locator.findPrivateIps(all.map(instanceId));
@@ -226,7 +226,7 @@ describe('other errors propagate (the core logs them and carries on)', () => {
     ec2Mock
       .on(DescribeInstancesCommand)
       .rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act / Assert
     await expect(locator.findPrivateIps([instanceId(1)])).rejects.toMatchObject({ name: 'UnauthorizedOperation' });
@@ -236,7 +236,7 @@ describe('other errors propagate (the core logs them and carries on)', () => {
   it('InvalidInstanceID.Malformed is not treated as NotFound', async () => {
     // Arrange
     ec2Mock.on(DescribeInstancesCommand).rejects(Object.assign(new Error('Invalid id: "i-zz"'), { name: 'InvalidInstanceID.Malformed' }));
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act / Assert
     await expect(locator.findPrivateIps(['i-zz'])).rejects.toMatchObject({ name: 'InvalidInstanceID.Malformed' });
@@ -249,7 +249,7 @@ describe('other errors propagate (the core logs them and carries on)', () => {
       .on(DescribeInstancesCommand)
       .rejectsOnce(notFound('One or more instance IDs do not exist'))
       .rejectsOnce(Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded' }));
-    const locator = new Ec2ReplicationServerLocator(mockedEc2);
+    const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act / Assert
     await expect(locator.findPrivateIps([instanceId(1), instanceId(2)])).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
@@ -305,7 +305,7 @@ describe('over real HTTP (the SDK’s EC2 query-protocol error parsing)', () => 
     });
 
     // Act
-    const ips = await new Ec2ReplicationServerLocator(ec2).findPrivateIps([present, gone]);
+    const ips = await new Ec2ReplicationServerLocator(() => ec2).findPrivateIps([present, gone]);
 
     // Assert
     expect(ips).toEqual(new Map([[present, '10.0.7.10']]));

@@ -47,7 +47,7 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
   it('all roles there: nothing missing, one GetRole per role', async () => {
     // Arrange
     serveRolesExcept();
-    const checker = new IamServiceRoleChecker(mockedIam);
+    const checker = new IamServiceRoleChecker(() => mockedIam);
 
     // Act
     const missing = await checker.findMissingRoles();
@@ -61,7 +61,7 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
   it('a deleted role is reported; the roles that are there are not', async () => {
     // Arrange
     serveRolesExcept('AWSApplicationMigrationReplicationServerRole');
-    const checker = new IamServiceRoleChecker(mockedIam);
+    const checker = new IamServiceRoleChecker(() => mockedIam);
 
     // Act
     const missing = await checker.findMissingRoles();
@@ -81,7 +81,7 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
       }
       return { Role: { RoleName: name, Path: '/service-role/', RoleId: 'AROAEXAMPLEEXAMPLE01', Arn: `arn:aws:iam::123456789012:role/service-role/${name}`, CreateDate: new Date(0) } };
     });
-    const checker = new IamServiceRoleChecker(mockedIam);
+    const checker = new IamServiceRoleChecker(() => mockedIam);
 
     // Act
     const missing = await checker.findMissingRoles();
@@ -101,7 +101,7 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
       inFlight -= 1;
       return { Role: { RoleName: input.RoleName, Path: '/service-role/', RoleId: 'AROAEXAMPLEEXAMPLE01', Arn: 'arn:aws:iam::123456789012:role/x', CreateDate: new Date(0) } };
     });
-    const checker = new IamServiceRoleChecker(mockedIam);
+    const checker = new IamServiceRoleChecker(() => mockedIam);
 
     // Act
     await checker.findMissingRoles();
@@ -121,7 +121,7 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
           name: 'AccessDenied',
         }),
       );
-    const checker = new IamServiceRoleChecker(mockedIam);
+    const checker = new IamServiceRoleChecker(() => mockedIam);
 
     // Act / Assert
     await expect(checker.findMissingRoles()).rejects.toMatchObject({ name: 'AccessDenied' });
@@ -134,7 +134,7 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
       .rejects(noSuchEntity('AWSApplicationMigrationAgentRole'))
       .on(GetRoleCommand, { RoleName: 'AWSApplicationMigrationConversionServerRole' })
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
-    const checker = new IamServiceRoleChecker(mockedIam);
+    const checker = new IamServiceRoleChecker(() => mockedIam);
 
     // Act / Assert
     await expect(checker.findMissingRoles()).rejects.toMatchObject({ name: 'Throttling' });
@@ -176,7 +176,8 @@ describe('over real HTTP (the SDK’s IAM query-protocol error parsing)', () => 
     });
 
     // Act
-    const missing = await new IamServiceRoleChecker(localIam(server.url)).findMissingRoles();
+    const iam = localIam(server.url);
+    const missing = await new IamServiceRoleChecker(() => iam).findMissingRoles();
 
     // Assert
     expect(missing).toEqual(['AWSApplicationMigrationLaunchInstanceWithSsmRole']);
@@ -190,6 +191,7 @@ describe('over real HTTP (the SDK’s IAM query-protocol error parsing)', () => 
     server = await startLocalHttpServer(() => iamError(403, 'AccessDenied', 'User is not authorized to perform: iam:GetRole'));
 
     // Act / Assert
-    await expect(new IamServiceRoleChecker(localIam(server.url)).findMissingRoles()).rejects.toMatchObject({ name: 'AccessDenied' });
+    const iam = localIam(server.url);
+    await expect(new IamServiceRoleChecker(() => iam).findMissingRoles()).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });

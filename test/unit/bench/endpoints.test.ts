@@ -45,7 +45,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of Object.values(clients ?? {})) (client as { destroy(): void }).destroy();
+  // ec2 and iam are built on first use: destroy them through their providers.
+  for (const client of Object.values(clients ?? {})) (typeof client === 'function' ? client() : client).destroy();
   await endpoints?.close();
   for (const [name, value] of saved) {
     if (value === undefined) delete process.env[name];
@@ -149,8 +150,8 @@ describe('bench endpoints through the real SDK clients', () => {
 
   test('EC2 describes replication servers by ID and names the missing ones as EC2 does', async () => {
     // Act
-    const found = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), replicationServerIdOf(1)] }));
-    const missing = await rejection(clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), 'i-0123456789abcdef0'] })));
+    const found = await clients.ec2().send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), replicationServerIdOf(1)] }));
+    const missing = await rejection(clients.ec2().send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), 'i-0123456789abcdef0'] })));
 
     // Assert
     const instances = (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
@@ -167,8 +168,8 @@ describe('bench endpoints through the real SDK clients', () => {
     endpoints.iam.roles.delete('AWSApplicationMigrationAgentRole');
 
     // Act
-    const role = await clients.iam.send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationReplicationServerRole' }));
-    const missing = await rejection(clients.iam.send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationAgentRole' })));
+    const role = await clients.iam().send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationReplicationServerRole' }));
+    const missing = await rejection(clients.iam().send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationAgentRole' })));
 
     // Assert
     expect(role.Role).toMatchObject({ Arn: 'arn:aws:iam::111122223333:role/service-role/AWSApplicationMigrationReplicationServerRole', Path: '/service-role/' });

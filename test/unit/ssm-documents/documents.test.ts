@@ -1,4 +1,5 @@
 // Static checks of the three SSM Command documents: schema, parameters, names, output order, injection.
+import { spawnSync } from 'node:child_process';
 import {
   DOCUMENT_NAMES,
   MGN_BUCKETS,
@@ -13,7 +14,7 @@ import {
 const EXPECTED_PARAMETERS: Readonly<Record<DocumentName, Readonly<Record<string, string | undefined>>>> = {
   'restart-replication-agent': { waitSeconds: '20', logLines: '20' },
   'check-disk-space': { minFreeRootMiB: '2048', minFreeTmpMiB: '500' },
-  'check-connectivity': { region: undefined, replicationServerIp: '', timeoutSeconds: '5' },
+  'check-connectivity': { region: undefined, replicationServerIp: '', replicationServerIps: '', timeoutSeconds: '5' },
 };
 
 // Shell and PowerShell metacharacters, quoting breakers and look-alikes of valid values.
@@ -38,6 +39,64 @@ const MALICIOUS_VALUES = [
 ];
 const MALICIOUS_REGIONS = ['us-east-1; id', 'us-east-1$(id)', "us-east-1'", 'US-EAST-1', 'us-east-1\n', 'us_east_1', '../x-y-1'];
 const MALICIOUS_IPS = ['10.0.0.1; id', '$(id)', '10.0.0.256', '10.0.0', '10.0.0.1.5', '10.0.0.1 ', "10.0.0.1'", '::1', 'localhost'];
+// One octet of replicationServerIp's IPv4 pattern.
+const IP_OCTET = '(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])';
+// replicationServerIps: `<node ID>=<IPv4>` entries, comma-separated.
+const NODE_A = 'i-0123456789abcdef0';
+const NODE_B = 'mi-0123456789abcdef0';
+const MALICIOUS_IP_MAPS = [
+  `${NODE_A}=10.0.0.1;id`,
+  `${NODE_A}=10.0.0.1; id`,
+  `${NODE_A}=$(id)`,
+  `${NODE_A}=\`id\``,
+  `${NODE_A}=10.0.0.1\`id\``,
+  `${NODE_A}=10.0.0.1'`,
+  `'${NODE_A}=10.0.0.1`,
+  `${NODE_A}=10.0.0.1"`,
+  `${NODE_A}=10.0.0.1 `,
+  `${NODE_A} =10.0.0.1`,
+  `${NODE_A}=10.0.0.1, ${NODE_B}=10.0.0.2`,
+  `${NODE_A}=10.0.0.1\n`,
+  `${NODE_A}=10.0.0.1\n${NODE_B}=10.0.0.2`,
+  `${NODE_A}=10.0.0.1\r`,
+  `${NODE_A}=10.0.0.1,$(id)`,
+  `${NODE_A}=10.0.0.1|id`,
+  `${NODE_A}=10.0.0.1&&id`,
+  `${NODE_A}=10.0.0.1>x`,
+  `${NODE_A}=\${IFS}`,
+  // Malformed: wrong separators, empty entries, bad IDs, bad IPs.
+  `${NODE_A}=10.0.0.1,`,
+  `,${NODE_A}=10.0.0.1`,
+  `${NODE_A}=10.0.0.1,,${NODE_B}=10.0.0.2`,
+  `${NODE_A}=10.0.0.1;${NODE_B}=10.0.0.2`,
+  `${NODE_A}==10.0.0.1`,
+  `${NODE_A}=`,
+  `=10.0.0.1`,
+  NODE_A,
+  '10.0.0.1',
+  `${NODE_A}=10.0.0.256`,
+  `${NODE_A}=10.0.0`,
+  `${NODE_A}:10.0.0.1`,
+  'i-0123456789ABCDEF0=10.0.0.1',
+  'I-0123456789abcdef0=10.0.0.1',
+  'i-0123456=10.0.0.1',
+  'i-0123456789=10.0.0.1',
+  'i-0123456789abcdef01=10.0.0.1',
+  'i-0123456789abcdefg=10.0.0.1',
+  'mi-01234567=10.0.0.1',
+  'mi-0123456789abcdef01=10.0.0.1',
+  'm-0123456789abcdef0=10.0.0.1',
+  'i_0123456789abcdef0=10.0.0.1',
+];
+
+/** `count` distinct, valid entries, alternating 17-hex i-, 8-hex i- and mi- IDs. */
+function ipMapping(count: number): string {
+  return Array.from({ length: count }, (_unused, index) => {
+    const hex = index.toString(16);
+    const id = [`i-${hex.padStart(17, '0')}`, `i-${hex.padStart(8, 'a')}`, `mi-${hex.padStart(17, 'f')}`][index % 3];
+    return `${id}=10.${index % 256}.${(index * 7) % 256}.${255 - (index % 256)}`;
+  }).join(',');
+}
 
 function compile(pattern: string): RegExp {
   return new RegExp(pattern);
@@ -132,7 +191,9 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
           ? [...MALICIOUS_VALUES, ...MALICIOUS_REGIONS]
           : parameterName === 'replicationServerIp'
             ? [...MALICIOUS_VALUES.filter((value) => value !== ''), ...MALICIOUS_IPS]
-            : MALICIOUS_VALUES;
+            : parameterName === 'replicationServerIps'
+              ? [...MALICIOUS_VALUES.filter((value) => value !== ''), ...MALICIOUS_IPS, ...MALICIOUS_IP_MAPS]
+              : MALICIOUS_VALUES;
       // The parameter and value ride along so a failure names them.
       for (const value of values) {
         expect({ parameterName, value, accepted: pattern.test(value) }).toEqual({ parameterName, value, accepted: false });
@@ -163,7 +224,8 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
         expect(match).not.toBeNull();
         expect(match?.[1]).toBe(match?.[2]);
       }
-      const envNames = [...script.matchAll(/SSM_([A-Za-z0-9_]+)/g)].map((match) => match[1] ?? '');
+      // SSM_<name> only: the agent's own AWS_SSM_INSTANCE_ID and AWS_SSM_REGION_NAME are not parameters.
+      const envNames = [...script.matchAll(/(?<![A-Za-z0-9_])SSM_([A-Za-z0-9_]+)/g)].map((match) => match[1] ?? '');
       for (const envName of envNames) expect(Object.keys(document.parameters)).toContain(envName);
     }
     // Every parameter reaches the Linux step.
@@ -322,6 +384,120 @@ describe('check-connectivity.yaml', () => {
     for (const value of ['us-east-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1']) expect(value).toMatch(region);
     const ip = compile(document.parameters.replicationServerIp?.allowedPattern ?? '');
     for (const value of ['', '10.0.0.1', '172.31.255.254', '192.168.0.10', '0.0.0.0', '255.255.255.255']) expect(value).toMatch(ip);
+  });
+
+  describe('replicationServerIps (one command for many nodes, each on its own replication server)', () => {
+    const parameter = document.parameters.replicationServerIps;
+    const pattern = compile(parameter?.allowedPattern ?? '');
+
+    it('defaults to empty, which its pattern accepts', () => {
+      expect(parameter?.default).toBe('');
+      expect('').toMatch(pattern);
+    });
+
+    it('is 1 to 50 <node ID>=<IPv4> entries, with the IPv4 pattern of replicationServerIp written without ambiguity', () => {
+      // replicationServerIp's octet, 1?[0-9]?[0-9], matches "10" two ways; repeated 200 times, a backtracking engine
+      // (V8, Java, .NET) takes exponential time to reject a near miss. The mapping writes the same octet set so
+      // that every string matches at most one way.
+      const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[0-9]?[0-9])';
+      const entry = `(i-[0-9a-f]{8}|i-[0-9a-f]{17}|mi-[0-9a-f]{17})=${octet}(\\.${octet}){3}`;
+      expect(parameter?.allowedPattern).toBe(`^$|^${entry}(,${entry}){0,49}$`);
+      expect(document.parameters.replicationServerIp?.allowedPattern).toBe(`^$|^${IP_OCTET}(\\.${IP_OCTET}){3}$`);
+      // Same octets as replicationServerIp: every string of up to 4 characters over digits, dot and a letter.
+      const single = compile(`^${IP_OCTET}$`);
+      const mapped = compile(`^${octet}$`);
+      const alphabet = '0123456789.x';
+      let checked = 0;
+      const visit = (value: string): void => {
+        if (single.test(value) !== mapped.test(value)) throw new Error(`octet patterns differ on ${JSON.stringify(value)}`);
+        checked++;
+        if (value.length < 4) for (const char of alphabet) visit(value + char);
+      };
+      visit('');
+      expect(checked).toBeGreaterThan(20_000);
+      // And whole addresses: the mapping takes exactly the IPs replicationServerIp takes.
+      const ip = compile(document.parameters.replicationServerIp?.allowedPattern ?? '');
+      for (const value of ['10.0.1.25', '0.0.0.0', '255.255.255.255', '01.02.03.04', '199.199.199.199', '256.1.1.1', '1.1.1.300', '001.1.1.1', '10.0.0']) {
+        expect({ value, mapped: pattern.test(`${NODE_A}=${value}`) }).toEqual({ value, mapped: value !== '' && ip.test(value) });
+      }
+    });
+
+    it('rejects near misses in linear time (no catastrophic backtracking)', () => {
+      // In a child process: a regex that backtracks exponentially would block this one past any Jest timeout.
+      const code = `
+        const pattern = new RegExp(process.argv[1]);
+        const entries = Array.from({ length: 50 }, (_, i) => 'i-' + i.toString(16).padStart(17, '0') + '=10.10.1' + (i % 10) + '.1' + (i % 10));
+        const started = Date.now();
+        const results = [entries.join(',') + ',x', entries.join(',') + ',' + entries[0], entries.slice(0, 49).join(',') + ',i-0=10.10.10.10', entries.join(',') + ' ']
+          .map((value) => pattern.test(value));
+        console.log(JSON.stringify({ results, ms: Date.now() - started }));`;
+      const run = spawnSync(process.execPath, ['-e', code, parameter?.allowedPattern ?? ''], { encoding: 'utf8', timeout: 10_000 });
+      expect(run.error).toBeUndefined();
+      const outcome = JSON.parse(run.stdout) as { results: boolean[]; ms: number };
+      expect(outcome.results).toEqual([false, false, false, false]);
+      expect(outcome.ms).toBeLessThan(1_000);
+    });
+
+    it('accepts single entries of each node-ID kind and a 50-entry mapping of all of them', () => {
+      for (const value of [
+        `${NODE_A}=10.0.1.25`,
+        `${NODE_B}=172.31.255.254`,
+        'i-0abc1234=192.168.0.10',
+        `${NODE_A}=10.0.1.25,${NODE_B}=10.0.2.7,i-0abc1234=0.0.0.0`,
+        `${NODE_A}=255.255.255.255,${NODE_A}=10.0.0.1`,
+      ]) {
+        expect(value).toMatch(pattern);
+      }
+      const fifty = ipMapping(50);
+      expect(fifty.split(',')).toHaveLength(50);
+      const ids = fifty.split(',').map((entry) => entry.split('=')[0] ?? '');
+      expect(new Set(ids).size).toBe(50);
+      expect(ids.some((id) => /^i-[0-9a-f]{17}$/.test(id))).toBe(true);
+      expect(ids.some((id) => /^i-[0-9a-f]{8}$/.test(id))).toBe(true);
+      expect(ids.some((id) => /^mi-[0-9a-f]{17}$/.test(id))).toBe(true);
+      expect(fifty).toMatch(pattern);
+    });
+
+    it('rejects 51 entries', () => {
+      expect(ipMapping(51)).not.toMatch(pattern);
+      expect(`${ipMapping(50)},${NODE_A}=10.0.0.1`).not.toMatch(pattern);
+    });
+
+    it('rejects injection and malformed mappings', () => {
+      for (const value of MALICIOUS_IP_MAPS) {
+        expect({ value, accepted: pattern.test(value) }).toEqual({ value, accepted: false });
+      }
+    });
+
+    it('is re-checked in the Windows script too, case-sensitively, and looked up by AWS_SSM_INSTANCE_ID with an exact match', () => {
+      const windows = readScript('check-connectivity', 'Windows');
+      const body = (parameter?.allowedPattern ?? '').replace(/^\^\$\|/, '').replace(/\$$/, '\\z');
+      expect(windows).toContain(`$IpMapPattern = '${body}'`);
+      expect(windows).toContain('($replicationMap -cnotmatch $IpMapPattern)');
+      expect(windows).toContain("if ($null -eq $env:SSM_replicationServerIps) { $env:SSM_replicationServerIps = '{{ replicationServerIps }}' }");
+      expect(windows).toContain("if ((-not $ipsFromEnv) -and ($replicationMap -match '[{}$]')) { $replicationMap = '' }");
+      expect(windows).toContain('$nodeId = [string]$env:AWS_SSM_INSTANCE_ID');
+      expect(windows).toContain("foreach ($entry in ($replicationMap -split ','))");
+      expect(windows).toContain("$pair = $entry -split '=', 2");
+      expect(windows).toContain('if ($pair[0] -ceq $nodeId) {');
+      // replicationServerIp wins: the mapping is read only when it is empty.
+      expect(windows).toContain("if (($replicationIp -eq '') -and ($replicationMap -ne '') -and ($nodeId -ne '')) {");
+      expect(windows).toContain('$summary += " replication_server=$replicationServer"');
+      // The lookup happens after validation and before the targets are listed.
+      expect(windows.indexOf("Write-Report 'status=ERROR reason=invalid_parameter'")).toBeLessThan(windows.indexOf('$nodeId = '));
+      expect(windows.indexOf('$nodeId = ')).toBeLessThan(windows.indexOf("if ($replicationIp -ne '') { $targets += New-Target $replicationIp 1500 $false }"));
+    });
+
+    it('splits the mapping on Linux with builtins only, in a subshell, and compares the ID whole', () => {
+      const linux = readScript('check-connectivity', 'Linux');
+      const code = linux.split('\n').filter((line) => !isCommentLine(line)).join('\n');
+      expect(code).toContain('node_id=${AWS_SSM_INSTANCE_ID:-}');
+      expect(code).toMatch(/replication_ip=\$\(\s*set -f\s*IFS=,\s*for entry in \$replication_map; do/);
+      expect(code).toContain('if [ "${entry%%=*}" = "$node_id" ]; then printf \'%s\' "${entry#*=}"; break; fi');
+      expect(code).not.toMatch(/\beval\b/);
+      // IFS is changed nowhere else.
+      expect(code.match(/IFS=/g)).toHaveLength(1);
+    });
   });
 
   it('probes with TCP and TLS on Windows and prints the summary before the targets', () => {

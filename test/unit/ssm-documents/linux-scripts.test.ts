@@ -468,6 +468,174 @@ describeWithBash('check-connectivity (Linux)', () => {
     expect(run.stdout).not.toContain(':1500');
   });
 
+  // replicationServerIps: one command for a batch of nodes, each on its own replication server; the SSM Agent
+  // tells each script its node ID in AWS_SSM_INSTANCE_ID.
+  const HYBRID_NODE = 'mi-0123456789abcdef0';
+  const EC2_NODE = 'i-0fedcba9876543210';
+  const SHORT_NODE = 'i-0abc1234';
+  const LONG_NODE = 'i-0abc1234d00000000'; // SHORT_NODE's ID plus nine more hex digits
+  const onNode = (nodeId: string): RunOptions => ({ env: { AWS_SSM_INSTANCE_ID: nodeId } });
+
+  it('probes this node’s own replication server from replicationServerIps, found by AWS_SSM_INSTANCE_ID', () => {
+    const mapping = `${EC2_NODE}=10.0.1.25,${HYBRID_NODE}=10.0.2.7,${SHORT_NODE}=10.0.3.9`;
+    const run = runConnectivity({ region: 'eu-west-1', replicationServerIps: mapping }, { FAKE_NET: '10.0.2.7:1500=refused' }, onNode(HYBRID_NODE));
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=FAILED reachable=7 failed=1 replication_server=10.0.2.7');
+    const targets = parseConnectivityTargets(run.stdout);
+    expect(targets).toHaveLength(8);
+    expect(targets.at(-1)).toEqual({ target: '10.0.2.7:1500', result: 'refused' });
+    expect(run.stdout.match(/:1500/g)).toHaveLength(1);
+    expect(run.calls).toContain('timeout 5 bash');
+  });
+
+  it('finds an EC2 node’s entry anywhere in a 50-entry mapping', () => {
+    const others = Array.from({ length: 49 }, (_unused, index) => `mi-${index.toString(16).padStart(17, '0')}=10.9.${index}.1`);
+    const mapping = [...others, `${EC2_NODE}=192.168.7.9`].join(',');
+    const run = runConnectivity({ region: 'us-east-1', replicationServerIps: mapping }, {}, onNode(EC2_NODE));
+    expect(run.exitCode).toBe(0);
+    expect(parseDoctorLines(run.stdout)[0]).toEqual({
+      check: 'connectivity',
+      status: 'OK',
+      reachable: '8',
+      failed: '0',
+      replication_server: '192.168.7.9',
+    });
+    expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '192.168.7.9:1500', result: 'reachable' });
+    expect(Buffer.byteLength(run.stdout)).toBeLessThan(1_250);
+  });
+
+  it('skips port 1500 when the mapping has no entry for this node, and says so', () => {
+    const run = runConnectivity({ region: 'us-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25` }, {}, onNode(HYBRID_NODE));
+    expect(run.exitCode).toBe(0);
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0 replication_server=none');
+    expect(parseConnectivityTargets(run.stdout)).toHaveLength(7);
+    expect(run.stdout).not.toContain(':1500');
+    expect(run.stdout).not.toContain('10.0.1.25');
+  });
+
+  it('skips port 1500 when the agent gave no node ID', () => {
+    const run = runConnectivity({ region: 'us-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25` });
+    expect(run.exitCode).toBe(0);
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0 replication_server=none');
+    expect(run.stdout).not.toContain(':1500');
+  });
+
+  it('never takes the entry of another node whose ID starts with this one’s, or is contained in it', () => {
+    const shortHost = runConnectivity({ region: 'us-east-1', replicationServerIps: `${LONG_NODE}=10.0.1.25` }, {}, onNode(SHORT_NODE));
+    expect(shortHost.stdout).not.toContain(':1500');
+    expect(firstLine(shortHost.stdout)).toContain('replication_server=none');
+    const longHost = runConnectivity({ region: 'us-east-1', replicationServerIps: `${SHORT_NODE}=10.0.1.25` }, {}, onNode(LONG_NODE));
+    expect(longHost.stdout).not.toContain(':1500');
+    // Both present: each takes its own, whatever the order.
+    for (const mapping of [`${SHORT_NODE}=10.0.1.25,${LONG_NODE}=10.0.2.7`, `${LONG_NODE}=10.0.2.7,${SHORT_NODE}=10.0.1.25`]) {
+      const asLong = runConnectivity({ region: 'us-east-1', replicationServerIps: mapping }, {}, onNode(LONG_NODE));
+      expect(parseConnectivityTargets(asLong.stdout).at(-1)?.target).toBe('10.0.2.7:1500');
+      const asShort = runConnectivity({ region: 'us-east-1', replicationServerIps: mapping }, {}, onNode(SHORT_NODE));
+      expect(parseConnectivityTargets(asShort.stdout).at(-1)?.target).toBe('10.0.1.25:1500');
+    }
+    // Nor does a glob-looking or suffixed node ID match anything.
+    for (const nodeId of ['i-0abc*', 'i-0abc1234*', `${SHORT_NODE}=10.0.1.25`, ` ${SHORT_NODE}`, 'abc1234']) {
+      const run = runConnectivity({ region: 'us-east-1', replicationServerIps: `${SHORT_NODE}=10.0.1.25` }, {}, onNode(nodeId));
+      expect({ nodeId, probed: run.stdout.includes(':1500') }).toEqual({ nodeId, probed: false });
+    }
+  });
+
+  it('takes the first entry when a node appears twice', () => {
+    const run = runConnectivity(
+      { region: 'us-east-1', replicationServerIps: `${HYBRID_NODE}=10.0.2.7,${HYBRID_NODE}=10.0.9.9` },
+      {},
+      onNode(HYBRID_NODE),
+    );
+    expect(run.stdout.match(/:1500/g)).toEqual([':1500']);
+    expect(parseConnectivityTargets(run.stdout).at(-1)?.target).toBe('10.0.2.7:1500');
+  });
+
+  it('lets replicationServerIp win over the mapping', () => {
+    const run = runConnectivity(
+      { region: 'us-east-1', replicationServerIp: '172.31.0.5', replicationServerIps: `${HYBRID_NODE}=10.0.2.7` },
+      {},
+      onNode(HYBRID_NODE),
+    );
+    expect(run.exitCode).toBe(0);
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0 replication_server=172.31.0.5');
+    expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '172.31.0.5:1500', result: 'reachable' });
+    expect(run.stdout).not.toContain('10.0.2.7');
+  });
+
+  it('keeps the summary line as before when no mapping is given', () => {
+    const run = runConnectivity({ region: 'us-east-1', replicationServerIp: '10.0.1.25' }, {}, onNode(HYBRID_NODE));
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0');
+  });
+
+  it('reads the mapping from {{ }} with an SSM Agent older than ENV_VAR support', () => {
+    const run = runConnectivity(
+      { region: 'sa-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25,${HYBRID_NODE}=10.0.2.7` },
+      {},
+      { mode: 'template', ...onNode(EC2_NODE) },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '10.0.1.25:1500', result: 'reachable' });
+  });
+
+  it('rejects a malformed or hostile mapping without probing', () => {
+    for (const value of [
+      `${HYBRID_NODE}=10.0.2.7;touch pwned`,
+      `${HYBRID_NODE}=$(touch pwned)`,
+      `${HYBRID_NODE}=\`touch pwned\``,
+      `${HYBRID_NODE}=10.0.2.7'`,
+      `${HYBRID_NODE}=10.0.2.7, ${EC2_NODE}=10.0.1.25`,
+      `${HYBRID_NODE}=10.0.2.7\n${EC2_NODE}=10.0.1.25`,
+      `${HYBRID_NODE}=10.0.2.7,`,
+      `${HYBRID_NODE}=10.0.2.256`,
+      '*=10.0.2.7',
+      Array.from({ length: 51 }, (_unused, index) => `mi-${index.toString(16).padStart(17, '0')}=10.0.0.1`).join(','),
+    ]) {
+      const run = runConnectivity({ region: 'us-east-1' }, {}, { env: { AWS_SSM_INSTANCE_ID: HYBRID_NODE, SSM_replicationServerIps: value } });
+      expect({ value, exitCode: run.exitCode, stdout: run.stdout }).toEqual({
+        value,
+        exitCode: 1,
+        stdout: 'MGN_DOCTOR check=connectivity status=ERROR reason=invalid_parameter\n',
+      });
+      expect(run.calls).toEqual([]);
+      expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+    }
+  });
+
+  it('keeps a substituted mapping literal even if allowedPattern were bypassed', () => {
+    const template = readScript('check-connectivity', 'Linux')
+      .replace('{{ region }}', 'us-east-1')
+      .replace('{{ replicationServerIp }}', '')
+      .replace('{{ timeoutSeconds }}', '5');
+    for (const hostile of [`${HYBRID_NODE}=10.0.2.7;touch pwned`, `${HYBRID_NODE}=\`touch pwned\``, `${HYBRID_NODE}=10.0.2.7 touch pwned`]) {
+      const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: template.replace('{{ replicationServerIps }}', hostile), ...onNode(HYBRID_NODE) });
+      expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+      expect(run.calls).toEqual([]);
+      expect(run.stdout).toBe('MGN_DOCTOR check=connectivity status=ERROR reason=invalid_parameter\n');
+    }
+    // With a dollar sign or a brace it reads as template text the agent left: not given, and still not run.
+    const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: template.replace('{{ replicationServerIps }}', `${HYBRID_NODE}=10.0.2.7,$(touch pwned)`), ...onNode(HYBRID_NODE) });
+    expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
+    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0');
+    expect(run.stdout).not.toContain(':1500');
+  });
+
+  it('leaves IFS and globbing as they were after reading the mapping', () => {
+    // A file named like a glob match would show up if `set -f` leaked out of the lookup, or IFS=, stayed.
+    const script = readScript('check-connectivity', 'Linux').replace(
+      '# Base 10 (09 is not octal)',
+      'printf \'state IFS=%q noglob=%s\\n\' "$IFS" "$(case $- in *f*) echo on ;; *) echo off ;; esac)"\n# Base 10 (09 is not octal)',
+    );
+    expect(script).toContain('state IFS=');
+    const run = runConnectivity(
+      { region: 'us-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25,${HYBRID_NODE}=10.0.2.7` },
+      {},
+      { rawScript: script.replace(/\{\{ (\w+) \}\}/g, ''), ...onNode(HYBRID_NODE) },
+    );
+    expect(run.stdout).toContain("state IFS=$' \\t\\n' noglob=off");
+    expect(parseConnectivityTargets(run.stdout).at(-1)?.target).toBe('10.0.2.7:1500');
+  });
+
   it('uses the China partition suffix for cn- Regions', () => {
     const run = runConnectivity({ region: 'cn-north-1' });
     expect(parseConnectivityTargets(run.stdout)[0]?.target).toBe('mgn.cn-north-1.amazonaws.com.cn:443');
@@ -517,7 +685,8 @@ describeWithBash('check-connectivity (Linux)', () => {
 
   it('treats a replicationServerIp the agent left as template text as not given', () => {
     const template = readScript('check-connectivity', 'Linux').replace('{{ region }}', 'us-east-1').replace('{{ timeoutSeconds }}', '5');
-    for (const script of [template, template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp')]) {
+    const bothLeft = template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp').replace('{{ replicationServerIps }}', '$SSM_replicationServerIps');
+    for (const script of [template, template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp'), bothLeft]) {
       const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: script });
       expect(run.exitCode).toBe(0);
       expect(parseDoctorLines(run.stdout)[0]).toEqual({ check: 'connectivity', status: 'OK', reachable: '7', failed: '0' });
@@ -528,6 +697,8 @@ describeWithBash('check-connectivity (Linux)', () => {
     const hostile: Record<string, string>[] = [
       { SSM_region: 'us-east-1; touch pwned' },
       { SSM_replicationServerIp: '$(touch pwned)' },
+      { SSM_replicationServerIps: '$(touch pwned)' },
+      { SSM_replicationServerIps: 'mi-0123456789abcdef0=10.0.2.7;touch pwned' },
       { SSM_timeoutSeconds: '`touch pwned`' },
     ];
     for (const env of hostile) {
