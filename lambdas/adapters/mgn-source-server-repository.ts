@@ -54,13 +54,10 @@ export class MgnSourceServerRepository implements SourceServerRepository {
   }
 
   private async describe(filters: DescribeSourceServersRequestFilters): Promise<SourceServer[]> {
-    const items = await collectPages(async (nextToken: string | undefined) => {
+    // Each page is flattened as it arrives, so the raw API items of 4,000 servers are never all held at once.
+    return collectPages(async (nextToken: string | undefined) => {
       const page = await this.mgn.send(new DescribeSourceServersCommand({ filters, maxResults: PAGE_SIZE, nextToken }));
-      return { items: page.items, next: page.nextToken };
-    });
-    return items.flatMap((item) => {
-      const server = toSourceServer(item);
-      return server === undefined ? [] : [server];
+      return { items: (page.items ?? []).flatMap((item) => toSourceServer(item) ?? []), next: page.nextToken };
     });
   }
 }

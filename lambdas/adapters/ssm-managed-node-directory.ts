@@ -29,15 +29,12 @@ export class SsmManagedNodeDirectory implements ManagedNodeDirectory {
   }
 
   private async describe(filters: InstanceInformationStringFilter[] | undefined): Promise<ManagedNode[]> {
-    const items = await collectPages(async (nextToken: string | undefined) => {
+    // Each page is mapped as it arrives: the raw inventory of thousands of nodes is never held at once.
+    return collectPages(async (nextToken: string | undefined) => {
       const page = await this.ssm.send(
         new DescribeInstanceInformationCommand({ Filters: filters, MaxResults: PAGE_SIZE, NextToken: nextToken }),
       );
-      return { items: page.InstanceInformationList, next: page.NextToken };
-    });
-    return items.flatMap((item) => {
-      const node = toManagedNode(item);
-      return node === undefined ? [] : [node];
+      return { items: (page.InstanceInformationList ?? []).flatMap((item) => toManagedNode(item) ?? []), next: page.NextToken };
     });
   }
 }

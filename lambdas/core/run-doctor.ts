@@ -72,6 +72,8 @@ export interface RunEnvironment {
 
 /** Independent calls to one service overlap, but never more than this many at once. */
 const CALL_CONCURRENCY = 8;
+/** Ledger writes are small, independent and on-demand capacity: more of them may overlap. */
+const LEDGER_WRITE_CONCURRENCY = 25;
 const TOOL = 'mgn-replication-doctor';
 
 /** One server's state while the run works on it. */
@@ -117,8 +119,11 @@ export async function runDoctor(
   const now = startedAt;
   const dryRun = settings.dryRun || request.trigger === 'preview';
 
-  const servers = await deps.servers.listSourceServers(request.sourceServerIds ? { sourceServerIds: request.sourceServerIds } : undefined);
-  const stored = new Map((await deps.ledger.loadEntries()).map((entry) => [entry.sourceServerId, entry]));
+  const [servers, entries] = await Promise.all([
+    deps.servers.listSourceServers(request.sourceServerIds ? { sourceServerIds: request.sourceServerIds } : undefined),
+    deps.ledger.loadEntries(),
+  ]);
+  const stored = new Map(entries.map((entry) => [entry.sourceServerId, entry]));
   const inScope = (sourceServerId: string): boolean => !request.sourceServerIds || request.sourceServerIds.includes(sourceServerId);
 
   // Results that earlier runs left pending are collected first: they decide what happens next.
@@ -358,7 +363,7 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
 
 /** Records the treatment before acting, with a conditional write: of two overlapping runs, only one acts. */
 async function claimServers(works: Work[], runId: string, now: Date, deps: DoctorDependencies): Promise<Work[]> {
-  const claimed = await mapWithConcurrency(works, CALL_CONCURRENCY, async (work) => {
+  const claimed = await mapWithConcurrency(works, LEDGER_WRITE_CONCURRENCY, async (work) => {
     const entry = work.entry as LedgerEntry;
     const claim = { ...appendTreatment(entry, { at: now.toISOString(), runId, commands: [] }), version: entry.version + 1 };
     const result = await deps.ledger.saveEntry(claim);
@@ -492,8 +497,9 @@ async function treatServers(
 }
 
 async function findReplicatorIps(works: readonly Work[], deps: DoctorDependencies): Promise<Map<string, string>> {
+  // Port 1500 matters for network-class errors; an agent MGN has not seen is checked on 443 alone.
   const replicatorIds = works
-    .filter((work) => work.hostDocuments.includes('CheckConnectivity') && work.server.replicatorId)
+    .filter((work) => playbookOf(work.step)?.family === 'network' && work.hostDocuments.includes('CheckConnectivity') && work.server.replicatorId)
     .map((work) => work.server.replicatorId as string);
   if (replicatorIds.length === 0 || !deps.replicationServers) return new Map();
   try {
@@ -547,7 +553,7 @@ const order = (works: Work[]): Work[] => [...works].sort((a, b) => NEWS_ORDER.in
 async function saveEntries(entries: readonly LedgerEntry[], stored: ReadonlyMap<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
   // Only what changed is written: a followed server with nothing new costs no write.
   const changed = entries.filter((entry) => JSON.stringify(entry) !== JSON.stringify(stored.get(entry.sourceServerId)));
-  await mapWithConcurrency(changed, CALL_CONCURRENCY, async (entry) => {
+  await mapWithConcurrency(changed, LEDGER_WRITE_CONCURRENCY, async (entry) => {
     const result = await deps.ledger.saveEntry({ ...entry, version: entry.version + 1 });
     if (result === 'CONFLICT') deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: entry.sourceServerId });
   });

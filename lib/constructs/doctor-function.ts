@@ -106,6 +106,8 @@ export class DoctorFunction extends Construct {
       bundling: {
         minify: true,
         sourceMap: true,
+        // File and line in stack traces without the sources' text: ~8 MB less memory and a faster cold start.
+        sourcesContent: false,
         target: 'node24',
         format: OutputFormat.CJS,
         // The Node 24 runtime ships SDK v3 clients for these; @aws-sdk/client-mgn is bundled because the project

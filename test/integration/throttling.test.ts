@@ -14,8 +14,9 @@
 // (maxAttempts 1) the same faults change the outcome, which shows that the retries are what carried the run.
 //
 // Time: each throttled call waits one jittered backoff before its retry (INTEGRATION_LOGS=1 prints the run).
-// IAM GetRole and MGN RetryDataReplication / GetReplicationConfiguration belong to service-side and network
-// stalls only, not to this run (checked below: IAM sees nothing); a fleet with those stalls too took ~23 s.
+// The stalled server has a network-class error, so the run also reads its replication settings (MGN
+// GetReplicationConfiguration) and its replication server's IP (EC2). IAM GetRole and MGN RetryDataReplication
+// belong to service-side stalls only, not to this run (checked below: IAM sees nothing).
 import type { Context } from 'aws-lambda';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import type { AwsClientOptions, AwsClients } from '../../lambdas/adapters/aws-clients';
@@ -54,7 +55,7 @@ const WEB01_NODE = nodeId('0eb01');
 
 /** Every operation a scheduled run calls, per service: each one is throttled on its first call. */
 const OPERATIONS = {
-  mgn: ['DescribeSourceServers'],
+  mgn: ['DescribeSourceServers', 'GetReplicationConfiguration'],
   ssm: ['DescribeInstanceInformation', 'SendCommand', 'ListCommandInvocations'],
   dynamodb: ['Scan', 'PutItem'],
   sns: ['Publish'],
@@ -68,17 +69,16 @@ const SERVICES = Object.keys(OPERATIONS) as Service[];
 /** The status each service's throttling reply carries. */
 const THROTTLING_STATUS: Record<Service, number> = { mgn: 429, ssm: 400, dynamodb: 400, sns: 400, ec2: 503, iam: 400 };
 
-/** As in handler.test.ts: a stalled agent (three documents on its node), a healthy server, one cut over. */
+/** A server stalled by an unstable network (connectivity check and agent restart on its node), a healthy one, one cut over. */
 function fleet(replicatorId: string): ApiSourceServer[] {
   return [
     aStalledApiSourceServer({
       sourceServerID: STALLED_ID,
+      dataReplicationInfo: { dataReplicationError: { error: 'UNSTABLE_NETWORK', rawError: 'Connection to the replication server dropped' }, replicatorId },
       sourceProperties: {
         identificationHints: { hostname: 'web01', fqdn: 'web01.corp.example.com' },
         networkInterfaces: [{ macAddress: '02:42:ac:11:00:15', ips: ['10.20.1.15'], isPrimary: true }],
       },
-      // A replication server that exists in (moto's) EC2: its private IP goes into the connectivity check.
-      dataReplicationInfo: { replicatorId },
     }),
     anApiSourceServer({ sourceServerID: HEALTHY_ID, sourceProperties: { identificationHints: { hostname: 'app02', fqdn: 'app02.corp.example.com' } } }),
     anApiSourceServer({
@@ -342,12 +342,11 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
     const calm = await calmRun();
     // The run calls these operations and no others: the list that gets throttled below is complete.
     expect(operationsSeen(calm.requests)).toEqual(allOperations());
-    // And it did real work worth comparing: three documents on web01's node, the connectivity check with the
-    // replication server's IP from EC2, a ledger entry, one digest.
-    expect(calm.result.report).toMatchObject({ commandsSent: 3, published: true });
+    // And it did real work worth comparing: two documents on web01's node, the connectivity check with the
+    // replication server's IP from EC2 (a replication server that exists in moto's EC2), a ledger entry, one digest.
+    expect(calm.result.report).toMatchObject({ commandsSent: 2, published: true });
     expect(calm.result.commands.map((command) => [command.document, command.instanceIds, command.parameters])).toEqual([
       [DOCUMENT_NAMES.CheckConnectivity, [WEB01_NODE], { region: [REGION], replicationServerIps: [`${WEB01_NODE}=<replication-server-ip>`] }],
-      [DOCUMENT_NAMES.CheckDiskSpace, [WEB01_NODE], { minFreeRootMiB: ['2048'], minFreeTmpMiB: ['500'] }],
       [DOCUMENT_NAMES.RestartReplicationAgent, [WEB01_NODE], {}],
     ]);
     expect(calm.result.ledger.map((item) => [item.sourceServerId, item.status, item.notifiedAt])).toEqual([[STALLED_ID, 'OPEN', '<time>']]);
@@ -371,7 +370,7 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
 
     // Same commands, ledger and report; the digest published exactly once (moto's record and the SQS tap).
     expect(throttled.commands).toEqual(calm.result.commands);
-    expect([throttled.commandsInMoto, throttled.commandIdsMatch]).toEqual([3, true]);
+    expect([throttled.commandsInMoto, throttled.commandIdsMatch]).toEqual([2, true]);
     expect(throttled.ledger).toEqual(calm.result.ledger);
     expect(throttled.report).toEqual(calm.result.report);
     expect(throttled.published).toHaveLength(1);
@@ -409,14 +408,14 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
   describe('without retries (the same clients with maxAttempts 1), the same throttling changes the outcome', () => {
     const noRetries = (): Handler => loadHandler({ maxAttempts: 1 });
 
-    test('throttling everywhere: the run fails on its first call, MGN DescribeSourceServers, and does nothing', async () => {
+    test('throttling everywhere: the run fails on its first calls (the MGN listing and the ledger Scan, sent together) and does nothing', async () => {
       arm(SERVICES);
 
       expect(await errorName(noRetries()(scheduledEvent, CONTEXT))).toBe('ThrottlingException');
 
       const requests = requestsByOperation();
       expect(retryEvidence(requests.mgn.DescribeSourceServers ?? [])).toEqual({ first: 'HTTP 429 (attempt 1/1)', sameCallNextAttempt: 'none' });
-      expect(operationsSeen(requests)).toEqual({ mgn: ['DescribeSourceServers'], ssm: [], dynamodb: [], sns: [], ec2: [], iam: [] });
+      expect(operationsSeen(requests)).toEqual({ mgn: ['DescribeSourceServers'], ssm: [], dynamodb: ['Scan'], sns: [], ec2: [], iam: [] });
       expect(harness.ssm.commands.size).toBe(0);
       expect(await harness.ledgerItems()).toEqual([]);
       expect(await harness.publishedNotifications()).toEqual([]);

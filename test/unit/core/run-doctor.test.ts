@@ -275,6 +275,18 @@ describe('diagnosis (issue 4)', () => {
     expect(publisher.published[0]?.text).toContain('status=FAILED: mgn.us-east-1.amazonaws.com:443 reachable, 10.0.1.5:1500 timed_out');
   });
 
+  it('looks up replication servers only for network-class errors (443 is what an unseen agent needs)', async () => {
+    const server = aStalledServer({ errorCode: 'AGENT_NOT_SEEN', replicatorId: 'i-0aaaaaaaaaaaaaaaa' });
+    let lookups = 0;
+    const replicationServers = { findPrivateIps: async () => (lookups++, new Map([['i-0aaaaaaaaaaaaaaaa', '10.0.1.5']])) };
+    const { runner, run } = setup([server], [aNodeFor(server)], {}, { replicationServers });
+
+    await run();
+
+    expect(lookups).toBe(0);
+    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.instanceParameters).toEqual({ replicationServerIps: {} });
+  });
+
   it('shows the replication settings next to network advice', async () => {
     const server = aStalledServer({ errorCode: 'UNSTABLE_NETWORK' });
     const { repository, publisher, run } = setup([server], [aNodeFor(server)]);
