@@ -61,11 +61,18 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     sns: instrument(new SNSClient(config)),
     // Ledger entries carry optional fields; without removeUndefinedValues marshalling them throws.
     dynamodb: instrument(DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } })),
-    // `require` on first use (not import()): esbuild keeps it a plain require of the runtime's SDK.
-    ec2: once(() => instrument(new (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client(config))),
-    iam: once(() => instrument(new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(config))),
+    ec2: once(() => instrument(new (loadEc2Sdk().EC2Client)(config))),
+    iam: once(() => instrument(new (loadIamSdk().IAMClient)(config))),
   };
 }
+
+/**
+ * The EC2 and IAM SDKs load on first use, clients and commands alike: EC2's alone costs ~150 ms and ~55 MB, for
+ * one call that only runs with network-class errors. `require`, not import(): esbuild keeps it a plain require
+ * of the runtime's SDK.
+ */
+export const loadEc2Sdk = (): typeof import('@aws-sdk/client-ec2') => require('@aws-sdk/client-ec2');
+export const loadIamSdk = (): typeof import('@aws-sdk/client-iam') => require('@aws-sdk/client-iam');
 
 function once<T>(build: () => T): () => T {
   let built: T | undefined;

@@ -1,6 +1,7 @@
 // EC2: the private IPv4 address of each replication server (an EC2 instance MGN launches in the staging
 // subnet of this account and Region), for the connectivity check's port-1500 probe.
-import { DescribeInstancesCommand, type EC2Client, type Reservation } from '@aws-sdk/client-ec2';
+import type { EC2Client, Reservation } from '@aws-sdk/client-ec2';
+import { loadEc2Sdk } from './aws-clients';
 import type { ReplicationServerLocator } from '../core/ports';
 import { chunk, collectPages, unique } from './paging';
 
@@ -60,6 +61,7 @@ export class Ec2ReplicationServerLocator implements ReplicationServerLocator {
 
   private async describe(instanceIds: readonly string[]): Promise<Map<string, string>> {
     const reservations = await collectPages(async (nextToken: string | undefined) => {
+      const { DescribeInstancesCommand } = loadEc2Sdk();
       const page = await this.ec2().send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds], NextToken: nextToken }));
       return { items: page.Reservations, next: page.NextToken };
     });

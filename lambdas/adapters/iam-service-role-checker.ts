@@ -1,6 +1,7 @@
 // IAM: do the roles MGN creates at initialisation still exist? A deleted one explains service-side errors
 // (replication servers that do not launch, conversion that fails) that no host-side repair can fix.
-import { GetRoleCommand, NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { loadIamSdk } from './aws-clients';
 import type { ServiceRoleChecker } from '../core/ports';
 import { MGN_SERVICE_ROLES } from '../shared/mgn-service-roles';
 
@@ -21,7 +22,7 @@ export class IamServiceRoleChecker implements ServiceRoleChecker {
 
   private async exists(roleName: string): Promise<boolean> {
     try {
-      await this.iam().send(new GetRoleCommand({ RoleName: roleName }));
+      await this.iam().send(new (loadIamSdk().GetRoleCommand)({ RoleName: roleName }));
       return true;
     } catch (error) {
       if (isNoSuchEntity(error)) return false;
@@ -32,5 +33,5 @@ export class IamServiceRoleChecker implements ServiceRoleChecker {
 
 /** IAM's query-protocol code is `NoSuchEntity`; the SDK names the modelled exception `NoSuchEntityException`. */
 function isNoSuchEntity(error: unknown): boolean {
-  return error instanceof NoSuchEntityException || (error instanceof Error && (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity'));
+  return error instanceof loadIamSdk().NoSuchEntityException || (error instanceof Error && (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity'));
 }
