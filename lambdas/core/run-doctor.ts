@@ -73,7 +73,7 @@ export interface RunEnvironment {
 /** Independent calls to one service overlap, but never more than this many at once. */
 const CALL_CONCURRENCY = 8;
 /** Ledger writes are small, independent and on-demand capacity: more of them may overlap. */
-const LEDGER_WRITE_CONCURRENCY = 25;
+const LEDGER_WRITE_CONCURRENCY = 50;
 const TOOL = 'mgn-replication-doctor';
 
 /** One server's state while the run works on it. */
