@@ -31,7 +31,10 @@ export class IamServiceRoleChecker implements ServiceRoleChecker {
   }
 }
 
-/** IAM's query-protocol code is `NoSuchEntity`; the SDK names the modelled exception `NoSuchEntityException`. */
+/**
+ * IAM's query-protocol code is `NoSuchEntity`; the SDK names the modelled exception `NoSuchEntityException`. By
+ * name, so classifying an error never loads the SDK.
+ */
 function isNoSuchEntity(error: unknown): boolean {
-  return error instanceof loadIamSdk().NoSuchEntityException || (error instanceof Error && (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity'));
+  return error instanceof Error && (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity');
 }
