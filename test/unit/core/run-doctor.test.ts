@@ -213,6 +213,16 @@ describe('service side (issue 4)', () => {
     expect(publisher.published[0]?.text).toContain('RetryDataReplication: SUCCEEDED');
   });
 
+  it('never retries on the service side for a server that is not stalled', async () => {
+    const disconnected = aServer({ dataReplicationState: 'DISCONNECTED', errorCode: 'SNAPSHOTS_FAILURE' });
+    const { repository, run } = setup([disconnected], [aNodeFor(disconnected)], { retryServiceSideErrors: true });
+
+    const report = await run();
+
+    expect(repository.retried).toEqual([]);
+    expect(report.servers[0]?.detail).toMatch(/^ran RestartReplicationAgent, CheckDiskSpace on mi-/);
+  });
+
   it('a refusal from MGN is an outcome, not a crash', async () => {
     const server = snapshotStall();
     const { repository, publisher, run } = setup([server], [], { retryServiceSideErrors: true });
