@@ -164,7 +164,6 @@ export function composeDigest(input: DigestInput): Digest {
       ? `MGN's IAM roles missing in this account: ${input.missingServiceRoles.join(', ')}. Re-initialise MGN in this Region (console: Settings) or create them as the MGN user guide describes.`
       : '',
   ].filter(Boolean);
-  header.push('');
 
   const blocks: { readonly text: string; readonly isServer: boolean }[] = [];
   const heading = (text: string): void => void blocks.push({ text, isServer: false });

@@ -312,7 +312,7 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
         step.reason === 'RECOVERED'
           ? `recovered (${work.classification.reason}) after ${entry.attempts} treatment(s): ${describeDocuments(lastTreatment(entry)?.commands.map((command) => command.document) ?? [], lastTreatment(entry)?.serviceAction?.action)}`
           : step.reason === 'CLEARED'
-            ? `cleared: ${work.classification.reason}`
+            ? `no longer ${entry.condition}: ${work.classification.reason}`
             : `no longer followed: ${work.classification.reason}`;
       return;
     }
