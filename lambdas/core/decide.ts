@@ -1,7 +1,7 @@
 // One server's next step, from what MGN says now and what the ledger remembers. Pure: the run applies it.
 import { choosePlaybook, type Playbook } from './playbook';
 import { minutesBetween } from './durations';
-import { isRelapse, lastTreatment, pendingCommands, type LedgerEntry } from './ledger';
+import { isInFlight, isRelapse, lastTreatment, pendingCommands, type LedgerEntry } from './ledger';
 import type { Classification, SourceServer } from './model';
 import type { DoctorSettings } from '../shared/settings';
 
@@ -16,6 +16,8 @@ export type Step =
   | { readonly kind: 'TREAT'; readonly playbook: Playbook }
   /** Already acted: waiting for results, or for the fix to work. */
   | { readonly kind: 'WAIT'; readonly why: 'PENDING_RESULTS' | 'COOLDOWN'; readonly until?: string; readonly playbook: Playbook }
+  /** Another run claimed this server and is acting on it right now: leave its entry to that run. */
+  | { readonly kind: 'IN_FLIGHT' }
   /** Treated `maxAttempts` times without recovery: hand over to a person. */
   | { readonly kind: 'ESCALATE'; readonly playbook: Playbook }
   /** Escalated earlier: no more automatic actions until it recovers. */
@@ -34,6 +36,7 @@ export function decideStep(
 ): Step {
   const open = entry !== undefined && entry.status !== 'CLOSED';
   const { condition } = classification;
+  if (open && isInFlight(entry, now)) return { kind: 'IN_FLIGHT' };
 
   if (!AFFECTED.has(condition)) {
     if (!open) return { kind: 'NONE' };

@@ -33,6 +33,11 @@ export interface Treatment {
   readonly serviceAction?: ServiceActionRecord;
   /** Sending failed for these documents (the error text), so they never ran. */
   readonly sendErrors?: readonly string[];
+  /**
+   * Set when a run claims the server, before it acts; cleared when it records what it sent. Until then another
+   * run leaves the server alone (overlapping runs, or a cooldown of 0), and after it the claim counts as done.
+   */
+  readonly inFlightUntil?: string;
 }
 
 export interface LedgerEntry {
@@ -78,6 +83,12 @@ export function isRunning(status: InvocationStatus): boolean {
 }
 
 export const lastTreatment = (entry: LedgerEntry): Treatment | undefined => entry.treatments[entry.treatments.length - 1];
+
+/** Another run has claimed this server and is acting on it now. */
+export function isInFlight(entry: LedgerEntry, now: Date): boolean {
+  const until = lastTreatment(entry)?.inFlightUntil;
+  return entry.status !== 'CLOSED' && until !== undefined && new Date(until).getTime() > now.getTime();
+}
 
 export function pendingCommands(entry: LedgerEntry): CommandRecord[] {
   return (lastTreatment(entry)?.commands ?? []).filter((command) => isRunning(command.status));

@@ -23,7 +23,7 @@ import {
   type Treatment,
 } from './ledger';
 import type { Playbook } from './playbook';
-import { indexNodes, needsFullInventory, resolveTarget, type NodeIndex } from './resolve-target';
+import { findNodeIdHint, indexNodes, needsFullInventory, resolveTarget, type NodeIndex } from './resolve-target';
 import { countConditions, type News, type RunReport, type ServerAction, type ServerReport, type Trigger } from './report';
 import type {
   Classification,
@@ -76,6 +76,15 @@ const CALL_CONCURRENCY = 8;
 const LEDGER_WRITE_CONCURRENCY = 50;
 const TOOL = 'mgn-replication-doctor';
 
+/** Time a run may still spend after its result wait (sending, recording, publishing) before its claims lapse. */
+const CLAIM_MARGIN_SECONDS = 120;
+
+/**
+ * An event run acts at once and does not wait: during a mass stall many events queue behind reserved
+ * concurrency 1, and the next scheduled run collects their results anyway.
+ */
+const waitSecondsFor = (request: RunRequest, settings: DoctorSettings): number => (request.trigger === 'event' ? 0 : settings.resultWaitSeconds);
+
 /** One server's state while the run works on it. */
 interface Work {
   readonly server: SourceServer;
@@ -101,7 +110,15 @@ function followEntry(entry: LedgerEntry | undefined, work: Work, now: Date): Led
     const fresh: LedgerEntry = { ...openEntry(server, classification.condition, now), version: entry?.version ?? 0 };
     return entry && isRelapse(entry, now) ? { ...fresh, attempts: entry.attempts, lastAttemptAt: entry.lastAttemptAt, treatments: entry.treatments } : fresh;
   }
-  return { ...entry, condition: classification.condition, errorCode: server.errorCode, hostname: server.hostname ?? server.fqdn ?? entry.hostname };
+  // The blocker and advice describe the last REPORT; any other step replaces them (REPORT sets them again).
+  return {
+    ...entry,
+    condition: classification.condition,
+    errorCode: server.errorCode,
+    hostname: server.hostname ?? server.fqdn ?? entry.hostname,
+    blocker: undefined,
+    advice: undefined,
+  };
 }
 
 function describeDocuments(documents: readonly DocumentRole[], serviceAction: string | undefined): string {
@@ -142,7 +159,8 @@ export async function runDoctor(
   const treated = works.filter((work) => work.step.kind === 'TREAT');
   let commandsSent = 0;
   if (!dryRun && treated.length > 0) {
-    const claimed = await claimServers(treated, request.runId, now, deps);
+    // A claim stays in flight for at most as long as this run can last (the Lambda timeout is derived likewise).
+    const claimed = await claimServers(treated, request.runId, now, waitSecondsFor(request, settings) + CLAIM_MARGIN_SECONDS, deps);
     commandsSent = await treatServers(claimed, request, settings, environment, startedAt, deps);
   }
 
@@ -225,6 +243,8 @@ async function checkServiceRoles(works: readonly Work[], deps: DoctorDependencie
 async function collectEarlierResults(entries: Map<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
   const expected = new Map<string, Set<string>>();
   for (const entry of entries.values()) {
+    // A closed entry's results no longer decide anything; don't poll them until the TTL removes it.
+    if (entry.status === 'CLOSED') continue;
     for (const command of pendingCommands(entry)) {
       const instances = expected.get(command.commandId) ?? new Set<string>();
       expected.set(command.commandId, instances.add(command.instanceId));
@@ -237,7 +257,9 @@ async function collectEarlierResults(entries: Map<string, LedgerEntry>, deps: Do
   const now = deps.clock.now();
   for (const [id, entry] of entries) {
     const last = lastTreatment(entry);
-    if (last && pendingCommands(entry).length > 0) entries.set(id, replaceLastTreatment(entry, expireStale(withResults(last, results), now)));
+    if (last && entry.status !== 'CLOSED' && pendingCommands(entry).length > 0) {
+      entries.set(id, replaceLastTreatment(entry, expireStale(withResults(last, results), now)));
+    }
   }
 }
 
@@ -283,7 +305,10 @@ async function resolveTargets(works: Work[], settings: DoctorSettings, deps: Doc
   if (needsFullInventory(sources, settings.nodeIdTagKey)) {
     index = indexNodes(await deps.nodes.listNodes());
   } else {
-    const ids = sources.map((server) => server.tags[settings.nodeIdTagKey]?.trim() || server.awsInstanceId).filter((id): id is string => !!id);
+    const ids = sources.flatMap((server) => {
+      const hint = findNodeIdHint(server, settings.nodeIdTagKey);
+      return hint && 'instanceId' in hint ? [hint.instanceId] : [];
+    });
     index = indexNodes(await deps.nodes.describeNodes([...new Set(ids)]));
   }
   for (const work of needHosts) {
@@ -303,6 +328,16 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
   const { step } = work;
   switch (step.kind) {
     case 'NONE':
+      // A closure whose news a failed publish did not deliver (recovered, cleared) is sent by this run.
+      if (entry?.status === 'CLOSED' && hasNews(entry)) {
+        work.entry = entry;
+        work.action = entry.closedReason === 'RECOVERED' ? 'RECOVERED' : 'CLEARED';
+        work.detail = `${entry.closedReason === 'RECOVERED' ? 'recovered' : 'cleared'} at ${entry.closedAt} (news not delivered then)`;
+      }
+      return;
+    case 'IN_FLIGHT':
+      work.action = 'SKIPPED_OVERLAP';
+      work.detail = 'another run is treating this server right now; left to it';
       return;
     case 'CLOSE': {
       if (!entry) return;
@@ -362,10 +397,11 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
 }
 
 /** Records the treatment before acting, with a conditional write: of two overlapping runs, only one acts. */
-async function claimServers(works: Work[], runId: string, now: Date, deps: DoctorDependencies): Promise<Work[]> {
+async function claimServers(works: Work[], runId: string, now: Date, inFlightSeconds: number, deps: DoctorDependencies): Promise<Work[]> {
+  const inFlightUntil = new Date(now.getTime() + inFlightSeconds * 1000).toISOString();
   const claimed = await mapWithConcurrency(works, LEDGER_WRITE_CONCURRENCY, async (work) => {
     const entry = work.entry as LedgerEntry;
-    const claim = { ...appendTreatment(entry, { at: now.toISOString(), runId, commands: [] }), version: entry.version + 1 };
+    const claim = { ...appendTreatment(entry, { at: now.toISOString(), runId, commands: [], inFlightUntil }), version: entry.version + 1 };
     const result = await deps.ledger.saveEntry(claim);
     if (result === 'CONFLICT') {
       deps.log.warn('Another run is treating this server; skipping it', { sourceServerId: work.server.sourceServerId });
@@ -474,10 +510,7 @@ async function treatServers(
     }
   });
 
-  // An event run acts at once and does not wait: during a mass stall many events queue behind reserved
-  // concurrency 1, and the next scheduled run collects their results anyway.
-  const waitSeconds = request.trigger === 'event' ? 0 : settings.resultWaitSeconds;
-  const deadline = new Date(startedAt.getTime() + waitSeconds * 1000);
+  const deadline = new Date(startedAt.getTime() + waitSecondsFor(request, settings) * 1000);
   const results = expected.length > 0 ? await collectResults(expected, deadline, deps.commands, deps.clock, deps.log) : new Map<string, InvocationResult>();
 
   for (const work of works) {
@@ -485,6 +518,7 @@ async function treatServers(
     const treatment = withResults(
       {
         ...(lastTreatment(entry) as Treatment),
+        inFlightUntil: undefined,
         commands: records.get(work) ?? [],
         sendErrors: sendErrors.get(work),
         serviceAction: serviceActions.get(work),
@@ -530,7 +564,8 @@ function assignNews(works: Work[], stored: ReadonlyMap<string, LedgerEntry>, set
     if (!hasNews(entry)) continue;
     const before = stored.get(entry.sourceServerId);
     if (entry.status === 'CLOSED') work.news = entry.closedReason === 'RECOVERED' ? 'RECOVERED' : 'CLEARED';
-    else if (entry.status === 'ESCALATED' && before?.status !== 'ESCALATED') work.news = 'ESCALATED';
+    // Escalated and not yet told so (also when a failed publish lost the first escalation message).
+    else if (entry.status === 'ESCALATED' && !before?.notifiedFingerprint?.startsWith('ESCALATED|')) work.news = 'ESCALATED';
     else if (!before || before.status === 'CLOSED' || before.notifiedFingerprint === undefined) work.news = 'NEW';
     else if (work.step.kind === 'TREAT' || lastTreatment(entry) !== lastTreatment(before)) work.news = 'OUTCOME';
     else work.news = 'CHANGED';
@@ -552,11 +587,20 @@ const order = (works: Work[]): Work[] => [...works].sort((a, b) => NEWS_ORDER.in
 
 async function saveEntries(entries: readonly LedgerEntry[], stored: ReadonlyMap<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
   // Only what changed is written: a followed server with nothing new costs no write.
-  const changed = entries.filter((entry) => JSON.stringify(entry) !== JSON.stringify(stored.get(entry.sourceServerId)));
+  const changed = entries.filter((entry) => canonicalJson(entry) !== canonicalJson(stored.get(entry.sourceServerId)));
   await mapWithConcurrency(changed, LEDGER_WRITE_CONCURRENCY, async (entry) => {
     const result = await deps.ledger.saveEntry({ ...entry, version: entry.version + 1 });
     if (result === 'CONFLICT') deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: entry.sourceServerId });
   });
+}
+
+/** JSON with object keys sorted: DynamoDB does not keep the order in which a map's keys were written. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, element: unknown) =>
+    element !== null && typeof element === 'object' && !Array.isArray(element)
+      ? Object.fromEntries(Object.entries(element).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : element,
+  );
 }
 
 function toReport(work: Work): ServerReport {

@@ -138,6 +138,17 @@ describe('one run (issue 2)', () => {
     expect(directory.listCalls).toBe(1);
   });
 
+  it('never passes a malformed node-ID tag to SSM', async () => {
+    const tagged = aStalledServer({ tags: { 'mgn-doctor:ssm-node-id': 'mi-123; reboot' }, awsInstanceId: undefined });
+    const byId = aStalledServer({ awsInstanceId: 'i-0abc1234def567890' });
+    const { directory, run } = setup([tagged, byId], [{ instanceId: 'i-0abc1234def567890', pingStatus: 'Online', platformType: 'Linux' }]);
+
+    const report = await run();
+
+    expect(directory.describeCalls).toEqual([['i-0abc1234def567890']]);
+    expect(report.servers.find((entry) => entry.server.sourceServerId === tagged.sourceServerId)).toMatchObject({ action: 'REPORTED', blocker: 'UNMANAGED' });
+  });
+
   it('asks SSM only for the named nodes when every target is known by ID', async () => {
     const stalled = aStalledServer({ awsInstanceId: 'i-0abc1234def567890' });
     const { directory, runner, run } = setup([stalled], [{ instanceId: 'i-0abc1234def567890', pingStatus: 'Online', platformType: 'Linux' }]);
@@ -540,6 +551,96 @@ describe('closing the loop (issue 3)', () => {
     expect(publisher.published[0]?.text).toContain(server.sourceServerId);
     expect(publisher.published[0]?.text).toContain('check=agent status=RUNNING');
     expect(runner.sent).toHaveLength(3);
+  });
+
+  it('a recovery whose digest failed to publish is reported by the next run', async () => {
+    const server = aStalledServer();
+    const { repository, publisher, clock, run } = setup([server], [aNodeFor(server)]);
+    await run();
+    clock.advanceMinutes(15);
+    repository.update(server.sourceServerId, { dataReplicationState: 'CONTINUOUS', errorCode: undefined });
+    publisher.failures = 1;
+    await expect(run()).rejects.toThrow('SNS is unavailable');
+    clock.advanceMinutes(15);
+
+    const retry = await run();
+
+    expect(retry.servers[0]).toMatchObject({ action: 'RECOVERED', news: 'RECOVERED' });
+    expect(publisher.published.at(-1)?.subject).toBe('MGN us-east-1: 1 recovered (111122223333)');
+    clock.advanceMinutes(15);
+    const count = publisher.published.length;
+    await run();
+    expect(publisher.published).toHaveLength(count);
+  });
+
+  it('an escalation whose digest failed to publish is still sent as an escalation', async () => {
+    const server = aStalledServer();
+    const { publisher, clock, run } = setup([server], [aNodeFor(server)], { maxAttempts: 1 });
+    await run();
+    clock.advanceMinutes(61);
+    publisher.failures = 1;
+    await expect(run()).rejects.toThrow('SNS is unavailable');
+    clock.advanceMinutes(15);
+
+    const retry = await run();
+
+    expect(retry.servers[0]).toMatchObject({ action: 'ESCALATED_EARLIER', news: 'ESCALATED' });
+    expect(publisher.published.at(-1)?.subject).toContain('1 escalated');
+  });
+
+  it('leaves a server another run has claimed and is still acting on to that run: no action, no digest, no write', async () => {
+    const server = aStalledServer();
+    const { ledger, runner, publisher, clock, run } = setup([server], [aNodeFor(server)], { cooldownMinutes: 0 });
+    await run();
+    const stored = ledger.get(server.sourceServerId);
+    // Another run's claim, written a moment ago and not yet finished.
+    ledger.items.set(server.sourceServerId, {
+      ...(stored as NonNullable<typeof stored>),
+      version: (stored?.version ?? 0) + 1,
+      attempts: 2,
+      treatments: [...(stored?.treatments ?? []), { at: clock.now().toISOString(), runId: 'other', commands: [], inFlightUntil: new Date(clock.now().getTime() + 300_000).toISOString() }],
+    });
+    const writes = ledger.writes;
+    const published = publisher.published.length;
+    clock.advanceMinutes(1);
+
+    const report = await run();
+
+    expect(report.servers[0]).toMatchObject({ action: 'SKIPPED_OVERLAP' });
+    expect(runner.sent.filter((request) => request.document === 'RestartReplicationAgent')).toHaveLength(1);
+    expect(ledger.writes).toBe(writes);
+    expect(publisher.published).toHaveLength(published);
+  });
+
+  it('clears an old blocker once the host is found and treated', async () => {
+    const server = aStalledServer();
+    const { directory, ledger, clock, run } = setup([server], []);
+    await run();
+    expect(ledger.get(server.sourceServerId)).toMatchObject({ blocker: 'UNMANAGED' });
+    directory.nodes = [aNodeFor(server)];
+    clock.advanceMinutes(15);
+
+    await run();
+
+    expect(ledger.get(server.sourceServerId)?.blocker).toBeUndefined();
+    expect(ledger.get(server.sourceServerId)?.advice).toBeUndefined();
+    expect(ledger.get(server.sourceServerId)?.attempts).toBe(1);
+  });
+
+  it('stops polling results of a server that recovered while they were pending', async () => {
+    const server = aStalledServer();
+    const { repository, runner, clock, run } = setup([server], [aNodeFor(server)], { resultWaitSeconds: 0 });
+    runner.answers.set('RestartReplicationAgent', { status: 'Success', pendingPolls: 1000 });
+    await run();
+    clock.advanceMinutes(15);
+    repository.update(server.sourceServerId, { dataReplicationState: 'CONTINUOUS' });
+    await run();
+    const polls = runner.polls.length;
+    clock.advanceMinutes(15);
+
+    await run();
+
+    expect(runner.polls).toHaveLength(polls);
   });
 
   it('when another run claims the server first, this run skips it and says so', async () => {
