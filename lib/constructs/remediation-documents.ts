@@ -7,15 +7,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import type { DocumentRole } from '../../lambdas/core/model';
+import { DOCUMENT_FILES, DOCUMENT_ROLES, DOCUMENTS_DIRECTORY } from '../ssm-document-files';
 
-/** The SSM Command documents the doctor runs, by role, and the file each one is written in. */
-export const DOCUMENT_FILES: Readonly<Record<DocumentRole, string>> = {
-  RestartReplicationAgent: 'restart-replication-agent.yaml',
-  CheckDiskSpace: 'check-disk-space.yaml',
-  CheckConnectivity: 'check-connectivity.yaml',
-};
-
-export const DOCUMENT_ROLES = Object.keys(DOCUMENT_FILES) as DocumentRole[];
+export { DOCUMENT_FILES, DOCUMENT_ROLES } from '../ssm-document-files';
 
 export interface RemediationDocumentsProps {
   /**
@@ -51,7 +45,7 @@ export class RemediationDocuments extends Construct {
 
   constructor(scope: Construct, id: string, props: RemediationDocumentsProps = {}) {
     super(scope, id);
-    const directory = props.documentsDirectory ?? path.join(__dirname, '..', 'ssm-documents');
+    const directory = props.documentsDirectory ?? DOCUMENTS_DIRECTORY;
     const stack = Stack.of(this);
 
     const documents = {} as Record<DocumentRole, ssm.CfnDocument>;

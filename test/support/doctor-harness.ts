@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS, renderSettingsEnvironment, type DoctorSettings } from
 import { startFakeMgnEndpoint, type FakeMgnEndpoint } from './fake-mgn-endpoint';
 import { startFakeSsmEndpoint, type FakeSsmEndpoint } from './fake-ssm-endpoint';
 import { startMotoServer, type MotoServer } from './moto-server';
+import { DOCUMENT_FILES, DOCUMENTS_DIRECTORY } from '../../lib/ssm-document-files';
 
 export const REGION = 'us-east-1';
 /** The account in the Lambda's ARN (moto's own resources live in its default account, 123456789012). */
@@ -28,12 +29,6 @@ export const DOCUMENT_NAMES: Readonly<Record<DocumentRole, string>> = {
   CheckDiskSpace: 'MgnReplicationDoctor-CheckDiskSpace-A1s2D3f4G5h6',
   CheckConnectivity: 'MgnReplicationDoctor-CheckConnectivity-Z1x2C3v4B5n6',
 };
-const DOCUMENT_FILES: Readonly<Record<DocumentRole, string>> = {
-  RestartReplicationAgent: 'restart-replication-agent.yaml',
-  CheckDiskSpace: 'check-disk-space.yaml',
-  CheckConnectivity: 'check-connectivity.yaml',
-};
-const DOCUMENTS_DIRECTORY = path.join(__dirname, '..', '..', 'lib', 'ssm-documents');
 
 export const TOPIC_NAME = 'mgn-replication-doctor-digest';
 export const QUEUE_NAME = 'digest-tap';

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { DOCUMENTS_DIRECTORY } from '../../../lib/ssm-document-files';
 
 export type DocumentName = 'restart-replication-agent' | 'check-disk-space' | 'check-connectivity';
 export const DOCUMENT_NAMES: readonly DocumentName[] = ['restart-replication-agent', 'check-disk-space', 'check-connectivity'];
@@ -42,10 +43,8 @@ export interface SsmDocument {
   readonly mainSteps: readonly SsmStep[];
 }
 
-const DOCUMENTS_DIR = join(__dirname, '..', '..', '..', 'lib', 'ssm-documents');
-
 export function readDocumentText(name: DocumentName): string {
-  return readFileSync(join(DOCUMENTS_DIR, `${name}.yaml`), 'utf8');
+  return readFileSync(join(DOCUMENTS_DIRECTORY, `${name}.yaml`), 'utf8');
 }
 
 export function loadDocument(name: DocumentName): SsmDocument {
