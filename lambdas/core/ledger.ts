@@ -74,12 +74,11 @@ export const CLOSED_RETENTION_DAYS = 30;
 /** Treatments kept per entry: enough for the escalation message, small enough for a 400 KB item. */
 export const MAX_TREATMENTS = 10;
 
-const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 const RUNNING_STATUSES: ReadonlySet<string> = new Set(['Pending', 'InProgress', 'Delayed', 'Cancelling']);
 
 /** Still running? Unknown statuses count as finished, so a value SSM adds later never makes the doctor wait forever. */
 export function isRunning(status: InvocationStatus): boolean {
-  return RUNNING_STATUSES.has(status) && !TERMINAL_STATUSES.has(status);
+  return RUNNING_STATUSES.has(status);
 }
 
 export const lastTreatment = (entry: LedgerEntry): Treatment | undefined => entry.treatments[entry.treatments.length - 1];
