@@ -1,7 +1,13 @@
 // Three layers (design section 11) plus integration over real HTTP. ts-jest only transpiles
 // (isolatedModules in tsconfig); type-checking is `tsc --noEmit`, run first by `npm test`.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
-const project = (displayName, roots) => ({ displayName, transform, testEnvironment: 'node', roots, testMatch: ['**/*.test.ts'] });
+const project = (displayName, roots) => ({
+  displayName,
+  transform,
+  testEnvironment: 'node',
+  roots,
+  testMatch: ['**/*.test.ts'],
+});
 
 module.exports = {
   projects: [

@@ -121,7 +121,8 @@ function rejectMisspelledKeys(context: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(context)) {
     if (known.has(key)) continue;
     const suggestion = CONTEXT_KEYS.find(
-      (candidate) => candidate.toLowerCase() === key.toLowerCase() || (key.length >= 5 && editDistance(candidate, key) <= 2),
+      (candidate) =>
+        candidate.toLowerCase() === key.toLowerCase() || (key.length >= 5 && editDistance(candidate, key) <= 2),
     );
     if (suggestion !== undefined) throw new UnknownContextKeyError(key, suggestion, value);
   }
@@ -196,7 +197,12 @@ function isCron(text: string): boolean {
   const fields = match?.[1]?.trim().split(/\s+/) ?? [];
   if (fields.length !== 6) return false;
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
-    string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   const patterns: [string, RegExp][] = [
     [minutes, /^[\d,\-*/]+$/],

@@ -1,7 +1,7 @@
 // Wiring only: each construct owns one responsibility (lib/constructs/); this stack connects them and
 // publishes what operators need as outputs.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { DoctorFunction } from './constructs/doctor-function';
 import { DoctorTriggers } from './constructs/doctor-triggers';
@@ -95,6 +95,10 @@ export class DoctorStack extends Stack {
       `${ssmConsole}/run-command/complete-commands?region=${this.region}`,
       'Run Command history in the Systems Manager console',
     );
-    output('DashboardUrl', this.observability.dashboardUrl, 'CloudWatch dashboard of the doctor (fleet, commands, alarms)');
+    output(
+      'DashboardUrl',
+      this.observability.dashboardUrl,
+      'CloudWatch dashboard of the doctor (fleet, commands, alarms)',
+    );
   }
 }

@@ -46,7 +46,12 @@ export function scheduleGaps(schedule: string): ScheduleGaps {
 function cronGaps(fields: readonly string[]): ScheduleGaps {
   if (fields.length !== 6) return UNKNOWN;
   const [minuteField, hourField, dayOfMonthField, monthField, dayOfWeekField, yearField] = fields as [
-    string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   const minutes = parseField(minuteField, 0, 59);
   const hours = parseField(hourField, 0, 23);
@@ -71,7 +76,10 @@ function cronGaps(fields: readonly string[]): ScheduleGaps {
   if (times.length < 2) return UNKNOWN;
   const gaps = times.slice(1).map((time, i) => (time - (times[i] as number)) / MINUTE_MS);
   // Around a yearly boundary the window's edges hide one gap; they bound it from below.
-  const edges = [(times[0] as number) - WINDOW_START, WINDOW_START + WINDOW_DAYS * DAY_MS - (times[times.length - 1] as number)];
+  const edges = [
+    (times[0] as number) - WINDOW_START,
+    WINDOW_START + WINDOW_DAYS * DAY_MS - (times[times.length - 1] as number),
+  ];
   return {
     shortestMinutes: Math.min(...gaps),
     longestMinutes: Math.max(...gaps, ...edges.map((ms) => ms / MINUTE_MS)),
@@ -82,7 +90,12 @@ function cronGaps(fields: readonly string[]): ScheduleGaps {
  * The values a cron field allows: `*`, `?`, `N`, `A-B`, `X/STEP` and comma lists of them, numbers or names.
  * Undefined for anything else (L, W, #, ranges that wrap around), whose spacing is not modelled here.
  */
-function parseField(field: string, min: number, max: number, names: Readonly<Record<string, number>> = {}): Set<number> | undefined {
+function parseField(
+  field: string,
+  min: number,
+  max: number,
+  names: Readonly<Record<string, number>> = {},
+): Set<number> | undefined {
   const value = (token: string): number | undefined => {
     const number = /^\d+$/.test(token) ? Number(token) : names[token.toUpperCase()];
     return number !== undefined && number >= min && number <= max ? number : undefined;

@@ -9,7 +9,15 @@ import { parseArgs } from 'node:util';
 import { buildBundle, HANDLER_ENTRY, PROJECT_ROOT } from './bench/bundle';
 import { BENCH_SETTINGS, startBenchEndpoints } from './bench/endpoints';
 import { generateFleet, type FleetSpec } from './bench/fleet';
-import { BUDGET_FLEET, bundleLines, describeMachine, scenarioLines, summaryLines, verdictLines, verdicts } from './bench/report';
+import {
+  BUDGET_FLEET,
+  bundleLines,
+  describeMachine,
+  scenarioLines,
+  summaryLines,
+  verdictLines,
+  verdicts,
+} from './bench/report';
 import { measureModuleInit, runScenario, type ScenarioResult } from './bench/scenario';
 import { startXraySink, tracingEnvironment } from './bench/xray-sink';
 import { exitQuietlyOnBrokenPipe } from './lib/cli-io';
@@ -56,7 +64,8 @@ class UsageError extends Error {}
 function positiveInteger(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name}: expected a whole number ≥ ${min}, got ${raw}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new UsageError(`--${name}: expected a whole number ≥ ${min}, got ${raw}`);
   return value;
 }
 
@@ -82,7 +91,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     allowPositionals: false,
   });
   if (values.help) return 'help';
-  const sizes = (values.sizes ?? '100,1000,4000,10000').split(',').map((size) => positiveInteger('sizes', size.trim().replace(/_/g, ''), 0, 0));
+  const sizes = (values.sizes ?? '100,1000,4000,10000')
+    .split(',')
+    .map((size) => positiveInteger('sizes', size.trim().replace(/_/g, ''), 0, 0));
   if (sizes.some((size) => size > 60_000)) throw new UsageError('--sizes: at most 60000 servers');
   return {
     sizes,
@@ -122,7 +133,10 @@ async function main(argv: readonly string[]): Promise<number> {
   progress(`module init: ${options.initSamples} cold starts`);
   const idleEndpoints = await startBenchEndpoints(generateFleet({ servers: 0, stalled: 0 }), { latencyMs: 0 });
   const sink = options.tracing ? await startXraySink() : undefined;
-  const initEnvironment = { ...idleEndpoints.environment({ logLevel: options.logLevel }), ...(sink ? tracingEnvironment(sink, bundle.dir) : {}) };
+  const initEnvironment = {
+    ...idleEndpoints.environment({ logLevel: options.logLevel }),
+    ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
+  };
   const init = await measureModuleInit(bundle, initEnvironment, options.initSamples).finally(async () => {
     await sink?.close();
     await idleEndpoints.close();
@@ -130,10 +144,16 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const run = async (spec: FleetSpec): Promise<ScenarioResult> => {
     progress(`${spec.servers} servers, ${spec.stalled} stalled: ${options.runs} run(s)`);
-    return runScenario(bundle, spec, { latencyMs: options.latencyMs, runs: options.runs, logLevel: options.logLevel, tracing: options.tracing });
+    return runScenario(bundle, spec, {
+      latencyMs: options.latencyMs,
+      runs: options.runs,
+      logLevel: options.logLevel,
+      tracing: options.tracing,
+    });
   };
   const scenarios: ScenarioResult[] = [];
-  for (const servers of options.sizes) scenarios.push(await run({ servers, stalled: Math.floor(servers / options.stalledEvery) }));
+  for (const servers of options.sizes)
+    scenarios.push(await run({ servers, stalled: Math.floor(servers / options.stalledEvery) }));
   const budget = options.budget ? await run(BUDGET_FLEET) : undefined;
   const idle = options.idle ? await run({ servers: BUDGET_FLEET.servers, stalled: 0 }) : undefined;
   const load = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
@@ -148,8 +168,21 @@ async function main(argv: readonly string[]): Promise<number> {
           machine,
           loadAverage1m: load,
           entry: path.relative(PROJECT_ROOT, bundle.entry),
-          settings: { latencyMs: options.latencyMs, runs: options.runs, stalledEvery: options.stalledEvery, resultWaitSeconds: BENCH_SETTINGS.resultWaitSeconds, logLevel: options.logLevel, tracing: options.tracing },
-          bundle: { file: bundle.file, bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, options: bundle.options, composition: bundle.composition },
+          settings: {
+            latencyMs: options.latencyMs,
+            runs: options.runs,
+            stalledEvery: options.stalledEvery,
+            resultWaitSeconds: BENCH_SETTINGS.resultWaitSeconds,
+            logLevel: options.logLevel,
+            tracing: options.tracing,
+          },
+          bundle: {
+            file: bundle.file,
+            bytes: bundle.bytes,
+            sourceMapBytes: bundle.sourceMapBytes,
+            options: bundle.options,
+            composition: bundle.composition,
+          },
           moduleInit: init,
           scenarios,
           budget: budget && { fleet: BUDGET_FLEET, result: budget },
@@ -175,7 +208,11 @@ async function main(argv: readonly string[]): Promise<number> {
     '',
   ];
   for (const result of scenarios) lines.push(...scenarioLines(result), '');
-  lines.push(`Growth (one stalled in ${options.stalledEvery}):`, ...summaryLines(scenarios).map((line) => `  ${line}`), '');
+  lines.push(
+    `Growth (one stalled in ${options.stalledEvery}):`,
+    ...summaryLines(scenarios).map((line) => `  ${line}`),
+    '',
+  );
   if (idle) lines.push('Nothing affected:', ...scenarioLines(idle).map((line) => `  ${line}`), '');
   if (budget) lines.push('Budget fleet (design 12):', ...scenarioLines(budget).map((line) => `  ${line}`), '');
   lines.push('Budgets (design 12):', ...verdictLines(list).map((line) => `  ${line}`));

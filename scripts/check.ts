@@ -88,13 +88,17 @@ function parseCheckArgs(argv: readonly string[], env: CliIo['env']): CheckOption
   const values = readFlags(argv);
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '';
   if (!values.help && !region) throw new UsageError('--region is required (or set AWS_REGION)');
-  if (!values.help && !REGION.test(region)) throw new UsageError(`--region ${JSON.stringify(region)} is not a Region name such as us-east-1`);
-  if (values.account !== undefined && !ACCOUNT_ID.test(values.account)) throw new UsageError('--account must be a 12-digit account ID');
-  if (values.profile === '' || values['ledger-table'] === '') throw new UsageError('--profile and --ledger-table need a value');
+  if (!values.help && !REGION.test(region))
+    throw new UsageError(`--region ${JSON.stringify(region)} is not a Region name such as us-east-1`);
+  if (values.account !== undefined && !ACCOUNT_ID.test(values.account))
+    throw new UsageError('--account must be a 12-digit account ID');
+  if (values.profile === '' || values['ledger-table'] === '')
+    throw new UsageError('--profile and --ledger-table need a value');
   let settings: DoctorSettings = { ...DEFAULT_SETTINGS, retryServiceSideErrors: values['retry-service-side-errors'] };
   const lag = values['lag-alert-minutes'];
   try {
-    if (lag !== undefined) settings = { ...settings, lagAlertMinutes: SETTING_PARSERS.lagAlertMinutes('--lag-alert-minutes', lag) };
+    if (lag !== undefined)
+      settings = { ...settings, lagAlertMinutes: SETTING_PARSERS.lagAlertMinutes('--lag-alert-minutes', lag) };
   } catch (error) {
     throw error instanceof SettingError ? new UsageError(error.message) : error;
   }
@@ -131,10 +135,15 @@ async function previewRegion(
   progress(`${servers.length} source server(s) listed`);
   const accountId = options.account ?? findAccountId(servers);
 
-  const ledger = options.ledgerTable ? new ReadOnlyLedger(new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable)) : emptyLedger;
+  const ledger = options.ledgerTable
+    ? new ReadOnlyLedger(new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable))
+    : emptyLedger;
   // Earlier results exist only in a ledger; without one the runner cannot even read.
   const results = options.ledgerTable
-    ? new SsmCommandRunner(clients.ssm, { documentNames: UNUSED_DOCUMENT_NAMES, logGroupName: 'not-used-by-the-preview' })
+    ? new SsmCommandRunner(clients.ssm, {
+        documentNames: UNUSED_DOCUMENT_NAMES,
+        logGroupName: 'not-used-by-the-preview',
+      })
     : undefined;
   const report = await runDoctor(
     { runId: 'preview', trigger: 'preview' },
@@ -185,7 +194,11 @@ export async function main(
     else formatPreviewTable(report, context).forEach(out);
     return EXIT_CODES.ok;
   } catch (error) {
-    const failure = describeFailure(error, { region: options.region, profile: options.profile, ledgerTable: options.ledgerTable });
+    const failure = describeFailure(error, {
+      region: options.region,
+      profile: options.profile,
+      ledgerTable: options.ledgerTable,
+    });
     err(failure.message);
     return failure.exitCode;
   }
@@ -193,7 +206,9 @@ export async function main(
 
 if (require.main === module) {
   exitQuietlyOnBrokenPipe();
-  void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
-    process.exitCode = code;
-  });
+  void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
 }

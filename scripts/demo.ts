@@ -45,10 +45,12 @@ export interface DemoTranscript {
 
 const RULE = '═'.repeat(12);
 const clock = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-const hostnameOf = (report: Pick<ServerReport, 'server'>): string => report.server.hostname ?? report.server.fqdn ?? '-';
+const hostnameOf = (report: Pick<ServerReport, 'server'>): string =>
+  report.server.hostname ?? report.server.fqdn ?? '-';
 
 /** One line per decision; tests read these back and compare them with the RunReport. */
-export const formatDecision = (report: ServerReport): string => `  ${report.server.sourceServerId}  ${hostnameOf(report).padEnd(10)}  ${report.action}: ${report.detail}`;
+export const formatDecision = (report: ServerReport): string =>
+  `  ${report.server.sourceServerId}  ${hostnameOf(report).padEnd(10)}  ${report.action}: ${report.detail}`;
 
 async function printIntro(write: (line: string) => void, account: SimulatedAccount): Promise<void> {
   const servers = await account.mgn.listSourceServers();
@@ -57,45 +59,64 @@ async function printIntro(write: (line: string) => void, account: SimulatedAccou
   write('SIMULATION — no AWS calls are made. Everything below runs in memory against a simulated account;');
   write('every decision is made by the real doctor core (runDoctor), the code the Lambda runs.');
   write('');
-  write(`Account ${DEMO_ACCOUNT_ID}, Region ${DEMO_REGION} (simulated): ${servers.length} MGN source servers, ${nodes.length} SSM managed nodes.`);
+  write(
+    `Account ${DEMO_ACCOUNT_ID}, Region ${DEMO_REGION} (simulated): ${servers.length} MGN source servers, ${nodes.length} SSM managed nodes.`,
+  );
   write(
     `Settings: cooldown ${settings.cooldownMinutes} min, max attempts ${settings.maxAttempts}, RetryDataReplication ${settings.retryServiceSideErrors ? 'on' : 'off'}, ` +
       `lag alert ${settings.lagAlertMinutes} min, result wait ${settings.resultWaitSeconds} s.`,
   );
-  write(`Runs at ${DEMO_RUN_MINUTES.map((minutes) => clock(new Date(DEMO_START.getTime() + minutes * 60_000).toISOString()).slice(11, 16)).join(', ')} UTC (simulated clock).`);
+  write(
+    `Runs at ${DEMO_RUN_MINUTES.map((minutes) => clock(new Date(DEMO_START.getTime() + minutes * 60_000).toISOString()).slice(11, 16)).join(', ')} UTC (simulated clock).`,
+  );
   write('');
-  for (const server of servers) write(`  ${server.sourceServerId}  ${(server.hostname ?? '-').padEnd(10)}  ${DEMO_STORY[server.sourceServerId] ?? ''}`);
+  for (const server of servers)
+    write(
+      `  ${server.sourceServerId}  ${(server.hostname ?? '-').padEnd(10)}  ${DEMO_STORY[server.sourceServerId] ?? ''}`,
+    );
 }
 
 function printRun(write: (line: string) => void, run: DemoRun, total: number): void {
   const { report } = run;
   write('');
   write(`${RULE} Run ${run.number} of ${total} · ${clock(run.at)} (simulated) ${RULE}`);
-  write(`Fleet: ${Object.entries(report.counts).map(([condition, count]) => `${condition} ${count}`).join(' · ')}`);
+  write(
+    `Fleet: ${Object.entries(report.counts)
+      .map(([condition, count]) => `${condition} ${count}`)
+      .join(' · ')}`,
+  );
 
   write("Decisions (from the core's RunReport, action: detail):");
   if (report.servers.length === 0) write('  (none: nothing affected or followed)');
-  report.servers.forEach((server) => write(formatDecision(server)));
+  for (const server of report.servers) write(formatDecision(server));
 
   write(`SSM Run Command (${run.commands.length} sent):`);
   if (run.commands.length === 0) write('  (none)');
   for (const command of run.commands) {
     // As SSM would receive them: shared values plus the per-host `nodeId=value` mapping.
-    const parameters = Object.entries(parametersForBatch(command, command.instanceIds)).filter(([, values]) => values.some(Boolean));
+    const parameters = Object.entries(parametersForBatch(command, command.instanceIds)).filter(([, values]) =>
+      values.some(Boolean),
+    );
     write(`  ${command.document} → ${command.instanceIds.join(', ')}`);
     write(`    command ID: ${command.commandId}`);
-    write(`    parameters: ${parameters.length === 0 ? "(the document's defaults)" : parameters.map(([name, values]) => `${name}=${values.join(',')}`).join(' ')}`);
+    write(
+      `    parameters: ${parameters.length === 0 ? "(the document's defaults)" : parameters.map(([name, values]) => `${name}=${values.join(',')}`).join(' ')}`,
+    );
     write(`    comment:    "${command.comment}"`);
-    for (const result of command.results) write(`    ${result.instanceId}: ${result.status} (exit ${result.responseCode ?? '-'}) · ${summarizeCommandOutput(result.output, 160)}`);
+    for (const result of command.results)
+      write(
+        `    ${result.instanceId}: ${result.status} (exit ${result.responseCode ?? '-'}) · ${summarizeCommandOutput(result.output, 160)}`,
+      );
   }
 
   write(`Service side (${run.serviceCalls.length} call${run.serviceCalls.length === 1 ? '' : 's'}):`);
   if (run.serviceCalls.length === 0) write('  (none)');
-  for (const call of run.serviceCalls) write(`  ${call.action} ${call.sourceServerId}: ${call.outcome}${call.detail ? ` (${call.detail})` : ''}`);
+  for (const call of run.serviceCalls)
+    write(`  ${call.action} ${call.sourceServerId}: ${call.outcome}${call.detail ? ` (${call.detail})` : ''}`);
 
   if (run.warnings.length > 0) {
     write('Doctor log warnings:');
-    run.warnings.forEach((warning) => write(`  ${warning}`));
+    for (const warning of run.warnings) write(`  ${warning}`);
   }
 
   if (!run.digest) {
@@ -109,25 +130,35 @@ function printRun(write: (line: string) => void, run: DemoRun, total: number): v
   for (const line of run.digest.text.split('\n')) write(`    │ ${line}`.trimEnd());
 }
 
-function printSummary(write: (line: string) => void, transcript: DemoTranscript, hostnames: ReadonlyMap<string, string>): void {
+function printSummary(
+  write: (line: string) => void,
+  transcript: DemoTranscript,
+  hostnames: ReadonlyMap<string, string>,
+): void {
   write('');
   write(`${RULE} After ${transcript.runs.length} runs ${RULE}`);
   write('Ledger (simulated DynamoDB table, one item per followed server):');
   for (const entry of transcript.ledger) {
     const status = entry.status === 'CLOSED' ? `CLOSED (${entry.closedReason ?? '?'})` : entry.status;
-    write(`  ${entry.sourceServerId}  ${(hostnames.get(entry.sourceServerId) ?? '-').padEnd(10)}  ${status}, ${entry.attempts} treatment(s), version ${entry.version}`);
+    write(
+      `  ${entry.sourceServerId}  ${(hostnames.get(entry.sourceServerId) ?? '-').padEnd(10)}  ${status}, ${entry.attempts} treatment(s), version ${entry.version}`,
+    );
   }
   const commands = transcript.runs.reduce((sum, run) => sum + run.commands.length, 0);
   const calls = transcript.runs.reduce((sum, run) => sum + run.serviceCalls.length, 0);
   const digests = transcript.runs.filter((run) => run.digest).length;
   write(`SSM commands sent: ${commands} · service-side calls: ${calls} · digests published: ${digests}.`);
-  write('SIMULATION — no AWS calls were made. Run `npm run check -- --region <region>` for a read-only preview of a real account.');
+  write(
+    'SIMULATION — no AWS calls were made. Run `npm run check -- --region <region>` for a read-only preview of a real account.',
+  );
 }
 
 export async function runDemo(write: (line: string) => void): Promise<DemoTranscript> {
   const account = new SimulatedAccount(DEMO_ACCOUNT);
   await printIntro(write, account);
-  const hostnames = new Map((await account.mgn.listSourceServers()).map((server) => [server.sourceServerId, server.hostname ?? '-']));
+  const hostnames = new Map(
+    (await account.mgn.listSourceServers()).map((server) => [server.sourceServerId, server.hostname ?? '-']),
+  );
 
   const runs: DemoRun[] = [];
   for (const [index, minutes] of DEMO_RUN_MINUTES.entries()) {
@@ -137,12 +168,19 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
       write('');
       write(`… ${minutes - (DEMO_RUN_MINUTES[index - 1] ?? 0)} minutes pass (simulated) …`);
       account.clock.setTo(at);
-      events = DEMO_WORLD_RULES.map((rule) => rule(account, at)).filter((event): event is string => event !== undefined);
-      events.forEach((event) => write(`  ${event}`));
+      events = DEMO_WORLD_RULES.map((rule) => rule(account, at)).filter(
+        (event): event is string => event !== undefined,
+      );
+      for (const event of events) write(`  ${event}`);
       if (events.length === 0) write('  (nothing changes on its own)');
     }
 
-    const before = { commands: account.ssm.sent.length, calls: account.mgn.calls.length, digests: account.publisher.published.length, log: account.log.lines.length };
+    const before = {
+      commands: account.ssm.sent.length,
+      calls: account.mgn.calls.length,
+      digests: account.publisher.published.length,
+      log: account.log.lines.length,
+    };
     const report = await runDoctor(
       { runId: `demo-run-${index + 1}`, trigger: 'schedule' },
       DEMO_SETTINGS,
@@ -166,7 +204,13 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
     runs.push(run);
   }
 
-  const transcript: DemoTranscript = { region: DEMO_REGION, accountId: DEMO_ACCOUNT_ID, settings: DEMO_SETTINGS, runs, ledger: account.ledger.entries() };
+  const transcript: DemoTranscript = {
+    region: DEMO_REGION,
+    accountId: DEMO_ACCOUNT_ID,
+    settings: DEMO_SETTINGS,
+    runs,
+    ledger: account.ledger.entries(),
+  };
   printSummary(write, transcript, hostnames);
   return transcript;
 }

@@ -60,7 +60,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ssm: instrument(new SSMClient(config)),
     sns: instrument(new SNSClient(config)),
     // Ledger entries carry optional fields; without removeUndefinedValues marshalling them throws.
-    dynamodb: instrument(DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } })),
+    dynamodb: instrument(
+      DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } }),
+    ),
     ec2: once(() => instrument(new (loadEc2Sdk().EC2Client)(config))),
     iam: once(() => instrument(new (loadIamSdk().IAMClient)(config))),
   };

@@ -62,7 +62,9 @@ export class Ec2ReplicationServerLocator implements ReplicationServerLocator {
   private async describe(instanceIds: readonly string[]): Promise<Map<string, string>> {
     const reservations = await collectPages(async (nextToken: string | undefined) => {
       const { DescribeInstancesCommand } = loadEc2Sdk();
-      const page = await this.ec2().send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds], NextToken: nextToken }));
+      const page = await this.ec2().send(
+        new DescribeInstancesCommand({ InstanceIds: [...instanceIds], NextToken: nextToken }),
+      );
       return { items: page.Reservations, next: page.NextToken };
     });
     return privateIps(reservations);

@@ -43,7 +43,9 @@ export class MgnSourceServerRepository implements SourceServerRepository {
   }
 
   async getReplicationSettings(sourceServerId: string): Promise<ReplicationSettings> {
-    const configuration = await this.mgn.send(new GetReplicationConfigurationCommand({ sourceServerID: sourceServerId }));
+    const configuration = await this.mgn.send(
+      new GetReplicationConfigurationCommand({ sourceServerID: sourceServerId }),
+    );
     return {
       bandwidthThrottling: configuration.bandwidthThrottling,
       createPublicIP: configuration.createPublicIP,
@@ -96,7 +98,9 @@ export function toSourceServer(server: MgnSourceServer): SourceServer | undefine
 
 /** Undefined unless at least one disk reports its backlog: "no data" must not read as "no backlog". */
 function sumBacklog(disks: readonly { backloggedStorageBytes?: number }[] | undefined): number | undefined {
-  const reported = (disks ?? []).flatMap((disk) => (disk.backloggedStorageBytes === undefined ? [] : [disk.backloggedStorageBytes]));
+  const reported = (disks ?? []).flatMap((disk) =>
+    disk.backloggedStorageBytes === undefined ? [] : [disk.backloggedStorageBytes],
+  );
   return reported.length === 0 ? undefined : reported.reduce((total, bytes) => total + bytes, 0);
 }
 

@@ -10,7 +10,9 @@ export interface Page<T, Token> {
  * Calls `fetchPage` until it returns no continuation token and returns every item. A fresh request is built for
  * each page (the SDK paginators reuse and mutate one input object, which hides the per-page token from tests).
  */
-export async function collectPages<T, Token>(fetchPage: (token: Token | undefined) => Promise<Page<T, Token>>): Promise<T[]> {
+export async function collectPages<T, Token>(
+  fetchPage: (token: Token | undefined) => Promise<Page<T, Token>>,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let token: Token | undefined;

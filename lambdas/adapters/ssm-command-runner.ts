@@ -50,7 +50,10 @@ export class SsmCommandRunner implements CommandRunner {
             MaxErrors: '100%',
             MaxConcurrency: String(INSTANCES_PER_COMMAND),
             TimeoutSeconds: this.options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS,
-            CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: this.options.logGroupName },
+            CloudWatchOutputConfig: {
+              CloudWatchOutputEnabled: true,
+              CloudWatchLogGroupName: this.options.logGroupName,
+            },
           }),
         ),
       ),
@@ -66,7 +69,12 @@ export class SsmCommandRunner implements CommandRunner {
   async listInvocations(commandId: string): Promise<InvocationResult[]> {
     const invocations = await collectPages(async (nextToken: string | undefined) => {
       const page = await this.ssm.send(
-        new ListCommandInvocationsCommand({ CommandId: commandId, Details: true, MaxResults: INVOCATIONS_PER_PAGE, NextToken: nextToken }),
+        new ListCommandInvocationsCommand({
+          CommandId: commandId,
+          Details: true,
+          MaxResults: INVOCATIONS_PER_PAGE,
+          NextToken: nextToken,
+        }),
       );
       return { items: page.CommandInvocations, next: page.NextToken };
     });

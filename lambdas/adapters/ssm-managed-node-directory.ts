@@ -34,7 +34,10 @@ export class SsmManagedNodeDirectory implements ManagedNodeDirectory {
       const page = await this.ssm.send(
         new DescribeInstanceInformationCommand({ Filters: filters, MaxResults: PAGE_SIZE, NextToken: nextToken }),
       );
-      return { items: (page.InstanceInformationList ?? []).flatMap((item) => toManagedNode(item) ?? []), next: page.NextToken };
+      return {
+        items: (page.InstanceInformationList ?? []).flatMap((item) => toManagedNode(item) ?? []),
+        next: page.NextToken,
+      };
     });
   }
 }

@@ -9,7 +9,12 @@ export interface ClassifyOptions {
 }
 
 /** Lifecycle states in which the doctor never acts: finished, disconnected on purpose, or no agent yet. */
-const IGNORED_LIFECYCLES: ReadonlySet<string> = new Set(['CUTOVER', 'DISCONNECTED', 'DISCOVERED', 'PENDING_INSTALLATION']);
+const IGNORED_LIFECYCLES: ReadonlySet<string> = new Set([
+  'CUTOVER',
+  'DISCONNECTED',
+  'DISCOVERED',
+  'PENDING_INSTALLATION',
+]);
 /** Data states an operator sets on purpose (StopReplication, PauseReplication). */
 const INTENTIONAL_DATA_STATES: ReadonlySet<string> = new Set(['STOPPED', 'PAUSED']);
 const PROGRESSING_STATES: ReadonlySet<string> = new Set([
@@ -30,21 +35,31 @@ export function isOptedOut(server: SourceServer, optOutTagKey: string): boolean 
 
 export function classifyServer(server: SourceServer, options: ClassifyOptions): Classification {
   const agentless = server.replicationType === 'SNAPSHOT_SHIPPING';
-  const result = (condition: Classification['condition'], reason: string): Classification => ({ condition, reason, agentless });
+  const result = (condition: Classification['condition'], reason: string): Classification => ({
+    condition,
+    reason,
+    agentless,
+  });
   const lifecycle = server.lifeCycleState;
   const state = server.dataReplicationState;
 
   if (server.isArchived) return result('IGNORED', 'archived');
   if (lifecycle !== undefined && IGNORED_LIFECYCLES.has(lifecycle)) return result('IGNORED', `lifecycle ${lifecycle}`);
-  if (state !== undefined && INTENTIONAL_DATA_STATES.has(state)) return result('IGNORED', `replication ${state} by an operator`);
+  if (state !== undefined && INTENTIONAL_DATA_STATES.has(state))
+    return result('IGNORED', `replication ${state} by an operator`);
   if (isOptedOut(server, options.optOutTagKey)) return result('IGNORED', `opt-out tag ${options.optOutTagKey}`);
 
   if (state === undefined) return result('UNKNOWN', 'MGN reports no data replication state');
   if (state === 'STALLED') return result('STALLED', server.errorCode ? `stalled: ${server.errorCode}` : 'stalled');
-  if (state === 'DISCONNECTED') return result('DISCONNECTED', `data replication disconnected (lifecycle ${lifecycle ?? 'unknown'})`);
+  if (state === 'DISCONNECTED')
+    return result('DISCONNECTED', `data replication disconnected (lifecycle ${lifecycle ?? 'unknown'})`);
 
   const lagMinutes = parseDurationMinutes(server.lagDuration);
-  if ((state === 'CONTINUOUS' || state === 'BACKLOG') && lagMinutes !== undefined && lagMinutes > options.lagAlertMinutes) {
+  if (
+    (state === 'CONTINUOUS' || state === 'BACKLOG') &&
+    lagMinutes !== undefined &&
+    lagMinutes > options.lagAlertMinutes
+  ) {
     return result('LAGGING', `lag ${formatMinutes(lagMinutes)} over ${formatMinutes(options.lagAlertMinutes)}`);
   }
   if (state === 'CONTINUOUS') return result('HEALTHY', 'continuous replication');

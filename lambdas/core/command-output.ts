@@ -32,7 +32,8 @@ export function parseDoctorLines(output: string): DoctorLine[] {
   const parsed: DoctorLine[] = [];
   lines.forEach((line, index) => {
     const next = lines[index + 1];
-    const mayBeCut = (next !== undefined && TRUNCATION_MARKERS.has(next.trim())) || (index === lines.length - 1 && lastMayBeCut);
+    const mayBeCut =
+      (next !== undefined && TRUNCATION_MARKERS.has(next.trim())) || (index === lines.length - 1 && lastMayBeCut);
     const doctorLine = parseDoctorLine(line, mayBeCut);
     if (doctorLine) parsed.push(doctorLine);
   });
@@ -56,7 +57,11 @@ export function summarizeCommandOutput(output: string, maxLength = 500): string 
   const doctorLines = parseDoctorLines(output);
   const parts =
     doctorLines.length > 0
-      ? doctorLines.map((line) => Object.entries(line).map(([key, value]) => `${key}=${value}`).join(' '))
+      ? doctorLines.map((line) =>
+          Object.entries(line)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(' '),
+        )
       : splitLines(output)
           .map((line) => line.replace(/\s+/g, ' ').trim())
           .filter((line) => line !== '' && !isAgentNoise(line));
@@ -108,5 +113,8 @@ function truncateText(text: string, maxLength: number): string {
   const chars = Array.from(text);
   if (chars.length <= maxLength) return text;
   if (maxLength <= 0) return '';
-  return `${chars.slice(0, maxLength - 1).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, maxLength - 1)
+    .join('')
+    .trimEnd()}…`;
 }

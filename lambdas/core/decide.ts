@@ -15,7 +15,12 @@ export type Step =
   /** Act now (or, in a dry run, say what would be done). */
   | { readonly kind: 'TREAT'; readonly playbook: Playbook }
   /** Already acted: waiting for results, or for the fix to work. */
-  | { readonly kind: 'WAIT'; readonly why: 'PENDING_RESULTS' | 'COOLDOWN'; readonly until?: string; readonly playbook: Playbook }
+  | {
+      readonly kind: 'WAIT';
+      readonly why: 'PENDING_RESULTS' | 'COOLDOWN';
+      readonly until?: string;
+      readonly playbook: Playbook;
+    }
   /** Another run claimed this server and is acting on it right now: leave its entry to that run. */
   | { readonly kind: 'IN_FLIGHT' }
   /** Treated `maxAttempts` times without recovery: hand over to a person. */

@@ -43,10 +43,12 @@ const NEWS_HEADINGS: ReadonlyArray<[string, readonly News[]]> = [
   ['Reminder: still unresolved', ['REMINDER']],
 ];
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this filter
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 /** No control characters or line breaks, at most `max` characters (with an ellipsis when cut). */
 export function clip(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
@@ -54,7 +56,8 @@ const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(
 
 function headline(input: DigestInput): string[] {
   const { counts, news } = input;
-  const tally = (kinds: readonly News[]): number => news.filter((report) => report.news && kinds.includes(report.news)).length;
+  const tally = (kinds: readonly News[]): number =>
+    news.filter((report) => report.news && kinds.includes(report.news)).length;
   const parts = [
     counts.STALLED ? `${counts.STALLED} stalled` : '',
     counts.DISCONNECTED ? `${counts.DISCONNECTED} disconnected` : '',
@@ -81,7 +84,9 @@ function describeTreatment(treatment: Treatment, region: string): string[] {
   const lines = [`  Done ${treatment.at}:`];
   for (const command of treatment.commands) {
     const output = command.summary ? ` ${command.summary}` : '';
-    lines.push(`    ${command.document} on ${command.instanceId}: ${command.status}${command.statusDetails && command.statusDetails !== command.status ? ` (${command.statusDetails})` : ''}.${output}`);
+    lines.push(
+      `    ${command.document} on ${command.instanceId}: ${command.status}${command.statusDetails && command.statusDetails !== command.status ? ` (${command.statusDetails})` : ''}.${output}`,
+    );
     lines.push(`      ${runCommandUrl(region, command.commandId)}`);
   }
   for (const error of treatment.sendErrors ?? []) lines.push(`    Not sent: ${clip(error, 300)}`);
@@ -106,7 +111,9 @@ function describeHistory(entry: LedgerEntry): string {
 export function describeServer(report: ServerReport, region: string, now: Date): string {
   const { server, classification, entry, target, playbook } = report;
   const name = server.hostname ?? server.fqdn ?? 'unknown host';
-  const lines = [`[${report.news === 'REMINDER' ? classification.condition : (report.news ?? classification.condition)}] ${server.sourceServerId} ${name}${server.osFullString ? ` (${clip(server.osFullString, 80)})` : ''}`];
+  const lines = [
+    `[${report.news === 'REMINDER' ? classification.condition : (report.news ?? classification.condition)}] ${server.sourceServerId} ${name}${server.osFullString ? ` (${clip(server.osFullString, 80)})` : ''}`,
+  ];
   lines.push(
     `  Lifecycle ${server.lifeCycleState ?? 'unknown'}, replication ${server.dataReplicationState ?? 'unknown'}` +
       `${server.errorCode ? `, error ${server.errorCode}` : ''}${server.replicationType === 'SNAPSHOT_SHIPPING' ? ', agentless' : ''}`,
@@ -125,14 +132,17 @@ export function describeServer(report: ServerReport, region: string, now: Date):
   lines.push(`  Doctor: ${report.detail}`);
   if (target) {
     if (target.status === 'RESOLVED' || target.status === 'OFFLINE') {
-      lines.push(`  SSM node: ${target.node.instanceId} (${target.node.platformType ?? 'unknown platform'}, ${target.node.pingStatus}, matched by ${target.matchedBy})`);
+      lines.push(
+        `  SSM node: ${target.node.instanceId} (${target.node.platformType ?? 'unknown platform'}, ${target.node.pingStatus}, matched by ${target.matchedBy})`,
+      );
     }
     if (target.status !== 'RESOLVED') lines.push(`  SSM node: ${target.status}. ${target.advice}`);
     if (target.status === 'AMBIGUOUS') lines.push(`  Candidates: ${target.candidates.join(', ')}`);
   } else if (entry?.advice) {
     lines.push(`  ${entry.advice}`);
   }
-  if (playbook && report.news !== 'RECOVERED' && report.news !== 'CLEARED') lines.push(`  Advice: ${playbook.guidance}`);
+  if (playbook && report.news !== 'RECOVERED' && report.news !== 'CLEARED')
+    lines.push(`  Advice: ${playbook.guidance}`);
   if (report.replicationSettings) {
     const settings = report.replicationSettings;
     lines.push(
@@ -156,7 +166,9 @@ export function composeDigest(input: DigestInput): Digest {
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   const header = [
     `MGN replication doctor: ${input.region}, account ${input.accountId}, ${input.now.toISOString()} (${input.trigger} run ${input.runId})`,
-    input.dryRun ? 'DRY RUN: nothing was sent to any host and nothing was changed; this is what the doctor would do.' : '',
+    input.dryRun
+      ? 'DRY RUN: nothing was sent to any host and nothing was changed; this is what the doctor would do.'
+      : '',
     `Fleet: ${total} servers: ${counts.HEALTHY} healthy, ${counts.PROGRESSING} progressing, ${counts.STALLED} stalled, ` +
       `${counts.DISCONNECTED} disconnected, ${counts.LAGGING} lagging, ${counts.UNKNOWN} unknown, ${counts.IGNORED} left alone.`,
     `Run Command history: https://${input.region}.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=${input.region}`,
@@ -172,13 +184,15 @@ export function composeDigest(input: DigestInput): Digest {
     const reports = input.news.filter((report) => report.news !== undefined && kinds.includes(report.news));
     if (reports.length === 0) continue;
     heading(`\n== ${title} (${reports.length}) ==`);
-    reports.forEach((report) => server(describeServer(report, input.region, input.now)));
+    for (const report of reports) server(describeServer(report, input.region, input.now));
   }
   if (input.unresolved.length > 0) {
     heading(`\n== Still followed, no change (${input.unresolved.length}) ==`);
-    input.unresolved.forEach(({ server: source, classification, detail }) =>
-      server(`  ${source.sourceServerId} ${source.hostname ?? source.fqdn ?? ''} ${classification.condition}: ${clip(detail, 200)}`),
-    );
+    for (const { server: source, classification, detail } of input.unresolved) {
+      server(
+        `  ${source.sourceServerId} ${source.hostname ?? source.fqdn ?? ''} ${classification.condition}: ${clip(detail, 200)}`,
+      );
+    }
   }
 
   let text = header.join('\n');

@@ -81,7 +81,8 @@ export function isRunning(status: InvocationStatus): boolean {
   return RUNNING_STATUSES.has(status);
 }
 
-export const lastTreatment = (entry: LedgerEntry): Treatment | undefined => entry.treatments[entry.treatments.length - 1];
+export const lastTreatment = (entry: LedgerEntry): Treatment | undefined =>
+  entry.treatments[entry.treatments.length - 1];
 
 /** Another run has claimed this server and is acting on it now. */
 export function isInFlight(entry: LedgerEntry, now: Date): boolean {
@@ -134,7 +135,12 @@ export function replaceLastTreatment(entry: LedgerEntry, treatment: Treatment): 
   return { ...entry, treatments: [...entry.treatments.slice(0, -1), treatment] };
 }
 
-export function closeEntry(entry: LedgerEntry, reason: string, now: Date, options: { readonly silent: boolean }): LedgerEntry {
+export function closeEntry(
+  entry: LedgerEntry,
+  reason: string,
+  now: Date,
+  options: { readonly silent: boolean },
+): LedgerEntry {
   const closed: LedgerEntry = {
     ...entry,
     status: 'CLOSED',
@@ -142,16 +148,30 @@ export function closeEntry(entry: LedgerEntry, reason: string, now: Date, option
     closedReason: reason,
     expiresAt: Math.floor(now.getTime() / 1000) + CLOSED_RETENTION_DAYS * 86_400,
   };
-  return options.silent ? { ...closed, notifiedFingerprint: newsFingerprint(closed), notifiedAt: now.toISOString() } : closed;
+  return options.silent
+    ? { ...closed, notifiedFingerprint: newsFingerprint(closed), notifiedAt: now.toISOString() }
+    : closed;
 }
 
 /** What people have been told about an entry; a change in it is news. */
 export function newsFingerprint(entry: LedgerEntry): string {
   const last = lastTreatment(entry);
   const outcome = last
-    ? [...last.commands.map((command) => `${command.document}:${command.status}`), last.serviceAction?.outcome ?? '', ...(last.sendErrors ?? [])]
+    ? [
+        ...last.commands.map((command) => `${command.document}:${command.status}`),
+        last.serviceAction?.outcome ?? '',
+        ...(last.sendErrors ?? []),
+      ]
     : [];
-  return [entry.status, entry.closedReason ?? '', entry.condition, entry.errorCode ?? '', entry.attempts, entry.blocker ?? '', ...outcome].join('|');
+  return [
+    entry.status,
+    entry.closedReason ?? '',
+    entry.condition,
+    entry.errorCode ?? '',
+    entry.attempts,
+    entry.blocker ?? '',
+    ...outcome,
+  ].join('|');
 }
 
 export const hasNews = (entry: LedgerEntry): boolean => entry.notifiedFingerprint !== newsFingerprint(entry);

@@ -7,20 +7,24 @@ export type Invocation =
   | { readonly kind: 'server'; readonly sourceServerId: string }
   | { readonly kind: 'ignore'; readonly reason: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function parseInvocation(event: unknown): Invocation {
   if (!isRecord(event)) return { kind: 'ignore', reason: 'event is not an object' };
   const detailType = event['detail-type'];
   if (event.source === 'aws.events' && detailType === 'Scheduled Event') return { kind: 'scan' };
-  if (event.source !== 'aws.mgn') return { kind: 'ignore', reason: `unexpected source ${JSON.stringify(event.source)}` };
+  if (event.source !== 'aws.mgn')
+    return { kind: 'ignore', reason: `unexpected source ${JSON.stringify(event.source)}` };
   if (detailType !== 'MGN Source Server Data Replication Stalled Change') {
     return { kind: 'ignore', reason: `unexpected detail-type ${JSON.stringify(detailType)}` };
   }
   const state = isRecord(event.detail) ? event.detail.state : undefined;
   if (state !== 'STALLED') return { kind: 'ignore', reason: `stall change to ${JSON.stringify(state)}, not STALLED` };
   const resources = Array.isArray(event.resources) ? event.resources : [];
-  const ids = resources.map((resource) => (typeof resource === 'string' ? SOURCE_SERVER_ARN.exec(resource)?.[1] : undefined));
+  const ids = resources.map((resource) =>
+    typeof resource === 'string' ? SOURCE_SERVER_ARN.exec(resource)?.[1] : undefined,
+  );
   const sourceServerId = ids.find((id): id is string => id !== undefined);
   if (!sourceServerId) return { kind: 'ignore', reason: 'no source-server ARN in resources' };
   return { kind: 'server', sourceServerId };

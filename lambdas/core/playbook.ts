@@ -27,7 +27,7 @@ const NETWORK_GUIDANCE =
 const CONVERGING_GUIDANCE =
   'The host writes faster than replication sends. Compare the write rate with the available bandwidth ' +
   '(and any bandwidth throttling in the replication settings), check host CPU/RAM/IO load, and consider a ' +
-  'faster staging disk type in the server\'s replication settings.';
+  "faster staging disk type in the server's replication settings.";
 
 const DISCONNECTED_GUIDANCE =
   'Data replication is disconnected while the migration is not finished. The doctor restarts the agent and ' +
@@ -45,13 +45,13 @@ const SERVICE_GUIDANCE: Readonly<Record<string, string>> = {
     'MGN could not launch a replication server. Check the staging subnet (free IPs, AZ capacity), the replication ' +
     'server instance type, EC2 quotas, and the MGN service roles.',
   FAILED_TO_BOOT_REPLICATION_SERVER:
-    'The replication server did not boot. Check the staging subnet\'s routes and DNS, and the instance\'s system log ' +
+    "The replication server did not boot. Check the staging subnet's routes and DNS, and the instance's system log " +
     'in the EC2 console.',
   FAILED_TO_AUTHENTICATE_WITH_SERVICE:
-    'The replication server cannot reach MGN on TCP 443 from the staging subnet. Check the subnet\'s route to the ' +
+    "The replication server cannot reach MGN on TCP 443 from the staging subnet. Check the subnet's route to the " +
     'MGN endpoint (NAT, internet gateway or VPC endpoints) and outbound security group rules.',
   FAILED_TO_DOWNLOAD_REPLICATION_SOFTWARE:
-    'The replication server could not download its software from S3. Check the staging subnet\'s route to S3 ' +
+    "The replication server could not download its software from S3. Check the staging subnet's route to S3 " +
     '(gateway endpoint or NAT) and any S3 bucket policy or SCP in the way.',
   FAILED_TO_CREATE_STAGING_DISKS:
     'MGN could not create staging EBS volumes; this is usually the EBS encryption KMS key. Check CloudTrail for ' +
@@ -63,7 +63,7 @@ const SERVICE_GUIDANCE: Readonly<Record<string, string>> = {
     'The replication server could not start the data transfer. Check connectivity between the staging subnet ' +
     'and MGN, and the replication server in the EC2 console.',
   UNSUPPORTED_VM_CONFIGURATION:
-    'MGN does not support this source machine\'s configuration (for example a volume under 1 MiB). Check the ' +
+    "MGN does not support this source machine's configuration (for example a volume under 1 MiB). Check the " +
     'disks and the MGN supported operating systems, then reinstall the agent excluding unsupported disks.',
   LAST_SNAPSHOT_JOB_FAILED:
     'The last snapshot job failed. Check the job log in the MGN console, CloudTrail for EBS errors, and the ' +
@@ -71,7 +71,7 @@ const SERVICE_GUIDANCE: Readonly<Record<string, string>> = {
   FAILED_TO_SETUP_FSX_PROXY:
     'MGN could not set up the FSx proxy. Check the FSx file system, its security groups and the staging subnet.',
   FAILED_TO_CREATE_FSX_SNAPSHOT:
-    'MGN could not snapshot the FSx file system. Check the FSx file system\'s state and the MGN service roles.',
+    "MGN could not snapshot the FSx file system. Check the FSx file system's state and the MGN service roles.",
 };
 
 const NETWORK_CODES: ReadonlySet<string> = new Set([
@@ -81,7 +81,10 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** The playbook for a server the doctor may treat; undefined for conditions it only reports. */
-export function choosePlaybook(condition: Condition, errorCode: DataReplicationErrorCode | undefined): Playbook | undefined {
+export function choosePlaybook(
+  condition: Condition,
+  errorCode: DataReplicationErrorCode | undefined,
+): Playbook | undefined {
   if (condition === 'DISCONNECTED') {
     return {
       family: 'disconnected',
@@ -109,7 +112,12 @@ export function choosePlaybook(condition: Condition, errorCode: DataReplicationE
     };
   }
   if (errorCode === 'NOT_CONVERGING') {
-    return { family: 'converging', hostDocuments: ['CheckDiskSpace'], reportReplicationSettings: true, guidance: CONVERGING_GUIDANCE };
+    return {
+      family: 'converging',
+      hostDocuments: ['CheckDiskSpace'],
+      reportReplicationSettings: true,
+      guidance: CONVERGING_GUIDANCE,
+    };
   }
   const serviceGuidance = SERVICE_GUIDANCE[errorCode];
   if (serviceGuidance !== undefined) {
@@ -132,4 +140,9 @@ export function choosePlaybook(condition: Condition, errorCode: DataReplicationE
 }
 
 /** Every error code the playbook knows, for documentation and tests. */
-export const KNOWN_ERROR_CODES: readonly string[] = ['AGENT_NOT_SEEN', ...NETWORK_CODES, 'NOT_CONVERGING', ...Object.keys(SERVICE_GUIDANCE)];
+export const KNOWN_ERROR_CODES: readonly string[] = [
+  'AGENT_NOT_SEEN',
+  ...NETWORK_CODES,
+  'NOT_CONVERGING',
+  ...Object.keys(SERVICE_GUIDANCE),
+];

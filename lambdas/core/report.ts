@@ -55,8 +55,18 @@ export interface RunReport {
   readonly missingServiceRoles?: readonly string[];
 }
 
-export function countConditions(reports: readonly { readonly classification: Classification }[]): Record<Condition, number> {
-  const counts: Record<Condition, number> = { STALLED: 0, DISCONNECTED: 0, LAGGING: 0, UNKNOWN: 0, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 };
+export function countConditions(
+  reports: readonly { readonly classification: Classification }[],
+): Record<Condition, number> {
+  const counts: Record<Condition, number> = {
+    STALLED: 0,
+    DISCONNECTED: 0,
+    LAGGING: 0,
+    UNKNOWN: 0,
+    PROGRESSING: 0,
+    HEALTHY: 0,
+    IGNORED: 0,
+  };
   for (const { classification } of reports) counts[classification.condition] += 1;
   return counts;
 }

@@ -12,12 +12,16 @@ export interface NodeIdHint {
 }
 
 /** The node ID known without the inventory: the operator's tag, else the EC2 instance ID MGN reports. */
-export function findNodeIdHint(server: SourceServer, nodeIdTagKey: string): NodeIdHint | { readonly invalidTag: string } | undefined {
+export function findNodeIdHint(
+  server: SourceServer,
+  nodeIdTagKey: string,
+): NodeIdHint | { readonly invalidTag: string } | undefined {
   const tagged = server.tags[nodeIdTagKey]?.trim();
   if (tagged !== undefined && tagged !== '') {
     return NODE_ID.test(tagged) ? { instanceId: tagged, matchedBy: 'tag' } : { invalidTag: tagged };
   }
-  if (server.awsInstanceId && NODE_ID.test(server.awsInstanceId)) return { instanceId: server.awsInstanceId, matchedBy: 'awsInstanceId' };
+  if (server.awsInstanceId && NODE_ID.test(server.awsInstanceId))
+    return { instanceId: server.awsInstanceId, matchedBy: 'awsInstanceId' };
   return undefined;
 }
 
@@ -77,7 +81,9 @@ function matchByName(server: SourceServer, index: NodeIndex): ManagedNode[] {
   const knowsDomain = names.some(isQualified);
   return unique(
     names.flatMap((name) =>
-      (index.byShortName.get(shortName(name)) ?? []).filter((node) => !knowsDomain || !isQualified(normalizeName(node.computerName) ?? '')),
+      (index.byShortName.get(shortName(name)) ?? []).filter(
+        (node) => !knowsDomain || !isQualified(normalizeName(node.computerName) ?? ''),
+      ),
     ),
   );
 }

@@ -24,7 +24,14 @@ import {
 } from './ledger';
 import type { Playbook } from './playbook';
 import { findNodeIdHint, indexNodes, needsFullInventory, resolveTarget, type NodeIndex } from './resolve-target';
-import { countConditions, type News, type RunReport, type ServerAction, type ServerReport, type Trigger } from './report';
+import {
+  countConditions,
+  type News,
+  type RunReport,
+  type ServerAction,
+  type ServerReport,
+  type Trigger,
+} from './report';
 import type {
   Classification,
   DocumentRole,
@@ -83,7 +90,8 @@ const CLAIM_MARGIN_SECONDS = 120;
  * An event run acts at once and does not wait: during a mass stall many events queue behind reserved
  * concurrency 1, and the next scheduled run collects their results anyway.
  */
-const waitSecondsFor = (request: RunRequest, settings: DoctorSettings): number => (request.trigger === 'event' ? 0 : settings.resultWaitSeconds);
+const waitSecondsFor = (request: RunRequest, settings: DoctorSettings): number =>
+  request.trigger === 'event' ? 0 : settings.resultWaitSeconds;
 
 /** One server's state while the run works on it. */
 interface Work {
@@ -108,7 +116,9 @@ function followEntry(entry: LedgerEntry | undefined, work: Work, now: Date): Led
   const { server, classification } = work;
   if (entry === undefined || entry.status === 'CLOSED') {
     const fresh: LedgerEntry = { ...openEntry(server, classification.condition, now), version: entry?.version ?? 0 };
-    return entry && isRelapse(entry, now) ? { ...fresh, attempts: entry.attempts, lastAttemptAt: entry.lastAttemptAt, treatments: entry.treatments } : fresh;
+    return entry && isRelapse(entry, now)
+      ? { ...fresh, attempts: entry.attempts, lastAttemptAt: entry.lastAttemptAt, treatments: entry.treatments }
+      : fresh;
   }
   // The blocker and advice describe the last REPORT; any other step replaces them (REPORT sets them again).
   return {
@@ -141,7 +151,8 @@ export async function runDoctor(
     deps.ledger.loadEntries(),
   ]);
   const stored = new Map(entries.map((entry) => [entry.sourceServerId, entry]));
-  const inScope = (sourceServerId: string): boolean => !request.sourceServerIds || request.sourceServerIds.includes(sourceServerId);
+  const inScope = (sourceServerId: string): boolean =>
+    !request.sourceServerIds || request.sourceServerIds.includes(sourceServerId);
 
   // Results that earlier runs left pending are collected first: they decide what happens next.
   const current = new Map([...stored].filter(([id]) => inScope(id)));
@@ -160,7 +171,13 @@ export async function runDoctor(
   let commandsSent = 0;
   if (!dryRun && treated.length > 0) {
     // A claim stays in flight for at most as long as this run can last (the Lambda timeout is derived likewise).
-    const claimed = await claimServers(treated, request.runId, now, waitSecondsFor(request, settings) + CLAIM_MARGIN_SECONDS, deps);
+    const claimed = await claimServers(
+      treated,
+      request.runId,
+      now,
+      waitSecondsFor(request, settings) + CLAIM_MARGIN_SECONDS,
+      deps,
+    );
     commandsSent = await treatServers(claimed, request, settings, environment, startedAt, deps);
   }
 
@@ -168,7 +185,9 @@ export async function runDoctor(
   const listed = new Set(servers.map((server) => server.sourceServerId));
   const vanished = request.sourceServerIds
     ? []
-    : [...current.values()].filter((entry) => entry.status !== 'CLOSED' && !listed.has(entry.sourceServerId)).map((entry) => closeEntry(entry, 'NOT_LISTED', now, { silent: true }));
+    : [...current.values()]
+        .filter((entry) => entry.status !== 'CLOSED' && !listed.has(entry.sourceServerId))
+        .map((entry) => closeEntry(entry, 'NOT_LISTED', now, { silent: true }));
 
   const missingServiceRoles = await checkServiceRoles(works, deps);
   const followed = works.filter((work) => work.entry !== undefined);
@@ -210,7 +229,9 @@ export async function runDoctor(
 
   if (publishError !== undefined) {
     // The ledger keeps the undelivered news (not marked notified), so the next run sends it again.
-    log.error('Could not publish the digest; the next run will send its news again', { error: errorText(publishError) });
+    log.error('Could not publish the digest; the next run will send its news again', {
+      error: errorText(publishError),
+    });
     throw publishError;
   }
   return {
@@ -288,7 +309,9 @@ function withResults(treatment: Treatment, results: ReadonlyMap<string, Invocati
         status: result.status,
         statusDetails: result.statusDetails,
         responseCode: result.responseCode,
-        summary: isRunning(result.status) ? command.summary : summarizeInvocationOutput(command.document, result.output),
+        summary: isRunning(result.status)
+          ? command.summary
+          : summarizeInvocationOutput(command.document, result.output),
       };
     }),
   };
@@ -341,7 +364,9 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
       return;
     case 'CLOSE': {
       if (!entry) return;
-      work.entry = closeEntry(entry, step.reason === 'INTENTIONAL' ? work.classification.reason : step.reason, now, { silent: step.silent });
+      work.entry = closeEntry(entry, step.reason === 'INTENTIONAL' ? work.classification.reason : step.reason, now, {
+        silent: step.silent,
+      });
       work.action = step.reason === 'INTENTIONAL' ? 'LEFT_ALONE' : step.reason;
       work.detail =
         step.reason === 'RECOVERED'
@@ -359,7 +384,8 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
       work.detail = {
         REPORT_ONLY: `reported only (${work.classification.condition} is not remediated by configuration or by design)`,
         AGENTLESS: 'agentless replication: there is no agent to act on',
-        SERVICE_RETRY_DISABLED: 'the host is not the problem; RetryDataReplication is off (retryServiceSideErrors=false)',
+        SERVICE_RETRY_DISABLED:
+          'the host is not the problem; RetryDataReplication is off (retryServiceSideErrors=false)',
         UNMANAGED: 'no SSM managed node found for this host; nothing was run',
         OFFLINE: 'the SSM node is not online; nothing was run',
         AMBIGUOUS: 'more than one SSM node matches; nothing was run',
@@ -369,7 +395,10 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
     case 'WAIT': {
       work.entry = followEntry(entry, work, now);
       work.action = step.why === 'COOLDOWN' ? 'COOLDOWN' : 'WAITING_FOR_RESULTS';
-      work.detail = step.why === 'COOLDOWN' ? `treated at ${work.entry.lastAttemptAt}; next treatment not before ${step.until} (cooldown)` : 'results of the last treatment are still pending';
+      work.detail =
+        step.why === 'COOLDOWN'
+          ? `treated at ${work.entry.lastAttemptAt}; next treatment not before ${step.until} (cooldown)`
+          : 'results of the last treatment are still pending';
       return;
     }
     case 'ESCALATE': {
@@ -397,11 +426,20 @@ function applyStep(work: Work, entry: LedgerEntry | undefined, now: Date, dryRun
 }
 
 /** Records the treatment before acting, with a conditional write: of two overlapping runs, only one acts. */
-async function claimServers(works: Work[], runId: string, now: Date, inFlightSeconds: number, deps: DoctorDependencies): Promise<Work[]> {
+async function claimServers(
+  works: Work[],
+  runId: string,
+  now: Date,
+  inFlightSeconds: number,
+  deps: DoctorDependencies,
+): Promise<Work[]> {
   const inFlightUntil = new Date(now.getTime() + inFlightSeconds * 1000).toISOString();
   const claimed = await mapWithConcurrency(works, LEDGER_WRITE_CONCURRENCY, async (work) => {
     const entry = work.entry as LedgerEntry;
-    const claim = { ...appendTreatment(entry, { at: now.toISOString(), runId, commands: [], inFlightUntil }), version: entry.version + 1 };
+    const claim = {
+      ...appendTreatment(entry, { at: now.toISOString(), runId, commands: [], inFlightUntil }),
+      version: entry.version + 1,
+    };
     const result = await deps.ledger.saveEntry(claim);
     if (result === 'CONFLICT') {
       deps.log.warn('Another run is treating this server; skipping it', { sourceServerId: work.server.sourceServerId });
@@ -454,7 +492,10 @@ async function treatServers(
 
   // One request per document (the runner splits it into batches of 50); what differs per host travels as a
   // per-instance parameter, so the number of calls does not grow with the number of replication servers.
-  const groups = new Map<DocumentRole, { instanceIds: string[]; replicationServerIps: Record<string, string>; works: Work[] }>();
+  const groups = new Map<
+    DocumentRole,
+    { instanceIds: string[]; replicationServerIps: Record<string, string>; works: Work[] }
+  >();
   for (const work of works) {
     if (work.target?.status !== 'RESOLVED') continue;
     const instanceId = work.target.node.instanceId;
@@ -473,7 +514,8 @@ async function treatServers(
       document,
       instanceIds: group.instanceIds,
       parameters: parametersFor(document, settings, environment.region),
-      instanceParameters: document === 'CheckConnectivity' ? { [REPLICATION_SERVER_IPS]: group.replicationServerIps } : undefined,
+      instanceParameters:
+        document === 'CheckConnectivity' ? { [REPLICATION_SERVER_IPS]: group.replicationServerIps } : undefined,
       comment: commentFor(request.runId, group.works),
     },
   }));
@@ -490,7 +532,10 @@ async function treatServers(
         const instanceId = work.target?.status === 'RESOLVED' ? work.target.node.instanceId : undefined;
         if (!instanceId || !batch.instanceIds.includes(instanceId)) continue;
         if ('commandId' in batch) {
-          records.set(work, [...(records.get(work) ?? []), { commandId: batch.commandId, document: command.document, instanceId, requestedAt, status: 'Pending' }]);
+          records.set(work, [
+            ...(records.get(work) ?? []),
+            { commandId: batch.commandId, document: command.document, instanceId, requestedAt, status: 'Pending' },
+          ]);
         } else {
           sendErrors.set(work, [...(sendErrors.get(work) ?? []), `${command.document}: ${batch.error}`]);
         }
@@ -499,19 +544,33 @@ async function treatServers(
   });
 
   const serviceActions = new Map<Work, ServiceActionRecord>();
-  await mapWithConcurrency(works.filter((work) => work.serviceAction), CALL_CONCURRENCY, async (work) => {
-    serviceActions.set(work, await retryDataReplication(work, deps));
-  });
-  await mapWithConcurrency(works.filter((work) => playbookOf(work.step)?.reportReplicationSettings), CALL_CONCURRENCY, async (work) => {
-    try {
-      work.replicationSettings = await deps.servers.getReplicationSettings(work.server.sourceServerId);
-    } catch (error) {
-      deps.log.warn('Could not read replication settings', { sourceServerId: work.server.sourceServerId, error: errorText(error) });
-    }
-  });
+  await mapWithConcurrency(
+    works.filter((work) => work.serviceAction),
+    CALL_CONCURRENCY,
+    async (work) => {
+      serviceActions.set(work, await retryDataReplication(work, deps));
+    },
+  );
+  await mapWithConcurrency(
+    works.filter((work) => playbookOf(work.step)?.reportReplicationSettings),
+    CALL_CONCURRENCY,
+    async (work) => {
+      try {
+        work.replicationSettings = await deps.servers.getReplicationSettings(work.server.sourceServerId);
+      } catch (error) {
+        deps.log.warn('Could not read replication settings', {
+          sourceServerId: work.server.sourceServerId,
+          error: errorText(error),
+        });
+      }
+    },
+  );
 
   const deadline = new Date(startedAt.getTime() + waitSecondsFor(request, settings) * 1000);
-  const results = expected.length > 0 ? await collectResults(expected, deadline, deps.commands, deps.clock, deps.log) : new Map<string, InvocationResult>();
+  const results =
+    expected.length > 0
+      ? await collectResults(expected, deadline, deps.commands, deps.clock, deps.log)
+      : new Map<string, InvocationResult>();
 
   for (const work of works) {
     const entry = work.entry as LedgerEntry;
@@ -533,7 +592,12 @@ async function treatServers(
 async function findReplicatorIps(works: readonly Work[], deps: DoctorDependencies): Promise<Map<string, string>> {
   // Port 1500 matters for network-class errors; an agent MGN has not seen is checked on 443 alone.
   const replicatorIds = works
-    .filter((work) => playbookOf(work.step)?.family === 'network' && work.hostDocuments.includes('CheckConnectivity') && work.server.replicatorId)
+    .filter(
+      (work) =>
+        playbookOf(work.step)?.family === 'network' &&
+        work.hostDocuments.includes('CheckConnectivity') &&
+        work.server.replicatorId,
+    )
     .map((work) => work.server.replicatorId as string);
   if (replicatorIds.length === 0 || !deps.replicationServers) return new Map();
   try {
@@ -545,7 +609,12 @@ async function findReplicatorIps(works: readonly Work[], deps: DoctorDependencie
   }
 }
 
-const REFUSALS = new Set(['ValidationException', 'ConflictException', 'ResourceNotFoundException', 'UninitializedAccountException']);
+const REFUSALS = new Set([
+  'ValidationException',
+  'ConflictException',
+  'ResourceNotFoundException',
+  'UninitializedAccountException',
+]);
 
 async function retryDataReplication(work: Work, deps: DoctorDependencies): Promise<ServiceActionRecord> {
   const at = deps.clock.now().toISOString();
@@ -554,18 +623,29 @@ async function retryDataReplication(work: Work, deps: DoctorDependencies): Promi
     return { action: 'RetryDataReplication', at, outcome: 'SUCCEEDED' };
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
-    return { action: 'RetryDataReplication', at, outcome: REFUSALS.has(name) ? 'REFUSED' : 'FAILED', detail: errorText(error).slice(0, 300) };
+    return {
+      action: 'RetryDataReplication',
+      at,
+      outcome: REFUSALS.has(name) ? 'REFUSED' : 'FAILED',
+      detail: errorText(error).slice(0, 300),
+    };
   }
 }
 
-function assignNews(works: Work[], stored: ReadonlyMap<string, LedgerEntry>, settings: DoctorSettings, now: Date): void {
+function assignNews(
+  works: Work[],
+  stored: ReadonlyMap<string, LedgerEntry>,
+  settings: DoctorSettings,
+  now: Date,
+): void {
   for (const work of works) {
     const entry = work.entry as LedgerEntry;
     if (!hasNews(entry)) continue;
     const before = stored.get(entry.sourceServerId);
     if (entry.status === 'CLOSED') work.news = entry.closedReason === 'RECOVERED' ? 'RECOVERED' : 'CLEARED';
     // Escalated and not yet told so (also when a failed publish lost the first escalation message).
-    else if (entry.status === 'ESCALATED' && !before?.notifiedFingerprint?.startsWith('ESCALATED|')) work.news = 'ESCALATED';
+    else if (entry.status === 'ESCALATED' && !before?.notifiedFingerprint?.startsWith('ESCALATED|'))
+      work.news = 'ESCALATED';
     else if (!before || before.status === 'CLOSED' || before.notifiedFingerprint === undefined) work.news = 'NEW';
     else if (work.step.kind === 'TREAT' || lastTreatment(entry) !== lastTreatment(before)) work.news = 'OUTCOME';
     else work.news = 'CHANGED';
@@ -583,14 +663,22 @@ function assignNews(works: Work[], stored: ReadonlyMap<string, LedgerEntry>, set
 }
 
 const NEWS_ORDER: readonly News[] = ['ESCALATED', 'NEW', 'CHANGED', 'OUTCOME', 'RECOVERED', 'CLEARED', 'REMINDER'];
-const order = (works: Work[]): Work[] => [...works].sort((a, b) => NEWS_ORDER.indexOf(a.news as News) - NEWS_ORDER.indexOf(b.news as News));
+const order = (works: Work[]): Work[] =>
+  [...works].sort((a, b) => NEWS_ORDER.indexOf(a.news as News) - NEWS_ORDER.indexOf(b.news as News));
 
-async function saveEntries(entries: readonly LedgerEntry[], stored: ReadonlyMap<string, LedgerEntry>, deps: DoctorDependencies): Promise<void> {
+async function saveEntries(
+  entries: readonly LedgerEntry[],
+  stored: ReadonlyMap<string, LedgerEntry>,
+  deps: DoctorDependencies,
+): Promise<void> {
   // Only what changed is written: a followed server with nothing new costs no write.
   const changed = entries.filter((entry) => canonicalJson(entry) !== canonicalJson(stored.get(entry.sourceServerId)));
   await mapWithConcurrency(changed, LEDGER_WRITE_CONCURRENCY, async (entry) => {
     const result = await deps.ledger.saveEntry({ ...entry, version: entry.version + 1 });
-    if (result === 'CONFLICT') deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: entry.sourceServerId });
+    if (result === 'CONFLICT')
+      deps.log.warn('Another run updated this server first; keeping its record', {
+        sourceServerId: entry.sourceServerId,
+      });
   });
 }
 
@@ -634,7 +722,11 @@ function logServer(log: Log, report: ServerReport): void {
     target: report.target?.status,
     nodeId: report.target && 'node' in report.target ? report.target.node.instanceId : undefined,
     attempts: report.entry?.attempts,
-    commands: last?.commands.map((command) => ({ commandId: command.commandId, document: command.document, status: command.status })),
+    commands: last?.commands.map((command) => ({
+      commandId: command.commandId,
+      document: command.document,
+      status: command.status,
+    })),
     news: report.news,
   });
 }

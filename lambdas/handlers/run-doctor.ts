@@ -25,7 +25,10 @@ const clients = createAwsClients({ instrument: (client) => tracer.captureAWSv3Cl
 const dependencies: DoctorDependencies = {
   servers: new MgnSourceServerRepository(clients.mgn),
   nodes: new SsmManagedNodeDirectory(clients.ssm),
-  commands: new SsmCommandRunner(clients.ssm, { documentNames: config.documentNames, logGroupName: config.commandLogGroup }),
+  commands: new SsmCommandRunner(clients.ssm, {
+    documentNames: config.documentNames,
+    logGroupName: config.commandLogGroup,
+  }),
   publisher: new SnsOutcomePublisher(clients.sns, config.topicArn),
   ledger: new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName),
   replicationServers: new Ec2ReplicationServerLocator(clients.ec2),
@@ -33,7 +36,6 @@ const dependencies: DoctorDependencies = {
   clock: systemClock,
   log,
 };
-
 
 const unitOf = (name: MetricName) => (name === METRIC.runDuration ? MetricUnit.Milliseconds : MetricUnit.Count);
 
@@ -58,8 +60,14 @@ export async function handler(event: unknown, context: Context): Promise<RunRepo
       { region: process.env.AWS_REGION ?? 'unknown', accountId: accountOf(context) },
       dependencies,
     );
-    for (const [name, value] of Object.entries(measureRun(report)) as [MetricName, number][]) metrics.addMetric(name, unitOf(name), value);
-    logger.info('Run finished', { runId: report.runId, counts: report.counts, commandsSent: report.commandsSent, published: report.published });
+    for (const [name, value] of Object.entries(measureRun(report)) as [MetricName, number][])
+      metrics.addMetric(name, unitOf(name), value);
+    logger.info('Run finished', {
+      runId: report.runId,
+      counts: report.counts,
+      commandsSent: report.commandsSent,
+      published: report.published,
+    });
     return report;
   } finally {
     metrics.publishStoredMetrics();

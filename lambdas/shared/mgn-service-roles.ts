@@ -19,12 +19,14 @@ export interface MgnServiceRole {
 
 const SERVICE_ROLE_PATH = '/service-role/';
 
-export const MGN_SERVICE_ROLES: readonly MgnServiceRole[] = Object.freeze([
-  { name: 'AWSServiceRoleForApplicationMigrationService', path: '/aws-service-role/mgn.amazonaws.com/' },
-  { name: 'AWSApplicationMigrationReplicationServerRole', path: SERVICE_ROLE_PATH },
-  { name: 'AWSApplicationMigrationConversionServerRole', path: SERVICE_ROLE_PATH },
-  { name: 'AWSApplicationMigrationMGHRole', path: SERVICE_ROLE_PATH },
-  { name: 'AWSApplicationMigrationLaunchInstanceWithDrsRole', path: SERVICE_ROLE_PATH },
-  { name: 'AWSApplicationMigrationLaunchInstanceWithSsmRole', path: SERVICE_ROLE_PATH },
-  { name: 'AWSApplicationMigrationAgentRole', path: SERVICE_ROLE_PATH },
-].map((role) => Object.freeze(role)));
+export const MGN_SERVICE_ROLES: readonly MgnServiceRole[] = Object.freeze(
+  [
+    { name: 'AWSServiceRoleForApplicationMigrationService', path: '/aws-service-role/mgn.amazonaws.com/' },
+    { name: 'AWSApplicationMigrationReplicationServerRole', path: SERVICE_ROLE_PATH },
+    { name: 'AWSApplicationMigrationConversionServerRole', path: SERVICE_ROLE_PATH },
+    { name: 'AWSApplicationMigrationMGHRole', path: SERVICE_ROLE_PATH },
+    { name: 'AWSApplicationMigrationLaunchInstanceWithDrsRole', path: SERVICE_ROLE_PATH },
+    { name: 'AWSApplicationMigrationLaunchInstanceWithSsmRole', path: SERVICE_ROLE_PATH },
+    { name: 'AWSApplicationMigrationAgentRole', path: SERVICE_ROLE_PATH },
+  ].map((role) => Object.freeze(role)),
+);

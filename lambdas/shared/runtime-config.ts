@@ -34,7 +34,9 @@ export function parseRuntimeConfig(environment: Environment): RuntimeConfig {
     try {
       settings[key] = SETTING_PARSERS[key](name, required(environment, name));
     } catch (error) {
-      throw error instanceof ConfigurationError ? error : new ConfigurationError(`Environment variable ${(error as Error).message}`);
+      throw error instanceof ConfigurationError
+        ? error
+        : new ConfigurationError(`Environment variable ${(error as Error).message}`);
     }
   }
   return Object.freeze({

@@ -58,7 +58,8 @@ export function parseBoolean(key: string, raw: unknown): boolean {
 }
 
 export function parseInteger(key: string, raw: unknown, min: number, max: number): number {
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  const value =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new SettingError(key, `a whole number from ${min} to ${max}`, raw);
   }
@@ -81,7 +82,10 @@ export function parseList(key: string, raw: unknown): string[] {
         throw new SettingError(key, 'a JSON array or comma-separated values', raw);
       }
     }
-    return text.split(',').map((item) => item.trim()).filter(Boolean);
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   }
   throw new SettingError(key, 'a JSON array or comma-separated values', raw);
 }

@@ -182,11 +182,7 @@ export class DoctorFunction extends Construct {
         new iam.PolicyStatement({
           sid: 'SendStackDocuments',
           actions: ['ssm:SendCommand'],
-          resources: [
-            ...Object.values(props.documentArns),
-            arn('ec2', 'instance'),
-            arn('ssm', 'managed-instance'),
-          ],
+          resources: [...Object.values(props.documentArns), arn('ec2', 'instance'), arn('ssm', 'managed-instance')],
         }),
         new iam.PolicyStatement({
           sid: 'ReadNodesAndResults',
@@ -229,7 +225,9 @@ export class DoctorFunction extends Construct {
           // Exact ARNs, with the path MGN's console uses and without one: roles created through the API as the
           // MGN guide shows have no path, and a role name is unique in an account whatever its path.
           resources: MGN_SERVICE_ROLES.flatMap(({ name, path: rolePath }) =>
-            [...new Set([rolePath, '/'])].map((prefix) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role${prefix}${name}`),
+            [...new Set([rolePath, '/'])].map(
+              (prefix) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role${prefix}${name}`,
+            ),
           ),
         }),
       ],

@@ -75,7 +75,10 @@ export class Observability extends Construct {
         period: CONDITION_NAMES.has(name) ? fleetPeriod : fiveMinutes,
         label,
       });
-    const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes });
+    const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: fiveMinutes,
+    });
     // Unlabelled: a label would make the alarm a metric-math alarm.
     const escalations = doctorMetric(METRIC.escalations, 'Sum');
 
@@ -95,7 +98,8 @@ export class Observability extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.deadLetterQueueAlarm = alarm('DeadLetterQueueNotEmpty', {
-      alarmDescription: 'MGN replication doctor: failed invocations or undeliverable events are in the dead-letter queue',
+      alarmDescription:
+        'MGN replication doctor: failed invocations or undeliverable events are in the dead-letter queue',
       metric: dlqDepth,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -159,7 +163,9 @@ export class Observability extends Construct {
             width,
             height,
             stacked: true,
-            left: Object.entries(CONDITION_METRICS).map(([condition, name]) => doctorMetric(name, 'Maximum', condition)),
+            left: Object.entries(CONDITION_METRICS).map(([condition, name]) =>
+              doctorMetric(name, 'Maximum', condition),
+            ),
           }),
           new cloudwatch.GraphWidget({
             title: 'Commands sent and outcomes',
@@ -187,7 +193,10 @@ export class Observability extends Construct {
             title: 'Run duration (ms)',
             width,
             height,
-            left: [doctorMetric(METRIC.runDuration, 'Maximum', 'Max'), doctorMetric(METRIC.runDuration, 'Average', 'Average')],
+            left: [
+              doctorMetric(METRIC.runDuration, 'Maximum', 'Max'),
+              doctorMetric(METRIC.runDuration, 'Average', 'Average'),
+            ],
           }),
         ],
         [

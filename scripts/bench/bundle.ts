@@ -38,7 +38,9 @@ function bundlingBlock(source: string): string {
 
 /** Reads the stack's bundling options from the construct's source. */
 export function readStackBundling(source = fs.readFileSync(CONSTRUCT_FILE, 'utf8')): StackBundling {
-  const block = bundlingBlock(source).replace(/\/\/[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
+  const block = bundlingBlock(source)
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '');
   // Top-level keys only: strip the contents of nested brackets first.
   let flat = block;
   for (let previous = ''; previous !== flat; ) {
@@ -47,14 +49,19 @@ export function readStackBundling(source = fs.readFileSync(CONSTRUCT_FILE, 'utf8
   }
   const keys = [...flat.matchAll(/(?:^|,)\s*([A-Za-z_$][\w$]*)\s*:/g)].map((match) => match[1] as string);
   const unknown = keys.filter((key) => !KNOWN_KEYS.has(key));
-  if (unknown.length > 0) throw new Error(`${CONSTRUCT_FILE}: bundling option(s) ${unknown.join(', ')} are not mirrored by scripts/bench/bundle.ts; add them there`);
+  if (unknown.length > 0)
+    throw new Error(
+      `${CONSTRUCT_FILE}: bundling option(s) ${unknown.join(', ')} are not mirrored by scripts/bench/bundle.ts; add them there`,
+    );
 
   const flag = (name: string): boolean => new RegExp(`\\b${name}:\\s*true\\b`).test(block);
   const target = /\btarget:\s*'([^']+)'/.exec(block)?.[1];
   const format = /\bformat:\s*OutputFormat\.(CJS|ESM)\b/.exec(block)?.[1];
   const externals = /\bexternalModules:\s*\[([^\]]*)\]/.exec(block)?.[1];
   if (target === undefined || format === undefined || externals === undefined) {
-    throw new Error(`${CONSTRUCT_FILE}: expected target: '…', format: OutputFormat.… and externalModules: [ … ] in the bundling block`);
+    throw new Error(
+      `${CONSTRUCT_FILE}: expected target: '…', format: OutputFormat.… and externalModules: [ … ] in the bundling block`,
+    );
   }
   return {
     minify: flag('minify'),
@@ -114,7 +121,15 @@ export async function buildBundle(dir: string, entry: string = HANDLER_ENTRY): P
     byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
   }
   const runner = path.join(dir, 'runner.js');
-  await build({ entryPoints: [RUNNER_ENTRY], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: runner, logLevel: 'error' });
+  await build({
+    entryPoints: [RUNNER_ENTRY],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: runner,
+    logLevel: 'error',
+  });
   return {
     dir,
     entry,

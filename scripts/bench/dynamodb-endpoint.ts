@@ -7,7 +7,11 @@ import { Calls, closeServer, delay, latencyOf, listen, type Latency } from './lo
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 // dynalite ships no type declarations.
-const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
+const dynalite = require('dynalite') as (options: {
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}) => Server;
 
 export interface DynamoDbEndpointOptions {
   /** Tables to create, each with a string partition key. */
@@ -41,7 +45,12 @@ export class DynamoDbEndpoint extends Calls {
     // Listening (though nothing connects to it) lets dynalite's own close() shut its store cleanly.
     await listen(endpoint.store);
     if (options.tables && options.tables.length > 0) {
-      const client = new DynamoDBClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      const client = new DynamoDBClient({
+        endpoint: endpoint.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      });
       try {
         for (const { name, partitionKey } of options.tables) {
           await client.send(

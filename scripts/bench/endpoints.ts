@@ -7,7 +7,11 @@ import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { DEFAULT_SETTINGS, renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
 import { startFakeMgnEndpoint, type FakeMgnEndpoint } from '../../test/support/fake-mgn-endpoint';
-import { startFakeSsmEndpoint, type FakeSsmEndpoint, type InvocationOutcome } from '../../test/support/fake-ssm-endpoint';
+import {
+  startFakeSsmEndpoint,
+  type FakeSsmEndpoint,
+  type InvocationOutcome,
+} from '../../test/support/fake-ssm-endpoint';
 import { startDynamoDbEndpoint, type DynamoDbEndpoint } from './dynamodb-endpoint';
 import { startFakeEc2Endpoint, type FakeEc2Endpoint } from './fake-ec2-endpoint';
 import { startFakeIamEndpoint, type FakeIamEndpoint } from './fake-iam-endpoint';
@@ -41,13 +45,25 @@ const skipped = (step: string): { name: string; status: 'Success'; responseCode:
 export const HOST_OUTCOMES: Readonly<Record<DocumentRole, InvocationOutcome>> = {
   RestartReplicationAgent: {
     plugins: [
-      { name: 'restartAgentLinux', status: 'Success', responseCode: 0, output: 'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=3.7.1 restart=done\n' },
+      {
+        name: 'restartAgentLinux',
+        status: 'Success',
+        responseCode: 0,
+        output:
+          'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=3.7.1 restart=done\n',
+      },
       skipped('restartAgentWindows'),
     ],
   },
   CheckDiskSpace: {
     plugins: [
-      { name: 'checkDiskSpaceLinux', status: 'Success', responseCode: 0, output: 'MGN_DOCTOR check=disk status=OK root_free_mib=10240 root_min_mib=2048 tmp_free_mib=3072 tmp_min_mib=500 tmp_noexec=no\n' },
+      {
+        name: 'checkDiskSpaceLinux',
+        status: 'Success',
+        responseCode: 0,
+        output:
+          'MGN_DOCTOR check=disk status=OK root_free_mib=10240 root_min_mib=2048 tmp_free_mib=3072 tmp_min_mib=500 tmp_noexec=no\n',
+      },
       skipped('checkDiskSpaceWindows'),
     ],
   },
@@ -96,9 +112,13 @@ export interface BenchEndpointOptions {
 const prefixed = (service: string, counts: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(counts).map(([operation, count]) => [`${service}:${operation}`, count]));
 
-function countsOf(operations: readonly { operation: string; status: number }[], errorsOnly: boolean): Record<string, number> {
+function countsOf(
+  operations: readonly { operation: string; status: number }[],
+  errorsOnly: boolean,
+): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const { operation, status } of operations) if (!errorsOnly || status >= 400) counts[operation] = (counts[operation] ?? 0) + 1;
+  for (const { operation, status } of operations)
+    if (!errorsOnly || status >= 400) counts[operation] = (counts[operation] ?? 0) + 1;
   return counts;
 }
 
@@ -124,10 +144,14 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
     started.push(ssmBackend);
     ssm = await startFakeSsmEndpoint({ motoEndpoint: ssmBackend.url, nodes: fleet.nodes, latencyMs, region: REGION });
     started.push(ssm);
-    for (const role of Object.keys(DOCUMENT_NAMES) as DocumentRole[]) ssm.outcomes.set(DOCUMENT_NAMES[role], HOST_OUTCOMES[role]);
+    for (const role of Object.keys(DOCUMENT_NAMES) as DocumentRole[])
+      ssm.outcomes.set(DOCUMENT_NAMES[role], HOST_OUTCOMES[role]);
     const sns = await startFakeSnsEndpoint({ topicArns: [TOPIC_ARN], latencyMs });
     started.push(sns);
-    const dynamodb = await startDynamoDbEndpoint({ tables: [{ name: TABLE_NAME, partitionKey: 'sourceServerId' }], latencyMs });
+    const dynamodb = await startDynamoDbEndpoint({
+      tables: [{ name: TABLE_NAME, partitionKey: 'sourceServerId' }],
+      latencyMs,
+    });
     started.push(dynamodb);
     const ec2 = await startFakeEc2Endpoint({ instances: fleet.replicationServers, latencyMs, ownerId: ACCOUNT_ID });
     started.push(ec2);

@@ -3,7 +3,16 @@
 // InvalidInstanceID.NotFound naming the missing IDs, MaxResults cannot be combined with InstanceIds, and
 // without InstanceIds every instance is listed (paged by MaxResults 5-1000 and NextToken).
 import { randomUUID } from 'node:crypto';
-import { ec2QueryError, escapeXml, listParameter, LocalEndpoint, parseForm, type EndpointReply, type Latency, type RequestInfo } from './local-endpoint';
+import {
+  ec2QueryError,
+  escapeXml,
+  listParameter,
+  LocalEndpoint,
+  parseForm,
+  type EndpointReply,
+  type Latency,
+  type RequestInfo,
+} from './local-endpoint';
 
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -54,12 +63,17 @@ export class FakeEc2Endpoint extends LocalEndpoint {
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {
-    if (operation !== 'DescribeInstances') return ec2QueryError(400, 'InvalidAction', `The action ${operation} is not valid for this web service.`);
+    if (operation !== 'DescribeInstances')
+      return ec2QueryError(400, 'InvalidAction', `The action ${operation} is not valid for this web service.`);
     const form = parseForm(request.body);
     const ids = listParameter(form, 'InstanceId');
     const maxResults = form.get('MaxResults');
     if (ids.length > 0 && maxResults !== undefined) {
-      return ec2QueryError(400, 'InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+      return ec2QueryError(
+        400,
+        'InvalidParameterCombination',
+        'The parameter instancesSet cannot be used with the parameter maxResults',
+      );
     }
     const malformed = ids.filter((id) => !INSTANCE_ID.test(id));
     if (malformed.length > 0) return ec2QueryError(400, 'InvalidInstanceID.Malformed', `Invalid id: "${malformed[0]}"`);
@@ -68,14 +82,28 @@ export class FakeEc2Endpoint extends LocalEndpoint {
     let nextToken: string | undefined;
     if (ids.length > 0) {
       const missing = ids.filter((id) => !this.instances.has(id));
-      if (missing.length === 1) return ec2QueryError(400, 'InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
-      if (missing.length > 1) return ec2QueryError(400, 'InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+      if (missing.length === 1)
+        return ec2QueryError(400, 'InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
+      if (missing.length > 1)
+        return ec2QueryError(
+          400,
+          'InvalidInstanceID.NotFound',
+          `The instance IDs '${missing.join(', ')}' do not exist`,
+        );
       selected = [...new Set(ids)].map((id) => this.instances.get(id) as FakeInstance);
     } else {
       const size = maxResults === undefined ? 1000 : Number(maxResults);
-      if (!Number.isInteger(size) || size < 5 || size > 1000) return ec2QueryError(400, 'InvalidParameterValue', `Value (${maxResults}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
-      const offset = form.has('NextToken') ? Number(Buffer.from(form.get('NextToken') as string, 'base64').toString('utf8')) : 0;
-      if (!Number.isInteger(offset) || offset < 0) return ec2QueryError(400, 'InvalidParameterValue', 'Invalid value for nextToken');
+      if (!Number.isInteger(size) || size < 5 || size > 1000)
+        return ec2QueryError(
+          400,
+          'InvalidParameterValue',
+          `Value (${maxResults}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
+        );
+      const offset = form.has('NextToken')
+        ? Number(Buffer.from(form.get('NextToken') as string, 'base64').toString('utf8'))
+        : 0;
+      if (!Number.isInteger(offset) || offset < 0)
+        return ec2QueryError(400, 'InvalidParameterValue', 'Invalid value for nextToken');
       const all = [...this.instances.values()];
       selected = all.slice(offset, offset + size);
       if (offset + size < all.length) nextToken = Buffer.from(String(offset + size), 'utf8').toString('base64');

@@ -1,7 +1,16 @@
 // IAM for the benchmark: GetRole (awsQuery: form-encoded request, XML reply) for MGN's service roles. A role that
 // is not there answers 404 NoSuchEntity, as IAM does. By default every role of MGN_SERVICE_ROLES exists.
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
-import { awsQueryError, awsQueryResult, escapeXml, LocalEndpoint, parseForm, type EndpointReply, type Latency, type RequestInfo } from './local-endpoint';
+import {
+  awsQueryError,
+  awsQueryResult,
+  escapeXml,
+  LocalEndpoint,
+  parseForm,
+  type EndpointReply,
+  type Latency,
+  type RequestInfo,
+} from './local-endpoint';
 
 const NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -24,7 +33,9 @@ export class FakeIamEndpoint extends LocalEndpoint {
 
   private constructor(options: FakeIamOptions) {
     super(options.latencyMs);
-    this.roles = new Map((options.roles ?? MGN_SERVICE_ROLES).map((role) => [role.name, { name: role.name, path: role.path }]));
+    this.roles = new Map(
+      (options.roles ?? MGN_SERVICE_ROLES).map((role) => [role.name, { name: role.name, path: role.path }]),
+    );
     this.accountId = options.accountId ?? '111122223333';
   }
 
@@ -37,14 +48,30 @@ export class FakeIamEndpoint extends LocalEndpoint {
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {
-    if (operation !== 'GetRole') return awsQueryError(400, 'InvalidAction', `Could not find operation ${operation} for version 2010-05-08`, NAMESPACE);
+    if (operation !== 'GetRole')
+      return awsQueryError(
+        400,
+        'InvalidAction',
+        `Could not find operation ${operation} for version 2010-05-08`,
+        NAMESPACE,
+      );
     const name = parseForm(request.body).get('RoleName') ?? '';
     if (!ROLE_NAME.test(name)) {
-      return awsQueryError(400, 'ValidationError', `1 validation error detected: Value '${name}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`, NAMESPACE);
+      return awsQueryError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${name}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+        NAMESPACE,
+      );
     }
     const role = this.roles.get(name);
     if (!role) return awsQueryError(404, 'NoSuchEntity', `The role with name ${name} cannot be found.`, NAMESPACE);
-    const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'mgn.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));
+    const trust = encodeURIComponent(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'mgn.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    );
     return awsQueryResult(
       'GetRole',
       NAMESPACE,

@@ -2,7 +2,15 @@
 // makes on what the doctor sends: the topic exists, the message is at most 256 KB, a `MessageStructure=json`
 // message is a JSON object with a `default` string, and the subject is 1-100 printable ASCII characters.
 import { randomUUID } from 'node:crypto';
-import { awsQueryError, awsQueryResult, LocalEndpoint, parseForm, type EndpointReply, type Latency, type RequestInfo } from './local-endpoint';
+import {
+  awsQueryError,
+  awsQueryResult,
+  LocalEndpoint,
+  parseForm,
+  type EndpointReply,
+  type Latency,
+  type RequestInfo,
+} from './local-endpoint';
 
 const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 /** SNS's limit for a message, in bytes (UTF-8). */
@@ -47,15 +55,23 @@ export class FakeSnsEndpoint extends LocalEndpoint {
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {
-    if (operation !== 'Publish') return awsQueryError(400, 'InvalidAction', `The action ${operation} is not valid for this endpoint.`, NAMESPACE);
+    if (operation !== 'Publish')
+      return awsQueryError(400, 'InvalidAction', `The action ${operation} is not valid for this endpoint.`, NAMESPACE);
     const form = parseForm(request.body);
-    const invalid = (what: string): EndpointReply => awsQueryError(400, 'InvalidParameter', `Invalid parameter: ${what}`, NAMESPACE);
+    const invalid = (what: string): EndpointReply =>
+      awsQueryError(400, 'InvalidParameter', `Invalid parameter: ${what}`, NAMESPACE);
 
     const topicArn = form.get('TopicArn');
     if (topicArn === undefined) return invalid('TopicArn or TargetArn Reason: no value for required parameter');
     if (!this.topics.has(topicArn)) return awsQueryError(404, 'NotFound', 'Topic does not exist', NAMESPACE);
     const message = form.get('Message');
-    if (message === undefined || message === '') return awsQueryError(400, 'ValidationError', '1 validation error detected: Value null at \'message\' failed to satisfy constraint: Member must not be null', NAMESPACE);
+    if (message === undefined || message === '')
+      return awsQueryError(
+        400,
+        'ValidationError',
+        "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null",
+        NAMESPACE,
+      );
     const messageBytes = Buffer.byteLength(message, 'utf8');
     if (messageBytes > SNS_MAX_MESSAGE_BYTES) return invalid('Message too long');
     const messageStructure = form.get('MessageStructure');
@@ -67,8 +83,10 @@ export class FakeSnsEndpoint extends LocalEndpoint {
       } catch {
         return invalid('Message Structure - JSON message body failed to parse');
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return invalid('Message Structure - JSON message body failed to parse');
-      if (typeof (parsed as Record<string, unknown>).default !== 'string') return invalid('Message Structure - No default entry in JSON message body');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return invalid('Message Structure - JSON message body failed to parse');
+      if (typeof (parsed as Record<string, unknown>).default !== 'string')
+        return invalid('Message Structure - No default entry in JSON message body');
     }
     const subject = form.get('Subject');
     if (subject !== undefined && !SUBJECT.test(subject)) return invalid('Subject');

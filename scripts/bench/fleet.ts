@@ -8,7 +8,13 @@
 // on-premises host (no EC2 instance ID, no node tag) with one Online Linux SSM node whose computer name is the
 // host's FQDN, so the doctor has to list the whole inventory and match by name, the common MGN case. Shared
 // replication servers (MGN's default) serve `serversPerReplicationServer` consecutive source servers each.
-import { aStalledApiSourceServer, anApiSourceServer, anApiSourceServerId, type ApiSourceServer, type DeepPartial } from '../../test/support/fake-mgn-endpoint';
+import {
+  aStalledApiSourceServer,
+  anApiSourceServer,
+  anApiSourceServerId,
+  type ApiSourceServer,
+  type DeepPartial,
+} from '../../test/support/fake-mgn-endpoint';
 import { anInstanceInformation, type ApiInstanceInformation } from '../../test/support/fake-ssm-endpoint';
 import type { FakeInstance } from './fake-ec2-endpoint';
 
@@ -74,7 +80,9 @@ const INITIATION_STEPS = [
 
 /** The indexes of the stalled servers: evenly spread over the fleet, or the first ones. */
 export function stalledIndexes(servers: number, stalled: number, layout: 'spread' | 'block' = 'spread'): number[] {
-  return Array.from({ length: stalled }, (_, k) => (layout === 'block' ? k : Math.floor(((k + 0.5) * servers) / stalled)));
+  return Array.from({ length: stalled }, (_, k) =>
+    layout === 'block' ? k : Math.floor(((k + 0.5) * servers) / stalled),
+  );
 }
 
 /** Non-affected variety: mostly continuous replication, some cut over, some in initial sync, some in test. */
@@ -82,9 +90,15 @@ function healthyOverrides(index: number): DeepPartial<ApiSourceServer> {
   switch (index % 20) {
     case 3:
     case 13:
-      return { lifeCycle: { state: 'CUTOVER' }, dataReplicationInfo: { dataReplicationState: 'DISCONNECTED', lagDuration: undefined } };
+      return {
+        lifeCycle: { state: 'CUTOVER' },
+        dataReplicationInfo: { dataReplicationState: 'DISCONNECTED', lagDuration: undefined },
+      };
     case 7:
-      return { lifeCycle: { state: 'NOT_READY' }, dataReplicationInfo: { dataReplicationState: 'INITIAL_SYNC', etaDateTime: '2026-11-26T12:00:00.000Z' } };
+      return {
+        lifeCycle: { state: 'NOT_READY' },
+        dataReplicationInfo: { dataReplicationState: 'INITIAL_SYNC', etaDateTime: '2026-11-26T12:00:00.000Z' },
+      };
     case 11:
       return { lifeCycle: { state: 'TESTING' } };
     case 17:
@@ -95,16 +109,32 @@ function healthyOverrides(index: number): DeepPartial<ApiSourceServer> {
 }
 
 function healthy(common: DeepPartial<ApiSourceServer>, extra: DeepPartial<ApiSourceServer>): ApiSourceServer {
-  return anApiSourceServer({ ...common, ...extra, dataReplicationInfo: { ...common.dataReplicationInfo, ...extra.dataReplicationInfo } });
+  return anApiSourceServer({
+    ...common,
+    ...extra,
+    dataReplicationInfo: { ...common.dataReplicationInfo, ...extra.dataReplicationInfo },
+  });
 }
 
 export function generateFleet(input: FleetSpec): Fleet {
-  const spec: Required<FleetSpec> = { nodes: input.servers, archived: 0, serversPerReplicationServer: 15, stalledLayout: 'spread', ...input };
-  if (!Number.isInteger(spec.servers) || spec.servers < 0 || spec.servers > 60_000) throw new RangeError(`servers: 0-60000, got ${spec.servers}`);
-  if (!Number.isInteger(spec.stalled) || spec.stalled < 0 || spec.stalled > spec.servers) throw new RangeError(`stalled: 0-${spec.servers}, got ${spec.stalled}`);
-  if (spec.nodes < spec.servers) throw new RangeError(`nodes (${spec.nodes}) must be at least servers (${spec.servers}): every source server has a host`);
+  const spec: Required<FleetSpec> = {
+    nodes: input.servers,
+    archived: 0,
+    serversPerReplicationServer: 15,
+    stalledLayout: 'spread',
+    ...input,
+  };
+  if (!Number.isInteger(spec.servers) || spec.servers < 0 || spec.servers > 60_000)
+    throw new RangeError(`servers: 0-60000, got ${spec.servers}`);
+  if (!Number.isInteger(spec.stalled) || spec.stalled < 0 || spec.stalled > spec.servers)
+    throw new RangeError(`stalled: 0-${spec.servers}, got ${spec.stalled}`);
+  if (spec.nodes < spec.servers)
+    throw new RangeError(
+      `nodes (${spec.nodes}) must be at least servers (${spec.servers}): every source server has a host`,
+    );
 
-  if (!Number.isInteger(spec.serversPerReplicationServer) || spec.serversPerReplicationServer < 1) throw new RangeError('serversPerReplicationServer: a whole number ≥ 1');
+  if (!Number.isInteger(spec.serversPerReplicationServer) || spec.serversPerReplicationServer < 1)
+    throw new RangeError('serversPerReplicationServer: a whole number ≥ 1');
   const stalled = new Set(stalledIndexes(spec.servers, spec.stalled, spec.stalledLayout));
   const replicators = new Map<number, FakeInstance>();
   const sourceServers: ApiSourceServer[] = [];
@@ -112,7 +142,8 @@ export function generateFleet(input: FleetSpec): Fleet {
     const archived = index >= spec.servers;
     const replicator = Math.floor(index / spec.serversPerReplicationServer);
     const replicatorId = replicationServerIdOf(replicator);
-    if (!archived && !replicators.has(replicator)) replicators.set(replicator, { instanceId: replicatorId, privateIpAddress: ip(250, replicator + 1) });
+    if (!archived && !replicators.has(replicator))
+      replicators.set(replicator, { instanceId: replicatorId, privateIpAddress: ip(250, replicator + 1) });
     const name = hostname(index);
     const common = {
       sourceServerID: sourceServerId(index),
@@ -122,13 +153,29 @@ export function generateFleet(input: FleetSpec): Fleet {
         dataReplicationInitiation: { startDateTime: '2026-11-01T09:00:05.000Z', steps: INITIATION_STEPS },
       },
       sourceProperties: {
-        identificationHints: { hostname: name, fqdn: `${name}.corp.example.com`, vmWareUuid: `4213${hex17(index).slice(-12)}` },
-        networkInterfaces: [{ macAddress: `02:42:ac:${hex17(index).slice(-6).replace(/(..)(?!$)/g, '$1:')}`, ips: [ip(20, index + 1)], isPrimary: true }],
+        identificationHints: {
+          hostname: name,
+          fqdn: `${name}.corp.example.com`,
+          vmWareUuid: `4213${hex17(index).slice(-12)}`,
+        },
+        networkInterfaces: [
+          {
+            macAddress: `02:42:ac:${hex17(index)
+              .slice(-6)
+              .replace(/(..)(?!$)/g, '$1:')}`,
+            ips: [ip(20, index + 1)],
+            isPrimary: true,
+          },
+        ],
       },
     };
     sourceServers.push(
       archived
-        ? anApiSourceServer({ ...common, lifeCycle: { state: 'CUTOVER' }, dataReplicationInfo: { ...common.dataReplicationInfo, dataReplicationState: 'DISCONNECTED' } })
+        ? anApiSourceServer({
+            ...common,
+            lifeCycle: { state: 'CUTOVER' },
+            dataReplicationInfo: { ...common.dataReplicationInfo, dataReplicationState: 'DISCONNECTED' },
+          })
         : stalled.has(index)
           ? aStalledApiSourceServer(common)
           : healthy(common, healthyOverrides(index)),
@@ -141,7 +188,9 @@ export function generateFleet(input: FleetSpec): Fleet {
     nodes.push(
       anInstanceInformation({
         InstanceId: nodeIdOf(index),
-        ComputerName: own ? `${hostname(index)}.corp.example.com` : `other-${String(index).padStart(5, '0')}.corp.example.com`,
+        ComputerName: own
+          ? `${hostname(index)}.corp.example.com`
+          : `other-${String(index).padStart(5, '0')}.corp.example.com`,
         IPAddress: own ? ip(20, index + 1) : ip(200, index + 1),
       }),
     );
@@ -174,19 +223,41 @@ const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 export function minimumCalls(fleet: Fleet): MinimumCall[] {
   const { servers, stalled, nodes } = fleet.spec;
   const calls: MinimumCall[] = [
-    { operation: 'mgn:DescribeSourceServers', minimum: Math.max(1, ceilDiv(servers, DESCRIBE_SOURCE_SERVERS_PAGE)), basis: `⌈${servers}/${DESCRIBE_SOURCE_SERVERS_PAGE}⌉ pages (isArchived=false)` },
+    {
+      operation: 'mgn:DescribeSourceServers',
+      minimum: Math.max(1, ceilDiv(servers, DESCRIBE_SOURCE_SERVERS_PAGE)),
+      basis: `⌈${servers}/${DESCRIBE_SOURCE_SERVERS_PAGE}⌉ pages (isArchived=false)`,
+    },
     { operation: 'dynamodb:Scan', minimum: 1, basis: 'the ledger, one page (empty on a first run)' },
   ];
   if (stalled === 0) return calls;
   const commands = AGENT_PLAYBOOK_DOCUMENTS * ceilDiv(stalled, INSTANCES_PER_COMMAND);
   const stalledIndexesList = stalledIndexes(servers, stalled, fleet.spec.stalledLayout);
-  const replicators = new Set(stalledIndexesList.map((index) => Math.floor(index / fleet.spec.serversPerReplicationServer))).size;
+  const replicators = new Set(
+    stalledIndexesList.map((index) => Math.floor(index / fleet.spec.serversPerReplicationServer)),
+  ).size;
   calls.push(
-    { operation: 'ssm:DescribeInstanceInformation', minimum: ceilDiv(nodes, INSTANCE_INFORMATION_PAGE), basis: `⌈${nodes}/${INSTANCE_INFORMATION_PAGE}⌉: the whole inventory (hosts found by name)` },
-    { operation: 'ssm:SendCommand', minimum: commands, basis: `${AGENT_PLAYBOOK_DOCUMENTS} documents × ⌈${stalled}/${INSTANCES_PER_COMMAND}⌉` },
-    { operation: 'ssm:ListCommandInvocations', minimum: commands, basis: `one page (≤ ${INVOCATIONS_PER_PAGE}) per command, hosts answer at once` },
+    {
+      operation: 'ssm:DescribeInstanceInformation',
+      minimum: ceilDiv(nodes, INSTANCE_INFORMATION_PAGE),
+      basis: `⌈${nodes}/${INSTANCE_INFORMATION_PAGE}⌉: the whole inventory (hosts found by name)`,
+    },
+    {
+      operation: 'ssm:SendCommand',
+      minimum: commands,
+      basis: `${AGENT_PLAYBOOK_DOCUMENTS} documents × ⌈${stalled}/${INSTANCES_PER_COMMAND}⌉`,
+    },
+    {
+      operation: 'ssm:ListCommandInvocations',
+      minimum: commands,
+      basis: `one page (≤ ${INVOCATIONS_PER_PAGE}) per command, hosts answer at once`,
+    },
     { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
-    { operation: 'dynamodb:PutItem', minimum: 2 * stalled, basis: `2 × ${stalled}: claim + final entry per treated server` },
+    {
+      operation: 'dynamodb:PutItem',
+      minimum: 2 * stalled,
+      basis: `2 × ${stalled}: claim + final entry per treated server`,
+    },
     {
       operation: 'ec2:DescribeInstances',
       minimum: 0,

@@ -34,7 +34,10 @@ export interface RunnerResult {
 }
 
 interface Handler {
-  handler(event: unknown, context: unknown): Promise<
+  handler(
+    event: unknown,
+    context: unknown,
+  ): Promise<
     | {
         counts: Record<string, number>;
         commandsSent: number;
@@ -113,7 +116,13 @@ async function main(): Promise<RunnerResult> {
     peakHeapUsedBytes: peaks.heapUsed,
     peakHeapTotalBytes: peaks.heapTotal,
     peakExternalBytes: peaks.external,
-    report: report && { counts: report.counts, commandsSent: report.commandsSent, published: report.published, subject: report.subject, actions },
+    report: report && {
+      counts: report.counts,
+      commandsSent: report.commandsSent,
+      published: report.published,
+      subject: report.subject,
+      actions,
+    },
   };
 }
 
@@ -126,4 +135,6 @@ function send(message: unknown): void {
   }
 }
 
-main().then(send, (error: unknown) => send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+main().then(send, (error: unknown) =>
+  send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+);

@@ -2,7 +2,13 @@
 // each request's operation, counts it, waits the configured latency, and answers with what a handler returns.
 // Also the two query protocols (awsQuery for SNS and IAM, ec2Query for EC2): form-encoded requests, XML replies.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Latency = number | ((operation: string) => number);
@@ -28,9 +34,11 @@ export interface CallCounter {
   clearRecords(): void;
 }
 
-export const delay = (ms: number): Promise<void> => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+export const delay = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
-export const latencyOf = (latency: Latency, operation: string): number => (typeof latency === 'function' ? latency(operation) : latency);
+export const latencyOf = (latency: Latency, operation: string): number =>
+  typeof latency === 'function' ? latency(operation) : latency;
 
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve, reject) => {
@@ -68,7 +76,8 @@ export class Calls implements CallCounter {
 
   errorCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const { operation, status } of this.records) if (status >= 400) counts[operation] = (counts[operation] ?? 0) + 1;
+    for (const { operation, status } of this.records)
+      if (status >= 400) counts[operation] = (counts[operation] ?? 0) + 1;
     return counts;
   }
 
@@ -104,7 +113,12 @@ export abstract class LocalEndpoint extends Calls {
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('end', () => {
         void this.handle(
-          { method: incoming.method ?? '', path: incoming.url ?? '/', headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') },
+          {
+            method: incoming.method ?? '',
+            path: incoming.url ?? '/',
+            headers: incoming.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          },
           outgoing,
         );
       });
@@ -127,7 +141,11 @@ export abstract class LocalEndpoint extends Calls {
     }
     this.record(operation, reply.status);
     await delay(latencyOf(this.latencyMs, operation));
-    outgoing.writeHead(reply.status, { 'content-length': String(Buffer.byteLength(reply.body)), 'x-amzn-requestid': randomUUID(), ...reply.headers });
+    outgoing.writeHead(reply.status, {
+      'content-length': String(Buffer.byteLength(reply.body)),
+      'x-amzn-requestid': randomUUID(),
+      ...reply.headers,
+    });
     outgoing.end(reply.body);
   }
 }
@@ -148,7 +166,12 @@ export function listParameter(form: ReadonlyMap<string, string>, prefix: string)
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 const XML = { 'content-type': 'text/xml' } as const;

@@ -39,7 +39,13 @@ export function describeMachine(): Machine {
   } catch {
     // Not Linux.
   }
-  return { nproc, cpuModel, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}`, memoryBytes: os.totalmem() };
+  return {
+    nproc,
+    cpuModel,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    memoryBytes: os.totalmem(),
+  };
 }
 
 /** An operation over its minimum by more than the budget's ratio (a count the minimum also accepts is fine). */
@@ -59,7 +65,11 @@ export function callsRatio(result: ScenarioResult): number {
   return result.totalMinimum === 0 ? (result.totalCalls === 0 ? 1 : Infinity) : result.totalCalls / result.totalMinimum;
 }
 
-export function verdicts(result: ScenarioResult | undefined, bundle: BuiltBundle, init: ModuleInitResult | undefined): Verdict[] {
+export function verdicts(
+  result: ScenarioResult | undefined,
+  bundle: BuiltBundle,
+  init: ModuleInitResult | undefined,
+): Verdict[] {
   const list: Verdict[] = [];
   if (result) {
     const over = result.operations.filter((row) => isOverMinimum(row));
@@ -70,18 +80,46 @@ export function verdicts(result: ScenarioResult | undefined, bundle: BuiltBundle
       measured: `${result.totalCalls} / ${result.totalMinimum} = ${ratio.toFixed(2)}×${over.length > 0 ? ` (over: ${over.map((row) => `${row.operation} ${row.calls}/${row.minimum}`).join(', ')})` : ''}`,
       pass: over.length === 0 && ratio <= BUDGETS.callRatio,
     });
-    const issues = [...result.outcomeProblems, ...result.problems.map((problem) => `${problem.level} ×${problem.count} ${problem.message}`), ...result.unstableOperations.map((operation) => `${operation} varied between runs`)];
+    const issues = [
+      ...result.outcomeProblems,
+      ...result.problems.map((problem) => `${problem.level} ×${problem.count} ${problem.message}`),
+      ...result.unstableOperations.map((operation) => `${operation} varied between runs`),
+    ];
     list.push({
       budget: 'run did what the fleet needs',
       limit: 'every stalled server treated, one digest, no WARN/ERROR (else the numbers mean little)',
-      measured: issues.length === 0 ? `${result.report?.actions.TREATED ?? 0} treated, digest ${((result.digestBytes ?? 0) / 1024).toFixed(0)} KB` : issues.join('; '),
+      measured:
+        issues.length === 0
+          ? `${result.report?.actions.TREATED ?? 0} treated, digest ${((result.digestBytes ?? 0) / 1024).toFixed(0)} KB`
+          : issues.join('; '),
       pass: issues.length === 0,
     });
-    list.push({ budget: 'handler wall time', limit: '≤ 3 s', measured: seconds(result.wallMs), pass: result.wallMs <= BUDGETS.wallMs });
-    list.push({ budget: 'peak RSS', limit: '≤ 150 MB', measured: megabytes(result.maxRssBytes), pass: result.maxRssBytes <= BUDGETS.maxRssBytes });
+    list.push({
+      budget: 'handler wall time',
+      limit: '≤ 3 s',
+      measured: seconds(result.wallMs),
+      pass: result.wallMs <= BUDGETS.wallMs,
+    });
+    list.push({
+      budget: 'peak RSS',
+      limit: '≤ 150 MB',
+      measured: megabytes(result.maxRssBytes),
+      pass: result.maxRssBytes <= BUDGETS.maxRssBytes,
+    });
   }
-  list.push({ budget: 'bundle (index.js, minified)', limit: '≤ 1.5 MB', measured: megabytes(bundle.bytes), pass: bundle.bytes <= BUDGETS.bundleBytes });
-  if (init) list.push({ budget: 'module init (median)', limit: '≤ 200 ms', measured: `${init.medianMs.toFixed(0)} ms`, pass: init.medianMs <= BUDGETS.moduleInitMs });
+  list.push({
+    budget: 'bundle (index.js, minified)',
+    limit: '≤ 1.5 MB',
+    measured: megabytes(bundle.bytes),
+    pass: bundle.bytes <= BUDGETS.bundleBytes,
+  });
+  if (init)
+    list.push({
+      budget: 'module init (median)',
+      limit: '≤ 200 ms',
+      measured: `${init.medianMs.toFixed(0)} ms`,
+      pass: init.medianMs <= BUDGETS.moduleInitMs,
+    });
   return list;
 }
 
@@ -100,8 +138,14 @@ export function scenarioLines(result: ScenarioResult): string[] {
   const rows = result.operations.map((row) => [
     row.operation,
     String(row.calls),
-    row.alsoAccepted && row.alsoAccepted.length > 0 ? [row.minimum, ...row.alsoAccepted].join(' or ') : String(row.minimum),
-    isOverMinimum(row) ? `${(row.minimum === 0 ? Infinity : row.calls / row.minimum).toFixed(1)}×` : row.calls < row.minimum ? 'below' : 'ok',
+    row.alsoAccepted && row.alsoAccepted.length > 0
+      ? [row.minimum, ...row.alsoAccepted].join(' or ')
+      : String(row.minimum),
+    isOverMinimum(row)
+      ? `${(row.minimum === 0 ? Infinity : row.calls / row.minimum).toFixed(1)}×`
+      : row.calls < row.minimum
+        ? 'below'
+        : 'ok',
     `${row.basis}${row.errors > 0 ? ` [${row.errors} error replies]` : ''}`,
   ]);
   rows.push(['total', String(result.totalCalls), String(result.totalMinimum), `${callsRatio(result).toFixed(2)}×`, '']);
@@ -111,9 +155,24 @@ export function scenarioLines(result: ScenarioResult): string[] {
     ...renderTable(['operation', 'calls', 'minimum', 'vs min', 'minimum basis'], rows).map((line) => `  ${line}`),
     `  handler wall ${seconds(result.wallMs)} (runs: ${result.wallMsPerRun.map((ms) => seconds(ms)).join(', ')}) · CPU ${seconds(result.cpuMs)} · peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)}; ` +
       `peak heap ${megabytes(result.peakHeapUsedBytes)} used / ${megabytes(result.peakHeapTotalBytes)} reserved, external ${megabytes(result.peakExternalBytes)})`,
-    `  outcome: ${report ? Object.entries(report.actions).map(([action, count]) => `${count} ${action}`).join(', ') || 'nothing to do' : 'n/a'}; ${report?.commandsSent ?? 0} commands; ${report?.published ? `digest published (${kilobytes(result.digestBytes ?? 0)})` : 'no digest'}; MGN item ≈ ${thousands(result.sourceServerItemBytes)} B; ${result.tracing ? `${result.xraySubsegments} X-Ray subsegments` : 'tracing off'}${Object.keys(result.logLevels).length > 0 ? `; log lines ${Object.entries(result.logLevels).map(([level, count]) => `${level} ${count}`).join(', ')}` : ''}${result.unstableOperations.length > 0 ? `; CALL COUNTS DIFFERED BETWEEN RUNS: ${result.unstableOperations.join(', ')}` : ''}`,
+    `  outcome: ${
+      report
+        ? Object.entries(report.actions)
+            .map(([action, count]) => `${count} ${action}`)
+            .join(', ') || 'nothing to do'
+        : 'n/a'
+    }; ${report?.commandsSent ?? 0} commands; ${report?.published ? `digest published (${kilobytes(result.digestBytes ?? 0)})` : 'no digest'}; MGN item ≈ ${thousands(result.sourceServerItemBytes)} B; ${result.tracing ? `${result.xraySubsegments} X-Ray subsegments` : 'tracing off'}${
+      Object.keys(result.logLevels).length > 0
+        ? `; log lines ${Object.entries(result.logLevels)
+            .map(([level, count]) => `${level} ${count}`)
+            .join(', ')}`
+        : ''
+    }${result.unstableOperations.length > 0 ? `; CALL COUNTS DIFFERED BETWEEN RUNS: ${result.unstableOperations.join(', ')}` : ''}`,
     ...result.outcomeProblems.map((problem) => `  UNEXPECTED OUTCOME: ${problem}`),
-    ...result.problems.map((problem) => `  ${problem.level} ×${problem.count}: ${problem.message}${problem.example ? ` (${problem.example})` : ''}`),
+    ...result.problems.map(
+      (problem) =>
+        `  ${problem.level} ×${problem.count}: ${problem.message}${problem.example ? ` (${problem.example})` : ''}`,
+    ),
   ];
 }
 
@@ -133,7 +192,10 @@ export function summaryLines(results: readonly ScenarioResult[]): string[] {
 }
 
 export function bundleLines(bundle: BuiltBundle, init: ModuleInitResult | undefined): string[] {
-  const largest = bundle.composition.slice(0, 6).map((part) => `${part.name} ${kilobytes(part.bytes)}`).join(', ');
+  const largest = bundle.composition
+    .slice(0, 6)
+    .map((part) => `${part.name} ${kilobytes(part.bytes)}`)
+    .join(', ');
   return [
     `Bundle: ${bundle.file} ${thousands(bundle.bytes)} B (${megabytes(bundle.bytes)}), source map ${megabytes(bundle.sourceMapBytes)}; ` +
       `esbuild target ${bundle.options.target}, ${bundle.options.format}, minify ${bundle.options.minify}, external: ${bundle.options.externalModules.join(' ')}`,

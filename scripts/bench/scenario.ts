@@ -60,7 +60,12 @@ export interface ScenarioResult {
   /** The handler's structured log lines (stdout and stderr) by level. */
   readonly logLevels: Record<string, number>;
   /** Distinct WARN/ERROR messages with their counts: a run that degrades quietly shows here. */
-  readonly problems: readonly { readonly level: string; readonly message: string; readonly count: number; readonly example?: string }[];
+  readonly problems: readonly {
+    readonly level: string;
+    readonly message: string;
+    readonly count: number;
+    readonly example?: string;
+  }[];
   /** X-Ray subsegments the run sent (0 without tracing). */
   readonly xraySubsegments: number;
   readonly tracing: boolean;
@@ -69,12 +74,18 @@ export interface ScenarioResult {
 export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
 /** The child's environment: the Lambda's, with module resolution for the externalized SDK clients. */
 export function childEnvironment(lambdaEnvironment: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...lambdaEnvironment };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    ...lambdaEnvironment,
+  };
   // The Lambda runtime provides the externalized @aws-sdk clients; here they come from the project.
   env.NODE_PATH = path.join(PROJECT_ROOT, 'node_modules');
   return env;
@@ -88,7 +99,11 @@ interface ChildOutcome {
 
 function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle.runner, bundle.file], { env, cwd: bundle.dir, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, [bundle.runner, bundle.file], {
+      env,
+      cwd: bundle.dir,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     let stdout = '';
     let stderr = '';
     let result: RunnerResult | undefined;
@@ -103,7 +118,12 @@ function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOut
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (result) resolve({ result, stdout, stderr });
-      else reject(new Error(`handler process ended (${signal ?? `exit ${String(code)}`}) without a result\n${stderr.slice(-OUTPUT_TAIL)}${stdout.slice(-OUTPUT_TAIL)}`));
+      else
+        reject(
+          new Error(
+            `handler process ended (${signal ?? `exit ${String(code)}`}) without a result\n${stderr.slice(-OUTPUT_TAIL)}${stdout.slice(-OUTPUT_TAIL)}`,
+          ),
+        );
     });
   });
 }
@@ -126,7 +146,13 @@ export function readLogs(stdout: string, stderr: string): Pick<ScenarioResult, '
       const key = `${entry.level} ${String(entry.message)}`;
       const known = problems.get(key);
       if (known) known.count++;
-      else problems.set(key, { level: entry.level, message: String(entry.message), count: 1, example: entry.error === undefined ? undefined : String(entry.error).slice(0, 300) });
+      else
+        problems.set(key, {
+          level: entry.level,
+          message: String(entry.message),
+          count: 1,
+          example: entry.error === undefined ? undefined : String(entry.error).slice(0, 300),
+        });
     }
   }
   return { logLevels: levels, problems: [...problems.values()] };
@@ -140,22 +166,36 @@ export function checkOutcome(fleet: Fleet, report: RunnerResult['report'], diges
   const treated = report.actions.TREATED ?? 0;
   if (treated !== stalled) problems.push(`${treated} servers TREATED, expected ${stalled}`);
   const others = Object.entries(report.actions).filter(([action]) => action !== 'TREATED');
-  if (others.length > 0) problems.push(`unexpected actions: ${others.map(([action, count]) => `${count} ${action}`).join(', ')}`);
+  if (others.length > 0)
+    problems.push(`unexpected actions: ${others.map(([action, count]) => `${count} ${action}`).join(', ')}`);
   if (stalled > 0 && (!report.published || digestBytes === undefined)) problems.push('no digest was published');
   if (stalled === 0 && report.published) problems.push('a digest was published although nothing was affected');
   return problems;
 }
 
-function compare(counts: Record<string, number>, errors: Record<string, number>, minimum: readonly MinimumCall[]): OperationCount[] {
-  const rows: OperationCount[] = minimum.map((call) => ({ ...call, calls: counts[call.operation] ?? 0, errors: errors[call.operation] ?? 0 }));
+function compare(
+  counts: Record<string, number>,
+  errors: Record<string, number>,
+  minimum: readonly MinimumCall[],
+): OperationCount[] {
+  const rows: OperationCount[] = minimum.map((call) => ({
+    ...call,
+    calls: counts[call.operation] ?? 0,
+    errors: errors[call.operation] ?? 0,
+  }));
   for (const [operation, calls] of Object.entries(counts)) {
-    if (!minimum.some((call) => call.operation === operation)) rows.push({ operation, calls, minimum: 0, basis: 'not needed for this fleet', errors: errors[operation] ?? 0 });
+    if (!minimum.some((call) => call.operation === operation))
+      rows.push({ operation, calls, minimum: 0, basis: 'not needed for this fleet', errors: errors[operation] ?? 0 });
   }
   return rows;
 }
 
 /** One run of the handler against fresh endpoints. */
-export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: ScenarioOptions): Promise<{
+export async function runOnce(
+  bundle: BuiltBundle,
+  fleet: Fleet,
+  options: ScenarioOptions,
+): Promise<{
   outcome: ChildOutcome;
   counts: Record<string, number>;
   errors: Record<string, number>;
@@ -165,11 +205,15 @@ export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: Scenar
   const endpoints = await startBenchEndpoints(fleet, { latencyMs: options.latencyMs });
   const sink = options.tracing === false ? undefined : await startXraySink();
   try {
-    const environment = { ...endpoints.environment({ logLevel: options.logLevel }), ...(sink ? tracingEnvironment(sink, bundle.dir) : {}) };
+    const environment = {
+      ...endpoints.environment({ logLevel: options.logLevel }),
+      ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
+    };
     const outcome = await runChild(bundle, childEnvironment(environment));
     const counts = endpoints.callCounts();
     const errors = endpoints.errorCounts();
-    const digestBytes = endpoints.sns.published.reduce((largest, message) => Math.max(largest, message.messageBytes), 0) || undefined;
+    const digestBytes =
+      endpoints.sns.published.reduce((largest, message) => Math.max(largest, message.messageBytes), 0) || undefined;
     // UDP datagrams sent just before the child exited may still be in the socket's queue.
     if (sink) await new Promise((resolve) => setTimeout(resolve, 50));
     return { outcome, counts, errors, digestBytes, xraySubsegments: sink?.subsegments ?? 0 };
@@ -179,7 +223,11 @@ export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: Scenar
   }
 }
 
-export async function runScenario(bundle: BuiltBundle, spec: FleetSpec, options: ScenarioOptions): Promise<ScenarioResult> {
+export async function runScenario(
+  bundle: BuiltBundle,
+  spec: FleetSpec,
+  options: ScenarioOptions,
+): Promise<ScenarioResult> {
   const fleet = generateFleet(spec);
   const minimum = minimumCalls(fleet);
   const runs = Math.max(1, options.runs ?? 1);
@@ -187,13 +235,17 @@ export async function runScenario(bundle: BuiltBundle, spec: FleetSpec, options:
   for (let run = 0; run < runs; run++) {
     const once = await runOnce(bundle, fleet, options);
     if (!once.outcome.result.ok) {
-      throw new Error(`handler failed for ${spec.servers} servers: ${once.outcome.result.error ?? 'unknown error'}\n${once.outcome.stderr.slice(-OUTPUT_TAIL)}`);
+      throw new Error(
+        `handler failed for ${spec.servers} servers: ${once.outcome.result.error ?? 'unknown error'}\n${once.outcome.stderr.slice(-OUTPUT_TAIL)}`,
+      );
     }
     outcomes.push(once);
   }
   const first = outcomes[0] as (typeof outcomes)[number];
   const operations = compare(first.counts, first.errors, minimum);
-  const unstable = operations.filter((row) => outcomes.some((other) => (other.counts[row.operation] ?? 0) !== row.calls)).map((row) => row.operation);
+  const unstable = operations
+    .filter((row) => outcomes.some((other) => (other.counts[row.operation] ?? 0) !== row.calls))
+    .map((row) => row.operation);
   const results = outcomes.map((once) => once.outcome.result);
   const listed = fleet.sourceServers.filter((server) => !server.isArchived);
   return {
@@ -202,7 +254,10 @@ export async function runScenario(bundle: BuiltBundle, spec: FleetSpec, options:
     runs,
     operations,
     totalCalls: operations.reduce((sum, row) => sum + row.calls, 0),
-    totalMinimum: operations.reduce((sum, row) => sum + (row.calls > row.minimum && row.alsoAccepted?.includes(row.calls) ? row.calls : row.minimum), 0),
+    totalMinimum: operations.reduce(
+      (sum, row) => sum + (row.calls > row.minimum && row.alsoAccepted?.includes(row.calls) ? row.calls : row.minimum),
+      0,
+    ),
     unstableOperations: unstable,
     wallMs: median(results.map((result) => result.wallMs)),
     cpuMs: median(results.map((result) => result.cpuUserMs + result.cpuSystemMs)),
@@ -214,7 +269,8 @@ export async function runScenario(bundle: BuiltBundle, spec: FleetSpec, options:
     wallMsPerRun: results.map((result) => result.wallMs),
     digestBytes: first.digestBytes,
     report: first.outcome.result.report,
-    sourceServerItemBytes: listed.length === 0 ? 0 : Math.round(Buffer.byteLength(JSON.stringify(listed)) / listed.length),
+    sourceServerItemBytes:
+      listed.length === 0 ? 0 : Math.round(Buffer.byteLength(JSON.stringify(listed)) / listed.length),
     outcomeProblems: checkOutcome(fleet, first.outcome.result.report, first.digestBytes),
     ...readLogs(first.outcome.stdout, first.outcome.stderr),
     xraySubsegments: first.xraySubsegments,
@@ -237,13 +293,21 @@ const INIT_SCRIPT = [
 ].join(' ');
 
 /** Module init (require + the SDK clients built at load) in `samples` fresh processes; the median. */
-export async function measureModuleInit(bundle: BuiltBundle, lambdaEnvironment: Record<string, string>, samples = 7): Promise<ModuleInitResult> {
+export async function measureModuleInit(
+  bundle: BuiltBundle,
+  lambdaEnvironment: Record<string, string>,
+  samples = 7,
+): Promise<ModuleInitResult> {
   const env = childEnvironment(lambdaEnvironment);
   const measured: { ms: number; rss: number }[] = [];
   for (let sample = 0; sample < samples; sample++) {
     measured.push(
       await new Promise<{ ms: number; rss: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['-e', INIT_SCRIPT, bundle.file], { env, cwd: bundle.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['-e', INIT_SCRIPT, bundle.file], {
+          env,
+          cwd: bundle.dir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -22,7 +22,11 @@ export interface SsmCommandBackendOptions {
   readonly region?: string;
 }
 
-const error = (type: string, message: string, status = 400): EndpointReply => ({ status, headers: JSON_TYPE, body: JSON.stringify({ __type: type, message }) });
+const error = (type: string, message: string, status = 400): EndpointReply => ({
+  status,
+  headers: JSON_TYPE,
+  body: JSON.stringify({ __type: type, message }),
+});
 
 export class SsmCommandBackend extends LocalEndpoint {
   private readonly documents: ReadonlySet<string>;
@@ -41,7 +45,8 @@ export class SsmCommandBackend extends LocalEndpoint {
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {
-    if (operation !== 'SendCommand') return error('UnknownOperationException', `bench SSM backend: ${operation} is not implemented`);
+    if (operation !== 'SendCommand')
+      return error('UnknownOperationException', `bench SSM backend: ${operation} is not implemented`);
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(request.body) as Record<string, unknown>;
@@ -49,28 +54,65 @@ export class SsmCommandBackend extends LocalEndpoint {
       return error('SerializationException', 'Could not parse the request body');
     }
     const problems: string[] = [];
-    const { DocumentName, InstanceIds = [], Comment, MaxConcurrency, MaxErrors, TimeoutSeconds, Parameters = {}, CloudWatchOutputConfig } = input;
-    if (typeof DocumentName !== 'string') problems.push("Value null at 'documentName' failed to satisfy constraint: Member must not be null");
-    if (!Array.isArray(InstanceIds) || InstanceIds.length > 50) problems.push("Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50");
-    if (Comment !== undefined && (typeof Comment !== 'string' || Comment.length > 100)) problems.push("Value at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100");
-    if (MaxConcurrency !== undefined && !MAX_CONCURRENCY.test(String(MaxConcurrency))) problems.push(`Value '${String(MaxConcurrency)}' at 'maxConcurrency' failed to satisfy constraint`);
-    if (MaxErrors !== undefined && !MAX_ERRORS.test(String(MaxErrors))) problems.push(`Value '${String(MaxErrors)}' at 'maxErrors' failed to satisfy constraint`);
-    if (TimeoutSeconds !== undefined && (!Number.isInteger(TimeoutSeconds) || (TimeoutSeconds as number) < 30 || (TimeoutSeconds as number) > 2_592_000)) {
+    const {
+      DocumentName,
+      InstanceIds = [],
+      Comment,
+      MaxConcurrency,
+      MaxErrors,
+      TimeoutSeconds,
+      Parameters = {},
+      CloudWatchOutputConfig,
+    } = input;
+    if (typeof DocumentName !== 'string')
+      problems.push("Value null at 'documentName' failed to satisfy constraint: Member must not be null");
+    if (!Array.isArray(InstanceIds) || InstanceIds.length > 50)
+      problems.push(
+        "Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50",
+      );
+    if (Comment !== undefined && (typeof Comment !== 'string' || Comment.length > 100))
+      problems.push(
+        "Value at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100",
+      );
+    if (MaxConcurrency !== undefined && !MAX_CONCURRENCY.test(String(MaxConcurrency)))
+      problems.push(`Value '${String(MaxConcurrency)}' at 'maxConcurrency' failed to satisfy constraint`);
+    if (MaxErrors !== undefined && !MAX_ERRORS.test(String(MaxErrors)))
+      problems.push(`Value '${String(MaxErrors)}' at 'maxErrors' failed to satisfy constraint`);
+    if (
+      TimeoutSeconds !== undefined &&
+      (!Number.isInteger(TimeoutSeconds) || (TimeoutSeconds as number) < 30 || (TimeoutSeconds as number) > 2_592_000)
+    ) {
       problems.push(`Value '${String(TimeoutSeconds)}' at 'timeoutSeconds' failed to satisfy constraint`);
     }
-    const logGroup = (CloudWatchOutputConfig as { CloudWatchLogGroupName?: unknown } | undefined)?.CloudWatchLogGroupName;
-    if (logGroup !== undefined && !LOG_GROUP.test(String(logGroup))) problems.push("Value at 'cloudWatchOutputConfig.cloudWatchLogGroupName' failed to satisfy constraint");
+    const logGroup = (CloudWatchOutputConfig as { CloudWatchLogGroupName?: unknown } | undefined)
+      ?.CloudWatchLogGroupName;
+    if (logGroup !== undefined && !LOG_GROUP.test(String(logGroup)))
+      problems.push("Value at 'cloudWatchOutputConfig.cloudWatchLogGroupName' failed to satisfy constraint");
     const parametersValid =
-      typeof Parameters === 'object' && Parameters !== null && Object.values(Parameters).every((values) => Array.isArray(values) && values.every((value) => typeof value === 'string'));
-    if (!parametersValid) problems.push("Value at 'parameters' failed to satisfy constraint: Member must be a map of string lists");
-    if (problems.length > 0) return error('ValidationException', `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+      typeof Parameters === 'object' &&
+      Parameters !== null &&
+      Object.values(Parameters).every(
+        (values) => Array.isArray(values) && values.every((value) => typeof value === 'string'),
+      );
+    if (!parametersValid)
+      problems.push("Value at 'parameters' failed to satisfy constraint: Member must be a map of string lists");
+    if (problems.length > 0)
+      return error(
+        'ValidationException',
+        `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`,
+      );
 
-    if (!this.documents.has(DocumentName as string)) return error('InvalidDocument', `Document with name ${String(DocumentName)} does not exist.`);
+    if (!this.documents.has(DocumentName as string))
+      return error('InvalidDocument', `Document with name ${String(DocumentName)} does not exist.`);
     const ids = (InstanceIds as unknown[]).map(String);
     if (ids.length === 0) return error('ValidationException', 'InstanceIds or Targets must be specified');
     const known = this.options.knownInstanceIds();
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) return error('InvalidInstanceId', `Instances [[${unknown.join(', ')}]] not in a valid state for account ${this.options.accountId ?? '111122223333'}`);
+    if (unknown.length > 0)
+      return error(
+        'InvalidInstanceId',
+        `Instances [[${unknown.join(', ')}]] not in a valid state for account ${this.options.accountId ?? '111122223333'}`,
+      );
 
     const now = Date.now() / 1000;
     const timeout = (TimeoutSeconds as number | undefined) ?? 3600;
@@ -101,7 +143,10 @@ export class SsmCommandBackend extends LocalEndpoint {
           DeliveryTimedOutCount: 0,
           ServiceRole: '',
           NotificationConfig: { NotificationArn: '', NotificationEvents: [], NotificationType: '' },
-          CloudWatchOutputConfig: CloudWatchOutputConfig ?? { CloudWatchOutputEnabled: false, CloudWatchLogGroupName: '' },
+          CloudWatchOutputConfig: CloudWatchOutputConfig ?? {
+            CloudWatchOutputEnabled: false,
+            CloudWatchLogGroupName: '',
+          },
           TimeoutSeconds: timeout,
           TriggeredAlarms: [],
         },

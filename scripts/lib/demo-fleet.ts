@@ -41,11 +41,22 @@ export const DEMO_NODES = {
   serviceSide: 'mi-0e8a2c6d0f5b7491e',
 } as const;
 
-const REPLICATORS = { recovers: 'i-07a1b2c3d4e5f6a71', lowDisk: 'i-07a1b2c3d4e5f6a72', serviceSide: 'i-07a1b2c3d4e5f6a75' } as const;
+const REPLICATORS = {
+  recovers: 'i-07a1b2c3d4e5f6a71',
+  lowDisk: 'i-07a1b2c3d4e5f6a72',
+  serviceSide: 'i-07a1b2c3d4e5f6a75',
+} as const;
 const minutesAfterStart = (minutes: number): string => new Date(DEMO_START.getTime() + minutes * 60_000).toISOString();
-const arn = (sourceServerId: string): string => `arn:aws:mgn:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:source-server/${sourceServerId}`;
+const arn = (sourceServerId: string): string =>
+  `arn:aws:mgn:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:source-server/${sourceServerId}`;
 
-function server(sourceServerId: string, hostname: string, os: string, ip: string, state: Partial<SourceServer>): SourceServer {
+function server(
+  sourceServerId: string,
+  hostname: string,
+  os: string,
+  ip: string,
+  state: Partial<SourceServer>,
+): SourceServer {
   return {
     sourceServerId,
     arn: arn(sourceServerId),
@@ -96,7 +107,8 @@ const SERVERS: readonly SourceServer[] = [
     lifeCycleState: 'NOT_READY',
     dataReplicationState: 'STALLED',
     errorCode: 'FAILED_TO_CREATE_STAGING_DISKS',
-    rawError: 'Failed to create staging disks: Client.InternalError: Client error on launch (transient EBS capacity issue in eu-west-1b)',
+    rawError:
+      'Failed to create staging disks: Client.InternalError: Client error on launch (transient EBS capacity issue in eu-west-1b)',
     lagDuration: undefined,
     replicatorId: REPLICATORS.serviceSide,
   }),
@@ -105,7 +117,9 @@ const SERVERS: readonly SourceServer[] = [
     backloggedStorageBytes: 14_495_514_624,
   }),
   server(DEMO_SERVERS.healthy, 'app-05', 'Amazon Linux 2', '10.10.7.5', { lifeCycleState: 'TESTING' }),
-  server(DEMO_SERVERS.alsoHealthy, 'app-06', 'Microsoft Windows Server 2022 Standard', '10.10.7.6', { lifeCycleState: 'READY_FOR_CUTOVER' }),
+  server(DEMO_SERVERS.alsoHealthy, 'app-06', 'Microsoft Windows Server 2022 Standard', '10.10.7.6', {
+    lifeCycleState: 'READY_FOR_CUTOVER',
+  }),
   server(DEMO_SERVERS.syncing, 'app-08', 'Ubuntu 24.04.1 LTS', '10.10.7.8', {
     lifeCycleState: 'NOT_READY',
     dataReplicationState: 'INITIAL_SYNC',
@@ -115,17 +129,71 @@ const SERVERS: readonly SourceServer[] = [
 ];
 
 const NODES: readonly ManagedNode[] = [
-  { instanceId: DEMO_NODES.recovers, pingStatus: 'Online', platformType: 'Linux', computerName: 'web-01.corp.example.com', ipAddress: '10.10.3.21' },
-  { instanceId: DEMO_NODES.lowDisk, pingStatus: 'Online', platformType: 'Windows', computerName: 'SQL-02', ipAddress: '10.10.4.12' },
-  { instanceId: DEMO_NODES.cutOver, pingStatus: 'Online', platformType: 'Linux', computerName: 'erp-legacy.corp.example.com', ipAddress: '10.10.2.30' },
-  { instanceId: DEMO_NODES.serviceSide, pingStatus: 'Online', platformType: 'Linux', computerName: 'files-03.corp.example.com', ipAddress: '10.10.5.8' },
+  {
+    instanceId: DEMO_NODES.recovers,
+    pingStatus: 'Online',
+    platformType: 'Linux',
+    computerName: 'web-01.corp.example.com',
+    ipAddress: '10.10.3.21',
+  },
+  {
+    instanceId: DEMO_NODES.lowDisk,
+    pingStatus: 'Online',
+    platformType: 'Windows',
+    computerName: 'SQL-02',
+    ipAddress: '10.10.4.12',
+  },
+  {
+    instanceId: DEMO_NODES.cutOver,
+    pingStatus: 'Online',
+    platformType: 'Linux',
+    computerName: 'erp-legacy.corp.example.com',
+    ipAddress: '10.10.2.30',
+  },
+  {
+    instanceId: DEMO_NODES.serviceSide,
+    pingStatus: 'Online',
+    platformType: 'Linux',
+    computerName: 'files-03.corp.example.com',
+    ipAddress: '10.10.5.8',
+  },
 ];
 
 const HOSTS: readonly SimulatedHost[] = [
-  { instanceId: DEMO_NODES.recovers, platform: 'Linux', agentRunning: false, agentVersion: '7.4.1.105', rootFreeMiB: 38_211, tmpFreeMiB: 38_211, diskSizeMiB: 51_200 },
-  { instanceId: DEMO_NODES.lowDisk, platform: 'Windows', agentRunning: false, agentStopsAfterRestart: true, agentVersion: '7.4.1.105', rootFreeMiB: 812, diskSizeMiB: 81_920 },
-  { instanceId: DEMO_NODES.cutOver, platform: 'Linux', agentRunning: false, agentVersion: '7.2.0.88', rootFreeMiB: 20_480, diskSizeMiB: 102_400 },
-  { instanceId: DEMO_NODES.serviceSide, platform: 'Linux', agentRunning: true, agentVersion: '7.4.1.105', rootFreeMiB: 9_870, diskSizeMiB: 20_480 },
+  {
+    instanceId: DEMO_NODES.recovers,
+    platform: 'Linux',
+    agentRunning: false,
+    agentVersion: '7.4.1.105',
+    rootFreeMiB: 38_211,
+    tmpFreeMiB: 38_211,
+    diskSizeMiB: 51_200,
+  },
+  {
+    instanceId: DEMO_NODES.lowDisk,
+    platform: 'Windows',
+    agentRunning: false,
+    agentStopsAfterRestart: true,
+    agentVersion: '7.4.1.105',
+    rootFreeMiB: 812,
+    diskSizeMiB: 81_920,
+  },
+  {
+    instanceId: DEMO_NODES.cutOver,
+    platform: 'Linux',
+    agentRunning: false,
+    agentVersion: '7.2.0.88',
+    rootFreeMiB: 20_480,
+    diskSizeMiB: 102_400,
+  },
+  {
+    instanceId: DEMO_NODES.serviceSide,
+    platform: 'Linux',
+    agentRunning: true,
+    agentVersion: '7.4.1.105',
+    rootFreeMiB: 9_870,
+    diskSizeMiB: 20_480,
+  },
 ];
 
 export const DEMO_ACCOUNT: SimulatedAccountSpec = {
@@ -138,16 +206,23 @@ export const DEMO_ACCOUNT: SimulatedAccountSpec = {
     [REPLICATORS.lowDisk, '10.50.1.22'],
     [REPLICATORS.serviceSide, '10.50.1.25'],
   ]),
-  replicationSettings: { bandwidthThrottling: 0, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP', stagingAreaSubnetId: 'subnet-0a1b2c3d4e5f60718' },
+  replicationSettings: {
+    bandwidthThrottling: 0,
+    createPublicIP: false,
+    dataPlaneRouting: 'PRIVATE_IP',
+    stagingAreaSubnetId: 'subnet-0a1b2c3d4e5f60718',
+  },
 };
 
 /** One line per server for the demo's introduction: what it is and what will happen to it. */
 export const DEMO_STORY: Readonly<Record<string, string>> = {
   [DEMO_SERVERS.recovers]: 'Linux, stalled (AGENT_NOT_SEEN): its agent stopped; a restart brings it back',
-  [DEMO_SERVERS.lowDisk]: 'Windows, stalled (AGENT_NOT_SEEN): C: is nearly full, so the agent stops again after each restart',
+  [DEMO_SERVERS.lowDisk]:
+    'Windows, stalled (AGENT_NOT_SEEN): C: is nearly full, so the agent stops again after each restart',
   [DEMO_SERVERS.cutOver]: 'cut over: replication DISCONNECTED on purpose; the doctor must leave it alone',
   [DEMO_SERVERS.unmanaged]: 'Linux, stalled (AGENT_NOT_SEEN), but not an SSM managed node: nothing can run there',
-  [DEMO_SERVERS.serviceSide]: 'stalled on the service side (FAILED_TO_CREATE_STAGING_DISKS): the host is not the problem',
+  [DEMO_SERVERS.serviceSide]:
+    'stalled on the service side (FAILED_TO_CREATE_STAGING_DISKS): the host is not the problem',
   [DEMO_SERVERS.lagging]: 'replicating, but 2h 15m behind (LAGGING): reported, never treated',
   [DEMO_SERVERS.healthy]: 'healthy',
   [DEMO_SERVERS.alsoHealthy]: 'healthy',
@@ -162,12 +237,19 @@ const isState = (account: SimulatedAccount, sourceServerId: string, state: strin
 
 export const DEMO_WORLD_RULES: readonly WorldRule[] = [
   (account, now) => {
-    if (!isState(account, DEMO_SERVERS.recovers, 'STALLED') || !account.agentRestartSucceeded(DEMO_NODES.recovers)) return undefined;
-    account.mgn.update(DEMO_SERVERS.recovers, { dataReplicationState: 'CONTINUOUS', errorCode: undefined, lagDuration: 'PT0S', lastSeenByServiceDateTime: now.toISOString() });
+    if (!isState(account, DEMO_SERVERS.recovers, 'STALLED') || !account.agentRestartSucceeded(DEMO_NODES.recovers))
+      return undefined;
+    account.mgn.update(DEMO_SERVERS.recovers, {
+      dataReplicationState: 'CONTINUOUS',
+      errorCode: undefined,
+      lagDuration: 'PT0S',
+      lastSeenByServiceDateTime: now.toISOString(),
+    });
     return 'web-01: the restarted agent reconnected; MGN reports CONTINUOUS again';
   },
   (account, now) => {
-    if (!isState(account, DEMO_SERVERS.serviceSide, 'STALLED') || !account.retryAccepted(DEMO_SERVERS.serviceSide)) return undefined;
+    if (!isState(account, DEMO_SERVERS.serviceSide, 'STALLED') || !account.retryAccepted(DEMO_SERVERS.serviceSide))
+      return undefined;
     account.mgn.update(DEMO_SERVERS.serviceSide, {
       dataReplicationState: 'INITIAL_SYNC',
       errorCode: undefined,
@@ -177,12 +259,18 @@ export const DEMO_WORLD_RULES: readonly WorldRule[] = [
     return 'files-03: after RetryDataReplication MGN created the staging disks; the initial sync resumed';
   },
   (account, now) => {
-    if (!isState(account, DEMO_SERVERS.syncing, 'INITIAL_SYNC') || now.toISOString() < minutesAfterStart(60)) return undefined;
-    account.mgn.update(DEMO_SERVERS.syncing, { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT0S', etaDateTime: undefined });
+    if (!isState(account, DEMO_SERVERS.syncing, 'INITIAL_SYNC') || now.toISOString() < minutesAfterStart(60))
+      return undefined;
+    account.mgn.update(DEMO_SERVERS.syncing, {
+      dataReplicationState: 'CONTINUOUS',
+      lagDuration: 'PT0S',
+      etaDateTime: undefined,
+    });
     return 'app-08: initial sync finished (healthy servers are only counted, never reported)';
   },
   (account, now) => {
-    if (account.mgn.get(DEMO_SERVERS.lagging).lagDuration === 'PT0S' || now.toISOString() < minutesAfterStart(120)) return undefined;
+    if (account.mgn.get(DEMO_SERVERS.lagging).lagDuration === 'PT0S' || now.toISOString() < minutesAfterStart(120))
+      return undefined;
     account.mgn.update(DEMO_SERVERS.lagging, { lagDuration: 'PT0S', backloggedStorageBytes: 0 });
     return 'reports-04: the nightly batch finished and the backlog drained; lag is back to zero';
   },

@@ -46,9 +46,19 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
 ]);
 
-type ErrorLike = { name?: unknown; message?: unknown; code?: unknown; hostname?: unknown; address?: unknown; port?: unknown; cause?: unknown; errors?: unknown };
+type ErrorLike = {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  hostname?: unknown;
+  address?: unknown;
+  port?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+};
 
-const asErrorLike = (value: unknown): ErrorLike | undefined => (typeof value === 'object' && value !== null ? (value as ErrorLike) : undefined);
+const asErrorLike = (value: unknown): ErrorLike | undefined =>
+  typeof value === 'object' && value !== null ? (value as ErrorLike) : undefined;
 const oneLine = (text: string, max = 200): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
@@ -93,7 +103,9 @@ export function describeFailure(error: unknown, context: FailureContext): CliFai
     };
   }
   if (ACCESS_ERRORS.has(name)) {
-    const ledger = context.ledgerTable ? `, dynamodb:Scan on table ${context.ledgerTable} and ssm:ListCommandInvocations` : '';
+    const ledger = context.ledgerTable
+      ? `, dynamodb:Scan on table ${context.ledgerTable} and ssm:ListCommandInvocations`
+      : '';
     return {
       exitCode: EXIT_CODES.accessDenied,
       message: `error: access denied in ${region} (${message}). The preview needs mgn:DescribeSourceServers and ssm:DescribeInstanceInformation${ledger}.`,

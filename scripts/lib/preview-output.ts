@@ -34,7 +34,10 @@ export function describeNode(target: TargetResolution | undefined): string {
 function toRow(report: ServerReport): string[] {
   const { server, classification } = report;
   // For conditions without an error code, the classification's reason (e.g. the lag) is the interesting part.
-  const why = classification.condition === 'LAGGING' || classification.condition === 'UNKNOWN' ? `${classification.reason}; ${report.detail}` : report.detail;
+  const why =
+    classification.condition === 'LAGGING' || classification.condition === 'UNKNOWN'
+      ? `${classification.reason}; ${report.detail}`
+      : report.detail;
   return [
     server.sourceServerId,
     server.hostname ?? server.fqdn ?? '-',
@@ -58,11 +61,19 @@ export function formatPreviewTable(report: RunReport, context: PreviewContext): 
   }
   // With a ledger, servers it followed that are fine now show what the next run would close.
   const settled = report.servers.filter((server) => !LISTED_CONDITIONS.includes(server.classification.condition));
-  if (settled.length > 0) lines.push(`FOLLOWED BY THE LEDGER, NO LONGER AFFECTED (${settled.length})`, ...renderTable(HEADERS, settled.map(toRow)), '');
-  if (LISTED_CONDITIONS.every((condition) => report.counts[condition] === 0)) lines.push('No stalled, disconnected, lagging or unknown servers.', '');
+  if (settled.length > 0)
+    lines.push(
+      `FOLLOWED BY THE LEDGER, NO LONGER AFFECTED (${settled.length})`,
+      ...renderTable(HEADERS, settled.map(toRow)),
+      '',
+    );
+  if (LISTED_CONDITIONS.every((condition) => report.counts[condition] === 0))
+    lines.push('No stalled, disconnected, lagging or unknown servers.', '');
 
   const total = Object.values(report.counts).reduce((sum, count) => sum + count, 0);
-  lines.push(`${COUNTED_CONDITIONS.map((condition) => `${condition} ${report.counts[condition]}`).join(' · ')} (${total} servers in all)`);
+  lines.push(
+    `${COUNTED_CONDITIONS.map((condition) => `${condition} ${report.counts[condition]}`).join(' · ')} (${total} servers in all)`,
+  );
   if (report.subject) lines.push(`A scheduled run would notify: ${report.subject.replace(/^\[dry run\] /, '')}`);
   return lines;
 }
@@ -71,9 +82,20 @@ function describeTarget(target: TargetResolution | undefined): Record<string, un
   if (!target) return undefined;
   if (target.status === 'RESOLVED' || target.status === 'OFFLINE') {
     const { node } = target;
-    return { status: target.status, instanceId: node.instanceId, matchedBy: target.matchedBy, pingStatus: node.pingStatus, platformType: node.platformType, advice: target.status === 'OFFLINE' ? target.advice : undefined };
+    return {
+      status: target.status,
+      instanceId: node.instanceId,
+      matchedBy: target.matchedBy,
+      pingStatus: node.pingStatus,
+      platformType: node.platformType,
+      advice: target.status === 'OFFLINE' ? target.advice : undefined,
+    };
   }
-  return { status: target.status, advice: target.advice, candidates: target.status === 'AMBIGUOUS' ? target.candidates : undefined };
+  return {
+    status: target.status,
+    advice: target.advice,
+    candidates: target.status === 'AMBIGUOUS' ? target.candidates : undefined,
+  };
 }
 
 /** One object for tools (`--json`); undefined fields are left out. Tags stay out: they are sensitive. */
@@ -100,7 +122,12 @@ export function toPreviewJson(report: RunReport, context: PreviewContext): Recor
       detail,
       blocker,
       // The playbook for the condition; `detail` says what of it this run would actually do.
-      playbook: playbook && { family: playbook.family, hostDocuments: playbook.hostDocuments, serviceAction: playbook.serviceAction, guidance: playbook.guidance },
+      playbook: playbook && {
+        family: playbook.family,
+        hostDocuments: playbook.hostDocuments,
+        serviceAction: playbook.serviceAction,
+        guidance: playbook.guidance,
+      },
       attempts: entry?.attempts,
     })),
     wouldNotify: report.subject,

@@ -45,7 +45,9 @@ export class SimulatedMgn implements SourceServerRepository {
 
   async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
     const ids = filter?.sourceServerIds;
-    return [...this.servers.values()].filter((server) => !server.isArchived && (!ids || ids.includes(server.sourceServerId)));
+    return [...this.servers.values()].filter(
+      (server) => !server.isArchived && (!ids || ids.includes(server.sourceServerId)),
+    );
   }
 
   async retryDataReplication(sourceServerId: string): Promise<void> {
@@ -115,7 +117,14 @@ export class SimulatedSsm implements ManagedNodeDirectory, CommandRunner {
       // What this host's SSM Agent would receive: the batch's parameters, per-host values included.
       const answer = answerDocument(host, request.document, parametersForBatch(request, request.instanceIds), now);
       const status = answer.exitCode === 0 ? 'Success' : 'Failed';
-      return { commandId, instanceId, status, statusDetails: status, responseCode: answer.exitCode, output: answer.output };
+      return {
+        commandId,
+        instanceId,
+        status,
+        statusDetails: status,
+        responseCode: answer.exitCode,
+        output: answer.output,
+      };
     });
     this.sent.push({ commandId, at: now.toISOString(), ...request, results });
     return [{ instanceIds: request.instanceIds, commandId }];
@@ -127,7 +136,13 @@ export class SimulatedSsm implements ManagedNodeDirectory, CommandRunner {
     const poll = (this.polls.get(commandId) ?? 0) + 1;
     this.polls.set(commandId, poll);
     if (poll > 1) return [...command.results];
-    return command.results.map(({ commandId: id, instanceId }) => ({ commandId: id, instanceId, status: 'InProgress', statusDetails: 'InProgress', output: '' }));
+    return command.results.map(({ commandId: id, instanceId }) => ({
+      commandId: id,
+      instanceId,
+      status: 'InProgress',
+      statusDetails: 'InProgress',
+      output: '',
+    }));
   }
 
   host(instanceId: string): SimulatedHost | undefined {
@@ -165,7 +180,11 @@ export class SimulatedAccount {
     this.clock = new ManualClock(spec.start);
     this.mgn = new SimulatedMgn(spec.servers, this.clock, spec.replicationSettings);
     // Hosts are copied: a restart changes a host's state, and each demo starts from the same world.
-    this.ssm = new SimulatedSsm(spec.nodes, spec.hosts.map((host) => ({ ...host })), this.clock);
+    this.ssm = new SimulatedSsm(
+      spec.nodes,
+      spec.hosts.map((host) => ({ ...host })),
+      this.clock,
+    );
     this.replicationServers = new SimulatedReplicationServers(spec.replicationServerIps);
   }
 

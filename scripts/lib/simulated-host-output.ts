@@ -40,15 +40,26 @@ const skippedStep = (document: DocumentRole, platform: PlatformType): string =>
 function joinSteps(document: DocumentRole, platform: 'Linux' | 'Windows', ownLines: readonly string[]): string {
   const eol = platform === 'Windows' ? '\r\n' : '\n';
   const own = `${ownLines.join(eol)}${eol}`;
-  return platform === 'Linux' ? `${own}\n${skippedStep(document, 'Windows')}` : `${skippedStep(document, 'Linux')}\n${own}`;
+  return platform === 'Linux'
+    ? `${own}\n${skippedStep(document, 'Windows')}`
+    : `${skippedStep(document, 'Linux')}\n${own}`;
 }
 
 function restartAgent(host: SimulatedHost, at: Date): HostAnswer {
   host.agentRunning = !host.agentStopsAfterRestart;
-  const stamp = (seconds: number): string => new Date(at.getTime() - seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  const stamp = (seconds: number): string =>
+    new Date(at.getTime() - seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
   const log = host.agentRunning
-    ? [`${stamp(14)} INFO Agent started, version ${host.agentVersion}`, `${stamp(9)} INFO Connected to the replication server`, `${stamp(3)} INFO Replication resumed`]
-    : [`${stamp(14)} INFO Agent started, version ${host.agentVersion}`, `${stamp(11)} ERROR Cannot write the replication cache: There is not enough space on the disk.`, `${stamp(10)} INFO Agent stopping`];
+    ? [
+        `${stamp(14)} INFO Agent started, version ${host.agentVersion}`,
+        `${stamp(9)} INFO Connected to the replication server`,
+        `${stamp(3)} INFO Replication resumed`,
+      ]
+    : [
+        `${stamp(14)} INFO Agent started, version ${host.agentVersion}`,
+        `${stamp(11)} ERROR Cannot write the replication cache: There is not enough space on the disk.`,
+        `${stamp(10)} INFO Agent stopping`,
+      ];
   const status = host.agentRunning ? 'RUNNING' : 'NOT_RUNNING';
   if (host.platform === 'Linux') {
     return {
@@ -103,10 +114,25 @@ function checkDiskSpace(host: SimulatedHost, parameters: Readonly<Record<string,
 function checkConnectivity(host: SimulatedHost, parameters: Readonly<Record<string, readonly string[]>>): HostAnswer {
   const region = parameters.region?.[0] ?? 'us-east-1';
   const replicationIp = findOwnValue(parameters.replicationServerIps?.[0], host.instanceId) ?? '';
-  const buckets = ['aws-mgn-clients', 'aws-mgn-clients-hashes', 'aws-mgn-internal', 'aws-mgn-internal-hashes', 'aws-application-migration-service', 'aws-application-migration-service-hashes'];
-  const targets = [`mgn.${region}.amazonaws.com:443`, ...buckets.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`), ...(replicationIp ? [`${replicationIp}:1500`] : [])];
+  const buckets = [
+    'aws-mgn-clients',
+    'aws-mgn-clients-hashes',
+    'aws-mgn-internal',
+    'aws-mgn-internal-hashes',
+    'aws-application-migration-service',
+    'aws-application-migration-service-hashes',
+  ];
+  const targets = [
+    `mgn.${region}.amazonaws.com:443`,
+    ...buckets.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`),
+    ...(replicationIp ? [`${replicationIp}:1500`] : []),
+  ];
   const lines = targets.map((target) => {
-    const result = host.unreachable?.includes(target) ? (target.endsWith(':1500') ? 'timed_out' : 'tls_failed') : 'reachable';
+    const result = host.unreachable?.includes(target)
+      ? target.endsWith(':1500')
+        ? 'timed_out'
+        : 'tls_failed'
+      : 'reachable';
     return `MGN_DOCTOR check=connectivity target=${target} result=${result} probe=${target.endsWith(':1500') ? 'tcp' : 'tls'}`;
   });
   const failed = lines.filter((line) => !line.includes('result=reachable')).length;
@@ -120,7 +146,12 @@ function checkConnectivity(host: SimulatedHost, parameters: Readonly<Record<stri
 }
 
 /** Runs one of the stack's documents on the simulated host (a restart changes the host's state). */
-export function answerDocument(host: SimulatedHost, document: DocumentRole, parameters: Readonly<Record<string, readonly string[]>>, at: Date): HostAnswer {
+export function answerDocument(
+  host: SimulatedHost,
+  document: DocumentRole,
+  parameters: Readonly<Record<string, readonly string[]>>,
+  at: Date,
+): HostAnswer {
   switch (document) {
     case 'RestartReplicationAgent':
       return restartAgent(host, at);

@@ -27,7 +27,12 @@ export function aServer(overrides: Partial<SourceServer> = {}): SourceServer {
 }
 
 export function aStalledServer(overrides: Partial<SourceServer> = {}): SourceServer {
-  return aServer({ dataReplicationState: 'STALLED', errorCode: 'AGENT_NOT_SEEN', lastSeenByServiceDateTime: '2026-11-26T06:00:00Z', ...overrides });
+  return aServer({
+    dataReplicationState: 'STALLED',
+    errorCode: 'AGENT_NOT_SEEN',
+    lastSeenByServiceDateTime: '2026-11-26T06:00:00Z',
+    ...overrides,
+  });
 }
 
 export function aNode(overrides: Partial<ManagedNode> = {}): ManagedNode {

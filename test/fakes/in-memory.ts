@@ -9,7 +9,12 @@ import type {
 } from '../../lambdas/core/model';
 import type { CommandRunner, ManagedNodeDirectory, SourceServerRepository } from '../../lambdas/core/ports';
 
-export { InMemoryLedger, ManualClock as FixedClock, MemoryLog, RecordingPublisher } from '../../scripts/lib/in-memory-ports';
+export {
+  InMemoryLedger,
+  ManualClock as FixedClock,
+  MemoryLog,
+  RecordingPublisher,
+} from '../../scripts/lib/in-memory-ports';
 
 export class InMemorySourceServerRepository implements SourceServerRepository {
   readonly retried: string[] = [];
@@ -22,7 +27,9 @@ export class InMemorySourceServerRepository implements SourceServerRepository {
   async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
     this.listCalls.push(filter);
     const live = this.servers.filter((server) => !server.isArchived);
-    return filter?.sourceServerIds ? live.filter((server) => filter.sourceServerIds?.includes(server.sourceServerId)) : live;
+    return filter?.sourceServerIds
+      ? live.filter((server) => filter.sourceServerIds?.includes(server.sourceServerId))
+      : live;
   }
 
   async retryDataReplication(sourceServerId: string): Promise<void> {
@@ -35,7 +42,9 @@ export class InMemorySourceServerRepository implements SourceServerRepository {
   }
 
   update(sourceServerId: string, change: Partial<SourceServer>): void {
-    this.servers = this.servers.map((server) => (server.sourceServerId === sourceServerId ? { ...server, ...change } : server));
+    this.servers = this.servers.map((server) =>
+      server.sourceServerId === sourceServerId ? { ...server, ...change } : server,
+    );
   }
 }
 
@@ -77,7 +86,10 @@ export class RecordingCommandRunner implements CommandRunner {
     const error = this.failSend?.(request);
     if (error) return [{ instanceIds: request.instanceIds, error }];
     const commandId = `00000000-0000-4000-8000-${String(++this.counter).padStart(12, '0')}`;
-    this.invocations.set(commandId, request.instanceIds.map((instanceId) => ({ request, instanceId, polls: 0 })));
+    this.invocations.set(
+      commandId,
+      request.instanceIds.map((instanceId) => ({ request, instanceId, polls: 0 })),
+    );
     return [{ instanceIds: request.instanceIds, commandId }];
   }
 
@@ -102,7 +114,3 @@ export class RecordingCommandRunner implements CommandRunner {
     return this.sent.filter((request) => request.instanceIds.includes(instanceId)).map((request) => request.document);
   }
 }
-
-
-
-

@@ -16,7 +16,9 @@ describe('buildApp', () => {
   });
 
   test('with regions: one stack per Region, same account', () => {
-    const stacks = buildApp(fastApp({ regions: ['eu-west-1', 'eu-central-1'] }), { CDK_DEFAULT_ACCOUNT: '111122223333' });
+    const stacks = buildApp(fastApp({ regions: ['eu-west-1', 'eu-central-1'] }), {
+      CDK_DEFAULT_ACCOUNT: '111122223333',
+    });
     expect(stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
       ['MgnReplicationDoctor-eu-west-1', '111122223333', 'eu-west-1'],
       ['MgnReplicationDoctor-eu-central-1', '111122223333', 'eu-central-1'],
@@ -25,7 +27,11 @@ describe('buildApp', () => {
 
   test('without regions and without a default Region: an error naming the key, not a TableV2 synth crash', () => {
     expect(() => buildApp(fastApp(), {})).toThrow(
-      expect.objectContaining({ name: 'ConfigError', key: 'regions', message: expect.stringMatching(/^Invalid context "regions"/) }),
+      expect.objectContaining({
+        name: 'ConfigError',
+        key: 'regions',
+        message: expect.stringMatching(/^Invalid context "regions"/),
+      }),
     );
     expect(buildApp(fastApp({ regions: 'eu-west-1' }), {}).map((s) => s.region)).toEqual(['eu-west-1']);
   });

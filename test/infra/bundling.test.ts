@@ -26,7 +26,10 @@ let assetDir: string;
 
 beforeAll(() => {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
-  const stack = new DoctorStack(app, 'Bundled', { config: loadStackConfig(app), env: { account: ACCOUNT, region: REGION } });
+  const stack = new DoctorStack(app, 'Bundled', {
+    config: loadStackConfig(app),
+    env: { account: ACCOUNT, region: REGION },
+  });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
     Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
@@ -43,7 +46,9 @@ test('the handler bundles into index.js with a source map', () => {
 
 test('SDK clients the runtime provides stay external; the bundle fits 1.5 MB', () => {
   const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.js.map'), 'utf8')) as { sources: string[] };
-  const inlined = map.sources.filter((source) => RUNTIME_PROVIDED.some((name) => source.includes(`node_modules/${name}/`)));
+  const inlined = map.sources.filter((source) =>
+    RUNTIME_PROVIDED.some((name) => source.includes(`node_modules/${name}/`)),
+  );
   expect(inlined).toEqual([]);
   expect(fs.statSync(path.join(assetDir, 'index.js')).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
 });

@@ -73,7 +73,12 @@ describe('good values', () => {
 
   test('numbers and booleans as JSON values or strings', () => {
     const config = load({ maxAttempts: '5', cooldownMinutes: 0, dryRun: 'true', retryServiceSideErrors: true });
-    expect(config.settings).toMatchObject({ maxAttempts: 5, cooldownMinutes: 0, dryRun: true, retryServiceSideErrors: true });
+    expect(config.settings).toMatchObject({
+      maxAttempts: 5,
+      cooldownMinutes: 0,
+      dryRun: true,
+      retryServiceSideErrors: true,
+    });
     expect(load({ reservedConcurrency: '0' }).reservedConcurrency).toBe(0);
     expect(load({ logRetentionDays: '3653' }).logRetentionDays).toBe(3653);
     expect(load({ logRetentionDays: 1 }).logRetentionDays).toBe(1);
@@ -173,7 +178,9 @@ describe('misspelled keys are rejected instead of silently ignored', () => {
     const error = rejection({ [key]: 'x' });
     expect(error).toBeInstanceOf(UnknownContextKeyError);
     expect(error.key).toBe(key);
-    expect(error.message).toBe(`Unknown context "${key}" (did you mean "${suggestion}"?): its value "x" would be ignored`);
+    expect(error.message).toBe(
+      `Unknown context "${key}" (did you mean "${suggestion}"?): its value "x" would be ignored`,
+    );
   });
 
   test('other tools’ context keys pass', () => {

@@ -34,12 +34,21 @@ function roleStatements(t: Template): Json[] {
 }
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
-const statementsWith = (t: Template, action: string) => roleStatements(t).filter((s) => asList(s.Action).includes(action));
+const statementsWith = (t: Template, action: string) =>
+  roleStatements(t).filter((s) => asList(s.Action).includes(action));
 
 const pseudoArn = (service: string, resource: string) => ({
   'Fn::Join': [
     '',
-    ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`],
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:${service}:`,
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:${resource}`,
+    ],
   ],
 });
 
@@ -53,7 +62,10 @@ describe('doctor function', () => {
       MemorySize: 256,
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup') } },
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup') },
+      },
     });
   });
 
@@ -83,9 +95,13 @@ describe('doctor function', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       [ENV.topicArn]: { Ref: logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic') },
       [ENV.ledgerTableName]: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'LedgerTable') },
-      [ENV.restartAgentDocument]: { Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsRestartReplicationAgent') },
+      [ENV.restartAgentDocument]: {
+        Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsRestartReplicationAgent'),
+      },
       [ENV.checkDiskDocument]: { Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsCheckDiskSpace') },
-      [ENV.checkConnectivityDocument]: { Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsCheckConnectivity') },
+      [ENV.checkConnectivityDocument]: {
+        Ref: logicalIdOf(template, 'AWS::SSM::Document', 'DocumentsCheckConnectivity'),
+      },
       [ENV.commandLogGroup]: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', 'DocumentsCommandOutput') },
       [ENV.dryRun]: 'false',
       [ENV.remediateStates]: 'STALLED,DISCONNECTED',
@@ -97,7 +113,8 @@ describe('doctor function', () => {
 
   test('settings from context reach the environment in the form the Lambda parses', () => {
     const { template: custom } = synthStack({ dryRun: 'true', maxAttempts: 5, remediateStates: ['STALLED'] });
-    const variables = (onlyResource(custom, 'AWS::Lambda::Function').properties.Environment as { Variables: Json }).Variables;
+    const variables = (onlyResource(custom, 'AWS::Lambda::Function').properties.Environment as { Variables: Json })
+      .Variables;
     expect(variables).toMatchObject({ [ENV.dryRun]: 'true', [ENV.maxAttempts]: '5', [ENV.remediateStates]: 'STALLED' });
   });
 
@@ -114,11 +131,18 @@ describe('doctor function', () => {
       MaximumEventAgeInSeconds: 3600,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
     });
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
@@ -126,11 +150,15 @@ describe('doctor function', () => {
 });
 
 describe('triggers', () => {
-  const functionArn = () => ({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'DoctorFunction'), 'Arn'] });
+  const functionArn = () => ({
+    'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'DoctorFunction'), 'Arn'],
+  });
   const targetWithDlq = () => ({
     Arn: functionArn(),
     RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
-    DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'Arn'] } },
+    DeadLetterConfig: {
+      Arn: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'Arn'] },
+    },
   });
 
   test('the schedule runs the function every 15 minutes by default', () => {
@@ -187,8 +215,15 @@ describe('SSM documents', () => {
   test('each document has a Linux step and a Windows step (precondition on platformType)', () => {
     for (const document of Object.values(template.findResources('AWS::SSM::Document'))) {
       const steps = ((document.Properties as Json).Content as { mainSteps: Json[] }).mainSteps;
-      const platforms = steps.map((step) => (step.precondition as { StringEquals?: string[] } | undefined)?.StringEquals);
-      expect(platforms).toEqual(expect.arrayContaining([['platformType', 'Linux'], ['platformType', 'Windows']]));
+      const platforms = steps.map(
+        (step) => (step.precondition as { StringEquals?: string[] } | undefined)?.StringEquals,
+      );
+      expect(platforms).toEqual(
+        expect.arrayContaining([
+          ['platformType', 'Linux'],
+          ['platformType', 'Windows'],
+        ]),
+      );
     }
   });
 
@@ -232,15 +267,21 @@ describe('notifications', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
   });
 
   test('CloudWatch alarms of this account may use the topic key', () => {
-    const key = template.findResources('AWS::KMS::Key')[logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey')];
-    const statements = ((key?.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
+    const key = template.findResources('AWS::KMS::Key')[
+      logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey')
+    ] as Json;
+    const statements = ((key.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
     expect(statements).toContainEqual({
       Sid: 'AllowCloudWatchAlarmsToPublish',
       Effect: 'Allow',
@@ -302,10 +343,7 @@ describe('permissions of the doctor role', () => {
     const statement = sendCommand[0] as Json;
     expect(statement.Action).toBe('ssm:SendCommand');
     const documentArns = Object.keys(template.findResources('AWS::SSM::Document')).map((id) => ({
-      'Fn::Join': [
-        '',
-        ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${REGION}:${ACCOUNT}:document/`, { Ref: id }],
-      ],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${REGION}:${ACCOUNT}:document/`, { Ref: id }]],
     }));
     expect(statement.Resource).toEqual(
       expect.arrayContaining([...documentArns, pseudoArn('ec2', 'instance/*'), pseudoArn('ssm', 'managed-instance/*')]),
@@ -350,7 +388,11 @@ describe('permissions of the doctor role', () => {
       .flatMap((s) => asList(s.Action) as string[])
       .filter((action) => action.startsWith('mgn:'))
       .sort();
-    expect(mgnActions).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication']);
+    expect(mgnActions).toEqual([
+      'mgn:DescribeSourceServers',
+      'mgn:GetReplicationConfiguration',
+      'mgn:RetryDataReplication',
+    ]);
   });
 
   test('EC2: DescribeInstances only (no resource-level permissions, so on "*"), to find replication servers', () => {
@@ -365,7 +407,10 @@ describe('permissions of the doctor role', () => {
 
   test('IAM: GetRole only, on exactly the ARNs of the roles MGN creates (with and without their path), never on a wildcard', () => {
     const roleArn = (rolePath: string, name: string) => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role${rolePath}${name}`]],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role${rolePath}${name}`],
+      ],
     });
     expect(statementsWith(template, 'iam:GetRole')).toEqual([
       {
@@ -420,7 +465,9 @@ describe('permissions of the doctor role', () => {
       Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [tableKeyId, 'Arn'] },
     });
-    const dynamoActions = statements.flatMap((s) => asList(s.Action) as string[]).filter((a) => a.startsWith('dynamodb:'));
+    const dynamoActions = statements
+      .flatMap((s) => asList(s.Action) as string[])
+      .filter((a) => a.startsWith('dynamodb:'));
     expect(dynamoActions.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan']);
   });
 
@@ -451,7 +498,9 @@ describe('outputs', () => {
     expect(outputs.TopicArn?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic') });
     const policyId = logicalIdOf(template, 'AWS::IAM::ManagedPolicy', 'DocumentsHostOutputPolicy');
     expect(outputs.HostOutputPolicyArn?.Value).toEqual({ Ref: policyId });
-    expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue') });
+    expect(outputs.DeadLetterQueueUrl?.Value).toEqual({
+      Ref: logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'),
+    });
     expect(outputs.RunCommandHistoryUrl?.Value).toBe(
       `https://${REGION}.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=${REGION}`,
     );

@@ -11,7 +11,10 @@ import { buildApp } from '../../bin/app';
 import { ACCOUNT, REGION } from './synth';
 
 interface ValidationReport {
-  pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+  pluginReports: {
+    pluginName: string;
+    violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+  }[];
 }
 
 const outdirs: string[] = [];
@@ -34,11 +37,18 @@ function synth(app: App, outdir: string): { error?: Error; report: ValidationRep
   return { error, report };
 }
 
-function newApp(context: Record<string, unknown> = {}, builtinCloudFormationValidation = true): { app: App; outdir: string } {
+function newApp(
+  context: Record<string, unknown> = {},
+  builtinCloudFormationValidation = true,
+): { app: App; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-nag-'));
   outdirs.push(outdir);
   // Bundling is exercised in bundling.test.ts; here the validators are what matters.
-  const app = new App({ outdir, builtinCloudFormationValidation, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({
+    outdir,
+    builtinCloudFormationValidation,
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+  });
   return { app, outdir };
 }
 
@@ -67,7 +77,10 @@ test('an environment-agnostic, multi-Region app passes too (acknowledged finding
 
   const { error, report } = synth(app, outdir);
 
-  expect(stacks.map((stack) => stack.stackName)).toEqual(['MgnReplicationDoctor-eu-west-1', 'MgnReplicationDoctor-us-east-1']);
+  expect(stacks.map((stack) => stack.stackName)).toEqual([
+    'MgnReplicationDoctor-eu-west-1',
+    'MgnReplicationDoctor-us-east-1',
+  ]);
   expect(violations(report)).toEqual([]);
   expect(error).toBeUndefined();
 });

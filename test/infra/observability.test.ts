@@ -26,9 +26,13 @@ function alarm(t: Template, prefix: string): Json {
 
 /** The dashboard body as one string: CloudFormation tokens rendered as `${…}` so it can be parsed as JSON. */
 function dashboardBody(t: Template): { widgets: { type: string; properties: Json }[] } {
-  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as { Properties: { DashboardBody: unknown } }[];
+  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as {
+    Properties: { DashboardBody: unknown };
+  }[];
   const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
-  const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`)).join('');
+  const text = body['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`))
+    .join('');
   return JSON.parse(text) as { widgets: { type: string; properties: Json }[] };
 }
 
@@ -47,13 +51,15 @@ describe('dashboard', () => {
 
   test('graphs exactly the metrics the Lambda emits, in its namespace with the service dimension', () => {
     expect([...new Set(doctorMetricNames)].sort()).toEqual([...METRIC_NAMES].sort());
-    const lines = metricWidgets.flatMap((widget) => widget.properties.metrics as unknown[][]).filter((line) => line[0] === METRICS_NAMESPACE);
+    const lines = metricWidgets
+      .flatMap((widget) => widget.properties.metrics as unknown[][])
+      .filter((line) => line[0] === METRICS_NAMESPACE);
     for (const line of lines) expect(line.slice(2, 4)).toEqual(['service', SERVICE_NAME]);
   });
 
   test('fleet by condition: one line per condition metric', () => {
     const fleet = metricWidgets.find((widget) => String(widget.properties.title).startsWith('Fleet by condition'));
-    const names = (fleet?.properties.metrics as unknown[][]).map((line) => line[1]);
+    const names = ((fleet?.properties.metrics ?? []) as unknown[][]).map((line) => line[1]);
     expect(names).toEqual([
       METRIC.serversStalled,
       METRIC.serversDisconnected,
@@ -66,18 +72,31 @@ describe('dashboard', () => {
   });
 
   test('Lambda errors and throttles, and the dead-letter queue depth', () => {
-    const awsLines = metricWidgets.flatMap((widget) => widget.properties.metrics as unknown[][]).filter((line) => line[0] !== METRICS_NAMESPACE);
+    const awsLines = metricWidgets
+      .flatMap((widget) => widget.properties.metrics as unknown[][])
+      .filter((line) => line[0] !== METRICS_NAMESPACE);
     const names = awsLines.map((line) => `${String(line[0])}/${String(line[1])}`);
-    expect(names).toEqual(expect.arrayContaining(['AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/SQS/ApproximateNumberOfMessagesVisible']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'AWS/Lambda/Errors',
+        'AWS/Lambda/Throttles',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      ]),
+    );
   });
 
   test('links the Run Command history and the function’s log group', () => {
-    const text = body.widgets.filter((widget) => widget.type === 'text').map((widget) => String(widget.properties.markdown)).join('\n');
+    const text = body.widgets
+      .filter((widget) => widget.type === 'text')
+      .map((widget) => String(widget.properties.markdown))
+      .join('\n');
     expect(text).toContain(
       'https://eu-west-1.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=eu-west-1',
     );
     const logGroupId = idOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup');
-    expect(text).toContain(`https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/\${{'Ref':'${logGroupId}'}}`);
+    expect(text).toContain(
+      `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/\${{'Ref':'${logGroupId}'}}`,
+    );
   });
 
   test('its address is a stack output', () => {
@@ -122,7 +141,12 @@ describe('alarms', () => {
     expect(alarm(template, 'DeadLetterQueueNotEmpty')).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [idOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'QueueName'] },
+        },
+      ],
       Statistic: 'Maximum',
       Period: 300,
       EvaluationPeriods: 1,
@@ -163,7 +187,8 @@ describe('alarms', () => {
   });
 
   test('the not-running window is two of the schedule’s longest gaps, capped at CloudWatch’s 7 days', () => {
-    const period = (schedule: string) => (alarm(synthStack({ schedule }).template, 'NotRunning') as { Period: number }).Period;
+    const period = (schedule: string) =>
+      (alarm(synthStack({ schedule }).template, 'NotRunning') as { Period: number }).Period;
     expect(period('rate(2 hours)')).toBe(4 * 3600);
     expect(period('cron(0/10 * * * ? *)')).toBe(20 * 60);
     // A daily run is covered by two days, not by a one-day window that a slightly late run falls out of.
@@ -177,7 +202,10 @@ describe('alarms', () => {
 
   test('a schedule the alarm cannot cover twice is flagged at synth', () => {
     const warnings = (schedule: string) =>
-      Annotations.fromStack(synthStack({ schedule }).stack).findWarning('*', Match.stringLikeRegexp('not-running alarm'));
+      Annotations.fromStack(synthStack({ schedule }).stack).findWarning(
+        '*',
+        Match.stringLikeRegexp('not-running alarm'),
+      );
     expect(warnings('rate(15 minutes)')).toHaveLength(0);
     expect(warnings('cron(0/30 8-18 ? * MON-FRI *)')).toHaveLength(0);
     expect(warnings('rate(4 days)')).toHaveLength(1);
@@ -185,7 +213,9 @@ describe('alarms', () => {
   });
 
   test('alarms may publish to the topic: its policy allows CloudWatch alarms of this account and Region', () => {
-    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as { Properties: { PolicyDocument: { Statement: Json[] } } };
+    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as {
+      Properties: { PolicyDocument: { Statement: Json[] } };
+    };
     expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
       Sid: 'AllowCloudWatchAlarmsToPublish',
       Effect: 'Allow',
@@ -195,7 +225,9 @@ describe('alarms', () => {
       Condition: {
         StringEquals: { 'aws:SourceAccount': '123456789012' },
         ArnLike: {
-          'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*']] },
+          'aws:SourceArn': {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*']],
+          },
         },
       },
     });
@@ -205,7 +237,10 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
         ]),
       },
     });

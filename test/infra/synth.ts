@@ -19,6 +19,9 @@ export function fastApp(context: Record<string, unknown> = {}): App {
 /** One DoctorStack with a fixed environment, configured from `context` exactly as bin/app.ts does. */
 export function synthStack(context: Record<string, unknown> = {}): { stack: DoctorStack; template: Template } {
   const app = fastApp(context);
-  const stack = new DoctorStack(app, 'Test', { config: loadStackConfig(app), env: { account: ACCOUNT, region: REGION } });
+  const stack = new DoctorStack(app, 'Test', {
+    config: loadStackConfig(app),
+    env: { account: ACCOUNT, region: REGION },
+  });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -21,7 +21,11 @@ afterAll(() => {
 
 /** The counts the minimum accepts for EC2 (0 when the handler does not look replication servers up). */
 const withoutEc2 = (counts: readonly { operation: string; calls: number }[]): Record<string, number> =>
-  Object.fromEntries(counts.filter((row) => row.operation !== 'ec2:DescribeInstances' && row.calls > 0).map((row) => [row.operation, row.calls]));
+  Object.fromEntries(
+    counts
+      .filter((row) => row.operation !== 'ec2:DescribeInstances' && row.calls > 0)
+      .map((row) => [row.operation, row.calls]),
+  );
 
 describe('npm run bench machinery', () => {
   test('120 servers, 10 stalled on one site: the calls per operation are exactly the minimum', async () => {
@@ -41,7 +45,9 @@ describe('npm run bench machinery', () => {
       'dynamodb:PutItem': 20,
     });
     expect([0, 1]).toContain(result.operations.find((row) => row.operation === 'ec2:DescribeInstances')?.calls);
-    expect(result.operations.filter((row) => row.calls !== row.minimum && !row.alsoAccepted?.includes(row.calls))).toEqual([]);
+    expect(
+      result.operations.filter((row) => row.calls !== row.minimum && !row.alsoAccepted?.includes(row.calls)),
+    ).toEqual([]);
     expect(result.operations.every((row) => row.errors === 0)).toBe(true);
     expect(result.totalCalls).toBe(result.totalMinimum);
     expect(result.report?.actions).toEqual({ TREATED: 10 });

@@ -17,7 +17,12 @@ import {
   SSMClient,
   SendCommandCommand,
 } from '@aws-sdk/client-ssm';
-import { aStalledApiSourceServer, anApiSourceServer, startFakeMgnEndpoint, type FakeMgnEndpoint } from '../support/fake-mgn-endpoint';
+import {
+  aStalledApiSourceServer,
+  anApiSourceServer,
+  startFakeMgnEndpoint,
+  type FakeMgnEndpoint,
+} from '../support/fake-mgn-endpoint';
 import { anInstanceInformation, startFakeSsmEndpoint, type FakeSsmEndpoint } from '../support/fake-ssm-endpoint';
 import { motoUnavailableReason, startMotoServer, type MotoServer } from '../support/moto-server';
 
@@ -58,10 +63,20 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
 
   test('lists servers in the API shape, filtered and paged with opaque tokens', async () => {
     const stalled = aStalledApiSourceServer();
-    mgn.servers = [stalled, anApiSourceServer(), anApiSourceServer({ isArchived: true, lifeCycle: { state: 'CUTOVER' } }), anApiSourceServer()];
+    mgn.servers = [
+      stalled,
+      anApiSourceServer(),
+      anApiSourceServer({ isArchived: true, lifeCycle: { state: 'CUTOVER' } }),
+      anApiSourceServer(),
+    ];
 
-    const first = await client.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 2 }));
-    expect(first.items?.map((item) => item.sourceServerID)).toEqual([mgn.servers[0]?.sourceServerID, mgn.servers[1]?.sourceServerID]);
+    const first = await client.send(
+      new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 2 }),
+    );
+    expect(first.items?.map((item) => item.sourceServerID)).toEqual([
+      mgn.servers[0]?.sourceServerID,
+      mgn.servers[1]?.sourceServerID,
+    ]);
     expect(first.items?.[0]).toMatchObject({
       sourceServerID: stalled.sourceServerID,
       arn: `arn:aws:mgn:us-east-1:111122223333:source-server/${stalled.sourceServerID}`,
@@ -69,24 +84,45 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
       replicationType: 'AGENT_BASED',
       lifeCycle: { state: 'NOT_READY', lastSeenByServiceDateTime: '2026-11-26T06:00:00.000Z' },
       dataReplicationInfo: { dataReplicationState: 'STALLED', dataReplicationError: { error: 'AGENT_NOT_SEEN' } },
-      sourceProperties: { identificationHints: { hostname: expect.any(String) }, os: { fullString: 'Ubuntu 22.04.4 LTS' } },
+      sourceProperties: {
+        identificationHints: { hostname: expect.any(String) },
+        os: { fullString: 'Ubuntu 22.04.4 LTS' },
+      },
     });
     expect(first.nextToken).toEqual(expect.any(String));
-    const second = await client.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 2, nextToken: first.nextToken }));
+    const second = await client.send(
+      new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 2, nextToken: first.nextToken }),
+    );
     expect(second.items?.map((item) => item.sourceServerID)).toEqual([mgn.servers[3]?.sourceServerID]);
     expect(second.nextToken).toBeUndefined();
 
-    const one = await client.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: [stalled.sourceServerID] } }));
+    const one = await client.send(
+      new DescribeSourceServersCommand({ filters: { sourceServerIDs: [stalled.sourceServerID] } }),
+    );
     expect(one.items).toHaveLength(1);
-    expect(mgn.requests.map((request) => request.path)).toEqual(['/mgn/DescribeSourceServers', '/mgn/DescribeSourceServers', '/mgn/DescribeSourceServers']);
+    expect(mgn.requests.map((request) => request.path)).toEqual([
+      '/mgn/DescribeSourceServers',
+      '/mgn/DescribeSourceServers',
+      '/mgn/DescribeSourceServers',
+    ]);
     expect(mgn.callCount('DescribeSourceServers')).toBe(3);
   });
 
   test.each([
     ['maxResults above 1000', { maxResults: 1001 }, 'maxResults'],
     ['maxResults 0', { maxResults: 0 }, 'maxResults'],
-    ['201 source server IDs', { filters: { sourceServerIDs: Array.from({ length: 201 }, (_, index) => `s-${String(index).padStart(17, '0')}`) } }, 'filters.sourceServerIDs'],
-    ['a malformed source server ID', { filters: { sourceServerIDs: ['i-0123456789abcdef0'] } }, 'filters.sourceServerIDs.1'],
+    [
+      '201 source server IDs',
+      {
+        filters: { sourceServerIDs: Array.from({ length: 201 }, (_, index) => `s-${String(index).padStart(17, '0')}`) },
+      },
+      'filters.sourceServerIDs',
+    ],
+    [
+      'a malformed source server ID',
+      { filters: { sourceServerIDs: ['i-0123456789abcdef0'] } },
+      'filters.sourceServerIDs.1',
+    ],
   ])('rejects %s with a ValidationException naming the field', async (_name, input, field) => {
     const error = await rejection(client.send(new DescribeSourceServersCommand(input)));
     expect(error).toBeInstanceOf(ValidationException);
@@ -97,9 +133,15 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
 
   test('rejects a token it did not issue, or one issued for other filters', async () => {
     mgn.servers = [anApiSourceServer(), anApiSourceServer()];
-    expect(await rejection(client.send(new DescribeSourceServersCommand({ nextToken: 'bm90LWEtdG9rZW4=' })))).toBeInstanceOf(ValidationException);
+    expect(
+      await rejection(client.send(new DescribeSourceServersCommand({ nextToken: 'bm90LWEtdG9rZW4=' }))),
+    ).toBeInstanceOf(ValidationException);
     const page = await client.send(new DescribeSourceServersCommand({ maxResults: 1 }));
-    const error = await rejection(client.send(new DescribeSourceServersCommand({ maxResults: 1, nextToken: page.nextToken, filters: { isArchived: true } })));
+    const error = await rejection(
+      client.send(
+        new DescribeSourceServersCommand({ maxResults: 1, nextToken: page.nextToken, filters: { isArchived: true } }),
+      ),
+    );
     expect(error).toBeInstanceOf(ValidationException);
   });
 
@@ -112,8 +154,12 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
     expect(retried.sourceServerID).toBe(stalled.sourceServerID);
     expect(retried.dataReplicationInfo?.dataReplicationState).toBe('STALLED');
 
-    expect(await rejection(client.send(new RetryDataReplicationCommand({ sourceServerID: healthy.sourceServerID })))).toBeInstanceOf(ValidationException);
-    const missing = await rejection(client.send(new RetryDataReplicationCommand({ sourceServerID: 's-00000000000000bad' })));
+    expect(
+      await rejection(client.send(new RetryDataReplicationCommand({ sourceServerID: healthy.sourceServerID }))),
+    ).toBeInstanceOf(ValidationException);
+    const missing = await rejection(
+      client.send(new RetryDataReplicationCommand({ sourceServerID: 's-00000000000000bad' })),
+    );
     expect(missing.name).toBe('ResourceNotFoundException');
     expect(missing.$metadata?.httpStatusCode).toBe(404);
   });
@@ -121,7 +167,9 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
   test('GetReplicationConfiguration returns the replication template of the server', async () => {
     const server = anApiSourceServer();
     mgn.servers = [server];
-    const configuration = await client.send(new GetReplicationConfigurationCommand({ sourceServerID: server.sourceServerID }));
+    const configuration = await client.send(
+      new GetReplicationConfigurationCommand({ sourceServerID: server.sourceServerID }),
+    );
     expect(configuration).toMatchObject({
       sourceServerID: server.sourceServerID,
       stagingAreaSubnetId: expect.stringMatching(/^subnet-[0-9a-f]{8,}$/),
@@ -134,12 +182,19 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
 
   test('unknown operations get UnknownOperationException (404); faults and latency can be injected', async () => {
     mgn.servers = [aStalledApiSourceServer()];
-    const unknown = await rejection(client.send(new StopReplicationCommand({ sourceServerID: mgn.servers[0]?.sourceServerID ?? '' })));
+    const unknown = await rejection(
+      client.send(new StopReplicationCommand({ sourceServerID: mgn.servers[0]?.sourceServerID ?? '' })),
+    );
     expect(unknown.name).toBe('UnknownOperationException');
     expect(unknown.$metadata?.httpStatusCode).toBe(404);
     expect(mgn.requestsFor('StopReplication')).toHaveLength(1);
 
-    mgn.failNext('DescribeSourceServers', { status: 429, errorType: 'ThrottlingException', message: 'Rate exceeded', extra: { retryAfterSeconds: 1 } });
+    mgn.failNext('DescribeSourceServers', {
+      status: 429,
+      errorType: 'ThrottlingException',
+      message: 'Rate exceeded',
+      extra: { retryAfterSeconds: 1 },
+    });
     const throttled = await rejection(client.send(new DescribeSourceServersCommand({})));
     expect(throttled).toBeInstanceOf(MgnServiceException);
     expect(throttled.name).toBe('ThrottlingException');
@@ -178,28 +233,56 @@ describeWithMoto('fake SSM front through @aws-sdk/client-ssm', () => {
     const first = await client.send(new DescribeInstanceInformationCommand({ MaxResults: 5 }));
     expect(first.InstanceInformationList).toHaveLength(5);
     expect(first.InstanceInformationList?.[0]?.LastPingDateTime).toBeInstanceOf(Date);
-    expect(first.InstanceInformationList?.[0]).toMatchObject({ PingStatus: 'Online', PlatformType: 'Linux', ResourceType: 'ManagedInstance' });
-    const second = await client.send(new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: first.NextToken }));
-    const third = await client.send(new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: second.NextToken }));
+    expect(first.InstanceInformationList?.[0]).toMatchObject({
+      PingStatus: 'Online',
+      PlatformType: 'Linux',
+      ResourceType: 'ManagedInstance',
+    });
+    const second = await client.send(
+      new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: first.NextToken }),
+    );
+    const third = await client.send(
+      new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: second.NextToken }),
+    );
     expect(third.InstanceInformationList).toHaveLength(2);
     expect(third.NextToken).toBeUndefined();
 
     const wanted = ssm.nodes[7]?.InstanceId ?? '';
-    const filtered = await client.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [wanted, 'mi-00000000000000000'] }] }));
+    const filtered = await client.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: 'InstanceIds', Values: [wanted, 'mi-00000000000000000'] }],
+      }),
+    );
     expect(filtered.InstanceInformationList?.map((node) => node.InstanceId)).toEqual([wanted]);
 
-    expect((await rejection(client.send(new DescribeInstanceInformationCommand({ MaxResults: 51 })))).name).toBe('ValidationException');
-    expect((await rejection(client.send(new DescribeInstanceInformationCommand({ NextToken: 'bogus' })))).name).toBe('InvalidNextToken');
+    expect((await rejection(client.send(new DescribeInstanceInformationCommand({ MaxResults: 51 })))).name).toBe(
+      'ValidationException',
+    );
+    expect((await rejection(client.send(new DescribeInstanceInformationCommand({ NextToken: 'bogus' })))).name).toBe(
+      'InvalidNextToken',
+    );
   });
 
   test('SendCommand goes to moto; invocations come back with the configured outcome, InProgress first', async () => {
     ssm.clearRecords();
     ssm.outcomes.set('Doc-Restart', {
       pendingListings: 1,
-      plugins: [{ name: 'restartAgentLinux', status: 'Failed', responseCode: 1, output: 'MGN_DOCTOR check=agent status=NOT_RUNNING' }],
+      plugins: [
+        {
+          name: 'restartAgentLinux',
+          status: 'Failed',
+          responseCode: 1,
+          output: 'MGN_DOCTOR check=agent status=NOT_RUNNING',
+        },
+      ],
     });
     const sent = await client.send(
-      new SendCommandCommand({ DocumentName: 'Doc-Restart', InstanceIds: ['mi-0123456789abcdef0', 'mi-0123456789abcdef1'], Comment: 'test', Parameters: { waitSeconds: ['5'] } }),
+      new SendCommandCommand({
+        DocumentName: 'Doc-Restart',
+        InstanceIds: ['mi-0123456789abcdef0', 'mi-0123456789abcdef1'],
+        Comment: 'test',
+        Parameters: { waitSeconds: ['5'] },
+      }),
     );
     const commandId = sent.Command?.CommandId ?? '';
     expect(commandId).toHaveLength(36);
@@ -208,9 +291,14 @@ describeWithMoto('fake SSM front through @aws-sdk/client-ssm', () => {
 
     const pending = await client.send(new ListCommandInvocationsCommand({ CommandId: commandId, Details: true }));
     expect(pending.CommandInvocations?.map((invocation) => invocation.Status)).toEqual(['InProgress', 'InProgress']);
-    expect(pending.CommandInvocations?.[0]?.CommandPlugins?.[0]).toMatchObject({ Status: 'InProgress', ResponseCode: -1 });
+    expect(pending.CommandInvocations?.[0]?.CommandPlugins?.[0]).toMatchObject({
+      Status: 'InProgress',
+      ResponseCode: -1,
+    });
 
-    const done = await client.send(new ListCommandInvocationsCommand({ CommandId: commandId, Details: true, MaxResults: 1 }));
+    const done = await client.send(
+      new ListCommandInvocationsCommand({ CommandId: commandId, Details: true, MaxResults: 1 }),
+    );
     expect(done.CommandInvocations).toHaveLength(1);
     expect(done.NextToken).toEqual(expect.any(String));
     expect(done.CommandInvocations?.[0]).toMatchObject({
@@ -218,15 +306,30 @@ describeWithMoto('fake SSM front through @aws-sdk/client-ssm', () => {
       InstanceId: 'mi-0123456789abcdef0',
       DocumentName: 'Doc-Restart',
       Status: 'Failed',
-      CommandPlugins: [{ Name: 'restartAgentLinux', Status: 'Failed', ResponseCode: 1, Output: 'MGN_DOCTOR check=agent status=NOT_RUNNING' }],
+      CommandPlugins: [
+        {
+          Name: 'restartAgentLinux',
+          Status: 'Failed',
+          ResponseCode: 1,
+          Output: 'MGN_DOCTOR check=agent status=NOT_RUNNING',
+        },
+      ],
     });
     expect(done.CommandInvocations?.[0]?.RequestedDateTime).toBeInstanceOf(Date);
-    const rest = await client.send(new ListCommandInvocationsCommand({ CommandId: commandId, MaxResults: 1, NextToken: done.NextToken }));
+    const rest = await client.send(
+      new ListCommandInvocationsCommand({ CommandId: commandId, MaxResults: 1, NextToken: done.NextToken }),
+    );
     expect(rest.CommandInvocations?.map((invocation) => invocation.InstanceId)).toEqual(['mi-0123456789abcdef1']);
     expect(rest.CommandInvocations?.[0]?.CommandPlugins).toBeUndefined();
 
-    const invocation = await client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: 'mi-0123456789abcdef1' }));
-    expect(invocation).toMatchObject({ Status: 'Failed', ResponseCode: 1, StandardOutputContent: 'MGN_DOCTOR check=agent status=NOT_RUNNING' });
+    const invocation = await client.send(
+      new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: 'mi-0123456789abcdef1' }),
+    );
+    expect(invocation).toMatchObject({
+      Status: 'Failed',
+      ResponseCode: 1,
+      StandardOutputContent: 'MGN_DOCTOR check=agent status=NOT_RUNNING',
+    });
 
     expect(ssm.requests.map((request) => [request.operation, request.forwarded])).toEqual([
       ['SendCommand', true],

@@ -17,7 +17,11 @@ import {
   type DoctorHarness,
 } from '../support/doctor-harness';
 import { aStalledApiSourceServer, anApiSourceServer, type ApiSourceServer } from '../support/fake-mgn-endpoint';
-import { anInstanceInformation, type ApiInstanceInformation, type InvocationOutcome } from '../support/fake-ssm-endpoint';
+import {
+  anInstanceInformation,
+  type ApiInstanceInformation,
+  type InvocationOutcome,
+} from '../support/fake-ssm-endpoint';
 import { motoUnavailableReason } from '../support/moto-server';
 
 type Handler = (event: unknown, context: Context) => Promise<RunReport | undefined>;
@@ -69,17 +73,27 @@ function fleet(): ApiSourceServer[] {
 function inventory(): ApiInstanceInformation[] {
   // More than one page of DescribeInstanceInformation (50), so the full listing pages through the front.
   const others = Array.from({ length: 60 }, (_, index) =>
-    anInstanceInformation({ InstanceId: nodeId(`f${index.toString(16).padStart(2, '0')}`), ComputerName: `filler-${index}.corp.example.com`, IPAddress: `10.99.0.${index + 1}` }),
+    anInstanceInformation({
+      InstanceId: nodeId(`f${index.toString(16).padStart(2, '0')}`),
+      ComputerName: `filler-${index}.corp.example.com`,
+      IPAddress: `10.99.0.${index + 1}`,
+    }),
   );
   return [
     anInstanceInformation({ InstanceId: WEB01_NODE, ComputerName: 'web01.corp.example.com', IPAddress: '10.20.1.15' }),
     anInstanceInformation({ InstanceId: APP02_NODE, ComputerName: 'app02.corp.example.com', IPAddress: '10.20.1.16' }),
     ...others,
-    anInstanceInformation({ InstanceId: EVENT_NODE, ComputerName: 'legacy-erp.corp.example.com', IPAddress: '10.20.3.7' }),
+    anInstanceInformation({
+      InstanceId: EVENT_NODE,
+      ComputerName: 'legacy-erp.corp.example.com',
+      IPAddress: '10.20.3.7',
+    }),
   ];
 }
 
-const skippedWindowsStep = (step: string): { name: string; status: 'Success'; responseCode: number; output: string } => ({
+const skippedWindowsStep = (
+  step: string,
+): { name: string; status: 'Success'; responseCode: number; output: string } => ({
   name: step,
   status: 'Success',
   responseCode: 0,
@@ -107,7 +121,8 @@ const OUTCOMES: Readonly<Record<keyof typeof DOCUMENT_NAMES, InvocationOutcome>>
         name: 'checkDiskSpaceLinux',
         status: 'Success',
         responseCode: 0,
-        output: 'MGN_DOCTOR check=disk status=OK root_free_mib=10240 root_min_mib=2048 tmp_free_mib=3900 tmp_min_mib=500 tmp_noexec=no\n--- df -Ph / /tmp ---\n',
+        output:
+          'MGN_DOCTOR check=disk status=OK root_free_mib=10240 root_min_mib=2048 tmp_free_mib=3900 tmp_min_mib=500 tmp_noexec=no\n--- df -Ph / /tmp ---\n',
       },
       skippedWindowsStep('checkDiskSpaceWindows'),
     ],
@@ -136,7 +151,8 @@ const EXPECTED_PARAMETERS = {
 const NO_COUNTS = { STALLED: 0, DISCONNECTED: 0, LAGGING: 0, UNKNOWN: 0, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 };
 
 let requestSequence = 0;
-const context = (): Context => aLambdaContext(`${(++requestSequence).toString(16).padStart(8, '0')}-5e1f-4c2b-9d0e-7a6b5c4d3e2f`);
+const context = (): Context =>
+  aLambdaContext(`${(++requestSequence).toString(16).padStart(8, '0')}-5e1f-4c2b-9d0e-7a6b5c4d3e2f`);
 
 /** Loads a fresh copy of the handler module (its configuration and clients are built at load). */
 function loadHandler(environment: Readonly<Record<string, string | undefined>>): Handler {
@@ -144,7 +160,8 @@ function loadHandler(environment: Readonly<Record<string, string | undefined>>):
   try {
     let loaded: Handler | undefined;
     jest.isolateModules(() => {
-      loaded = (require('../../lambdas/handlers/run-doctor') as typeof import('../../lambdas/handlers/run-doctor')).handler;
+      loaded = (require('../../lambdas/handlers/run-doctor') as typeof import('../../lambdas/handlers/run-doctor'))
+        .handler;
     });
     if (!loaded) throw new Error('handler did not load');
     return loaded;
@@ -177,7 +194,8 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     harness.mgn.servers = fleet();
     harness.ssm.nodes = inventory();
     harness.ssm.outcomes.clear();
-    for (const [role, outcome] of Object.entries(OUTCOMES)) harness.ssm.outcomes.set(DOCUMENT_NAMES[role as keyof typeof DOCUMENT_NAMES], outcome);
+    for (const [role, outcome] of Object.entries(OUTCOMES))
+      harness.ssm.outcomes.set(DOCUMENT_NAMES[role as keyof typeof DOCUMENT_NAMES], outcome);
   });
 
   const run = async (event: unknown, which: Handler = handler): Promise<RunReport> => {
@@ -213,11 +231,15 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     }
     // moto's ListCommands leaves out CloudWatchOutputConfig; the requests show it.
     for (const send of harness.ssm.requestsFor('SendCommand')) {
-      expect(send.body).toMatchObject({ CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: COMMAND_LOG_GROUP } });
+      expect(send.body).toMatchObject({
+        CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: COMMAND_LOG_GROUP },
+      });
     }
     // Results: one ListCommandInvocations per command, with plugin details.
     const polls = harness.ssm.requestsFor('ListCommandInvocations');
-    expect(polls.map((poll) => (poll.body as { CommandId: string }).CommandId).sort()).toEqual(commands.map((command) => command.CommandId).sort());
+    expect(polls.map((poll) => (poll.body as { CommandId: string }).CommandId).sort()).toEqual(
+      commands.map((command) => command.CommandId).sort(),
+    );
     for (const poll of polls) expect(poll.body).toMatchObject({ Details: true });
 
     // SNS: one digest, published as JSON per protocol; the SQS subscriber gets the `default` text.
@@ -243,24 +265,38 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     // Ledger: the stalled server is followed, treated once, and the digest is recorded as delivered.
     const items = await harness.ledgerItems();
     expect(items).toHaveLength(1);
-    const entry = items[0] as { sourceServerId: string; attempts: number; status: string; notifiedAt?: string; treatments: { commands: { document: string; status: string; instanceId: string }[] }[] };
-    expect(entry).toMatchObject({ sourceServerId: STALLED_ID, attempts: 1, status: 'OPEN', condition: 'STALLED', errorCode: 'AGENT_NOT_SEEN' });
+    const entry = items[0] as {
+      sourceServerId: string;
+      attempts: number;
+      status: string;
+      notifiedAt?: string;
+      treatments: { commands: { document: string; status: string; instanceId: string }[] }[];
+    };
+    expect(entry).toMatchObject({
+      sourceServerId: STALLED_ID,
+      attempts: 1,
+      status: 'OPEN',
+      condition: 'STALLED',
+      errorCode: 'AGENT_NOT_SEEN',
+    });
     expect(entry.notifiedAt).toEqual(expect.any(String));
     expect(entry.treatments).toHaveLength(1);
-    expect(entry.treatments[0]?.commands.map((command) => [command.document, command.status, command.instanceId]).sort()).toEqual(
-      [
-        ['CheckConnectivity', 'Success', WEB01_NODE],
-        ['CheckDiskSpace', 'Success', WEB01_NODE],
-        ['RestartReplicationAgent', 'Success', WEB01_NODE],
-      ],
-    );
+    expect(
+      entry.treatments[0]?.commands.map((command) => [command.document, command.status, command.instanceId]).sort(),
+    ).toEqual([
+      ['CheckConnectivity', 'Success', WEB01_NODE],
+      ['CheckDiskSpace', 'Success', WEB01_NODE],
+      ['RestartReplicationAgent', 'Success', WEB01_NODE],
+    ]);
 
     // The report.
     expect(report.trigger).toBe('schedule');
     expect(report.counts).toEqual({ ...NO_COUNTS, STALLED: 1, HEALTHY: 1, IGNORED: 1 });
     expect(report.commandsSent).toBe(3);
     expect(report.published).toBe(true);
-    expect(report.servers.map((server) => [server.server.sourceServerId, server.action])).toEqual([[STALLED_ID, 'TREATED']]);
+    expect(report.servers.map((server) => [server.server.sourceServerId, server.action])).toEqual([
+      [STALLED_ID, 'TREATED'],
+    ]);
   });
 
   test('a second scheduled run right after sends nothing and publishes nothing (cooldown)', async () => {
@@ -278,7 +314,9 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     expect(await harness.publishedNotifications()).toHaveLength(1);
     expect(report.commandsSent).toBe(0);
     expect(report.published).toBe(false);
-    expect(report.servers.map((server) => [server.server.sourceServerId, server.action])).toEqual([[STALLED_ID, 'COOLDOWN']]);
+    expect(report.servers.map((server) => [server.server.sourceServerId, server.action])).toEqual([
+      [STALLED_ID, 'COOLDOWN'],
+    ]);
     const items = await harness.ledgerItems();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ sourceServerId: STALLED_ID, attempts: 1 });
@@ -296,7 +334,10 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     const report = await run(stalledEvent);
 
     expect(harness.mgn.requests.map((request) => request.operation)).toEqual(['DescribeSourceServers']);
-    expect(harness.mgn.requests[0]?.body).toEqual({ filters: { isArchived: false, sourceServerIDs: [EVENT_ID] }, maxResults: 1000 });
+    expect(harness.mgn.requests[0]?.body).toEqual({
+      filters: { isArchived: false, sourceServerIDs: [EVENT_ID] },
+      maxResults: 1000,
+    });
     // Its node is known by tag: one filtered lookup instead of the whole inventory.
     expect(harness.ssm.requestsFor('DescribeInstanceInformation').map((request) => request.body)).toEqual([
       { Filters: [{ Key: 'InstanceIds', Values: [EVENT_NODE] }], MaxResults: 50 },
@@ -307,7 +348,9 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
 
     expect(report.trigger).toBe('event');
     expect(report.counts).toEqual({ ...NO_COUNTS, STALLED: 1 });
-    expect(report.servers.map((server) => [server.server.sourceServerId, server.action])).toEqual([[EVENT_ID, 'TREATED']]);
+    expect(report.servers.map((server) => [server.server.sourceServerId, server.action])).toEqual([
+      [EVENT_ID, 'TREATED'],
+    ]);
     const delivered = await harness.drainDigestQueue();
     expect(delivered).toHaveLength(1);
     expect(delivered[0]?.Body).toContain(EVENT_ID);
@@ -318,7 +361,10 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
   test.each([
     ['the NOT_STALLED event', notStalledEvent],
     ['an event from another source', { ...stalledEvent, source: 'aws.ec2' }],
-    ['a stall event without a source-server ARN', { ...stalledEvent, resources: ['arn:aws:mgn:us-west-2:111122223333:source-server/not-a-server'] }],
+    [
+      'a stall event without a source-server ARN',
+      { ...stalledEvent, resources: ['arn:aws:mgn:us-west-2:111122223333:source-server/not-a-server'] },
+    ],
     ['an empty object', {}],
     ['a string', 'STALLED'],
     ['null', null],
@@ -333,11 +379,15 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
   });
 
   test('a fleet of 2,500 servers is read in three pages through the real SDK', async () => {
-    harness.mgn.servers = Array.from({ length: 2_500 }, (_, index) => anApiSourceServer({ sourceServerID: serverId(`p${index}`) }));
+    harness.mgn.servers = Array.from({ length: 2_500 }, (_, index) =>
+      anApiSourceServer({ sourceServerID: serverId(`p${index}`) }),
+    );
 
     const report = await run(scheduledEvent);
 
-    const pages = harness.mgn.requestsFor('DescribeSourceServers').map((request) => request.body as { nextToken?: string; maxResults?: number });
+    const pages = harness.mgn
+      .requestsFor('DescribeSourceServers')
+      .map((request) => request.body as { nextToken?: string; maxResults?: number });
     expect(pages).toHaveLength(3);
     expect(pages[0]?.nextToken).toBeUndefined();
     expect(pages[1]?.nextToken).toEqual(expect.any(String));
@@ -357,13 +407,20 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
       aStalledApiSourceServer({
         sourceServerID: launchFailure,
         sourceProperties: { identificationHints: { hostname: 'batch07', fqdn: 'batch07.corp.example.com' } },
-        dataReplicationInfo: { dataReplicationError: { error: 'FAILED_TO_LAUNCH_REPLICATION_SERVER', rawError: 'InsufficientInstanceCapacity in us-east-1a' } },
+        dataReplicationInfo: {
+          dataReplicationError: {
+            error: 'FAILED_TO_LAUNCH_REPLICATION_SERVER',
+            rawError: 'InsufficientInstanceCapacity in us-east-1a',
+          },
+        },
       }),
       aStalledApiSourceServer({
         sourceServerID: network,
         tags: { [NODE_TAG]: WEB01_NODE },
         sourceProperties: { identificationHints: { hostname: 'web01', fqdn: 'web01.corp.example.com' } },
-        dataReplicationInfo: { dataReplicationError: { error: 'UNSTABLE_NETWORK', rawError: 'Connection to replication server lost' } },
+        dataReplicationInfo: {
+          dataReplicationError: { error: 'UNSTABLE_NETWORK', rawError: 'Connection to replication server lost' },
+        },
       }),
     ];
     // The connectivity check is still running at the first look: the doctor polls again (after 2 s).
@@ -371,23 +428,37 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
 
     const report = await run(scheduledEvent, withRetries);
 
-    expect(harness.mgn.requestsFor('RetryDataReplication').map((request) => request.body)).toEqual([{ sourceServerID: launchFailure }]);
-    expect(harness.mgn.requestsFor('GetReplicationConfiguration').map((request) => request.body)).toEqual([{ sourceServerID: network }]);
+    expect(harness.mgn.requestsFor('RetryDataReplication').map((request) => request.body)).toEqual([
+      { sourceServerID: launchFailure },
+    ]);
+    expect(harness.mgn.requestsFor('GetReplicationConfiguration').map((request) => request.body)).toEqual([
+      { sourceServerID: network },
+    ]);
     const commands = await harness.listCommands();
-    expect(commands.map((command) => command.DocumentName).sort()).toEqual([DOCUMENT_NAMES.CheckConnectivity, DOCUMENT_NAMES.RestartReplicationAgent].sort());
+    expect(commands.map((command) => command.DocumentName).sort()).toEqual(
+      [DOCUMENT_NAMES.CheckConnectivity, DOCUMENT_NAMES.RestartReplicationAgent].sort(),
+    );
     const connectivity = commands.find((command) => command.DocumentName === DOCUMENT_NAMES.CheckConnectivity);
-    expect(harness.ssm.requestsFor('ListCommandInvocations').filter((request) => (request.body as { CommandId: string }).CommandId === connectivity?.CommandId)).toHaveLength(2);
+    expect(
+      harness.ssm
+        .requestsFor('ListCommandInvocations')
+        .filter((request) => (request.body as { CommandId: string }).CommandId === connectivity?.CommandId),
+    ).toHaveLength(2);
 
     const text = (await harness.drainDigestQueue())[0]?.Body ?? '';
     expect(text).toContain('RetryDataReplication: SUCCEEDED');
-    expect(text).toContain('Replication settings: bandwidth throttling off, data routing PRIVATE_IP, public IP no, staging subnet subnet-0a1b2c3d4e5f60718');
+    expect(text).toContain(
+      'Replication settings: bandwidth throttling off, data routing PRIVATE_IP, public IP no, staging subnet subnet-0a1b2c3d4e5f60718',
+    );
     expect(text).toContain(`CheckConnectivity on ${WEB01_NODE}: Success.`);
     expect(report.servers.map((server) => [server.server.sourceServerId, server.action]).sort()).toEqual([
       [network, 'TREATED'],
       [launchFailure, 'TREATED'],
     ]);
     const items = await harness.ledgerItems();
-    const retried = items.find((item) => item.sourceServerId === launchFailure) as { treatments: { serviceAction?: { outcome: string } }[] };
+    const retried = items.find((item) => item.sourceServerId === launchFailure) as {
+      treatments: { serviceAction?: { outcome: string } }[];
+    };
     expect(retried.treatments[0]?.serviceAction?.outcome).toBe('SUCCEEDED');
   }, 15_000);
 

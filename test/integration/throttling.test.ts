@@ -23,9 +23,20 @@ import type { AwsClientOptions, AwsClients } from '../../lambdas/adapters/aws-cl
 import type { RunReport } from '../../lambdas/core/report';
 import type { DoctorSettings } from '../../lambdas/shared/settings';
 import scheduledEvent from '../fixtures/events/scheduled.json';
-import { DOCUMENT_NAMES, REGION, aLambdaContext, applyEnvironment, startDoctorHarness, type DoctorHarness } from '../support/doctor-harness';
+import {
+  DOCUMENT_NAMES,
+  REGION,
+  aLambdaContext,
+  applyEnvironment,
+  startDoctorHarness,
+  type DoctorHarness,
+} from '../support/doctor-harness';
 import { aStalledApiSourceServer, anApiSourceServer, type ApiSourceServer } from '../support/fake-mgn-endpoint';
-import { anInstanceInformation, type ApiInstanceInformation, type InvocationOutcome } from '../support/fake-ssm-endpoint';
+import {
+  anInstanceInformation,
+  type ApiInstanceInformation,
+  type InvocationOutcome,
+} from '../support/fake-ssm-endpoint';
 import { motoUnavailableReason } from '../support/moto-server';
 import {
   IAM_XML_NAMESPACE,
@@ -74,13 +85,19 @@ function fleet(replicatorId: string): ApiSourceServer[] {
   return [
     aStalledApiSourceServer({
       sourceServerID: STALLED_ID,
-      dataReplicationInfo: { dataReplicationError: { error: 'UNSTABLE_NETWORK', rawError: 'Connection to the replication server dropped' }, replicatorId },
+      dataReplicationInfo: {
+        dataReplicationError: { error: 'UNSTABLE_NETWORK', rawError: 'Connection to the replication server dropped' },
+        replicatorId,
+      },
       sourceProperties: {
         identificationHints: { hostname: 'web01', fqdn: 'web01.corp.example.com' },
         networkInterfaces: [{ macAddress: '02:42:ac:11:00:15', ips: ['10.20.1.15'], isPrimary: true }],
       },
     }),
-    anApiSourceServer({ sourceServerID: HEALTHY_ID, sourceProperties: { identificationHints: { hostname: 'app02', fqdn: 'app02.corp.example.com' } } }),
+    anApiSourceServer({
+      sourceServerID: HEALTHY_ID,
+      sourceProperties: { identificationHints: { hostname: 'app02', fqdn: 'app02.corp.example.com' } },
+    }),
     anApiSourceServer({
       sourceServerID: CUTOVER_ID,
       lifeCycle: { state: 'CUTOVER' },
@@ -92,16 +109,44 @@ function fleet(replicatorId: string): ApiSourceServer[] {
 function inventory(): ApiInstanceInformation[] {
   // More than one page (50): the second page must still come after the first one was throttled and retried.
   const others = Array.from({ length: 60 }, (_, index) =>
-    anInstanceInformation({ InstanceId: nodeId(`f${index.toString(16).padStart(2, '0')}`), ComputerName: `filler-${index}.corp.example.com`, IPAddress: `10.99.0.${index + 1}` }),
+    anInstanceInformation({
+      InstanceId: nodeId(`f${index.toString(16).padStart(2, '0')}`),
+      ComputerName: `filler-${index}.corp.example.com`,
+      IPAddress: `10.99.0.${index + 1}`,
+    }),
   );
-  return [anInstanceInformation({ InstanceId: WEB01_NODE, ComputerName: 'web01.corp.example.com', IPAddress: '10.20.1.15' }), ...others];
+  return [
+    anInstanceInformation({ InstanceId: WEB01_NODE, ComputerName: 'web01.corp.example.com', IPAddress: '10.20.1.15' }),
+    ...others,
+  ];
 }
 
-const linuxStep = (name: string, output: string): NonNullable<InvocationOutcome['plugins']>[number] => ({ name, status: 'Success', responseCode: 0, output });
+const linuxStep = (name: string, output: string): NonNullable<InvocationOutcome['plugins']>[number] => ({
+  name,
+  status: 'Success',
+  responseCode: 0,
+  output,
+});
 const OUTCOMES: Readonly<Record<keyof typeof DOCUMENT_NAMES, InvocationOutcome>> = {
-  RestartReplicationAgent: { plugins: [linuxStep('restartAgentLinux', 'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active\n')] },
-  CheckDiskSpace: { plugins: [linuxStep('checkDiskSpaceLinux', 'MGN_DOCTOR check=disk status=OK root_free_mib=10240 root_min_mib=2048 tmp_free_mib=3900 tmp_min_mib=500 tmp_noexec=no\n')] },
-  CheckConnectivity: { plugins: [linuxStep('checkConnectivityLinux', 'MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0\n')] },
+  RestartReplicationAgent: {
+    plugins: [
+      linuxStep(
+        'restartAgentLinux',
+        'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active\n',
+      ),
+    ],
+  },
+  CheckDiskSpace: {
+    plugins: [
+      linuxStep(
+        'checkDiskSpaceLinux',
+        'MGN_DOCTOR check=disk status=OK root_free_mib=10240 root_min_mib=2048 tmp_free_mib=3900 tmp_min_mib=500 tmp_noexec=no\n',
+      ),
+    ],
+  },
+  CheckConnectivity: {
+    plugins: [linuxStep('checkConnectivityLinux', 'MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0\n')],
+  },
 };
 
 // Results are collected until startedAt + resultWaitSeconds: the retries' waits must not eat that budget.
@@ -115,11 +160,18 @@ function loadHandler(clientOverrides: Partial<AwsClientOptions> = {}): Handler {
   jest.isolateModules(() => {
     if (Object.keys(clientOverrides).length > 0) {
       jest.doMock('../../lambdas/adapters/aws-clients', () => {
-        const actual = jest.requireActual<typeof import('../../lambdas/adapters/aws-clients')>('../../lambdas/adapters/aws-clients');
-        return { ...actual, createAwsClients: (options: AwsClientOptions = {}): AwsClients => actual.createAwsClients({ ...options, ...clientOverrides }) };
+        const actual = jest.requireActual<typeof import('../../lambdas/adapters/aws-clients')>(
+          '../../lambdas/adapters/aws-clients',
+        );
+        return {
+          ...actual,
+          createAwsClients: (options: AwsClientOptions = {}): AwsClients =>
+            actual.createAwsClients({ ...options, ...clientOverrides }),
+        };
       });
     }
-    loaded = (require('../../lambdas/handlers/run-doctor') as typeof import('../../lambdas/handlers/run-doctor')).handler;
+    loaded = (require('../../lambdas/handlers/run-doctor') as typeof import('../../lambdas/handlers/run-doctor'))
+      .handler;
   });
   if (!loaded) throw new Error('handler did not load');
   return loaded;
@@ -142,10 +194,15 @@ interface Attempt {
  */
 function retryEvidence(requests: readonly Attempt[]): { first: string; sameCallNextAttempt: string } {
   const describe = (request: Attempt | undefined): string =>
-    request === undefined ? 'none' : `HTTP ${request.status} (attempt ${String(request.attempt)}/${String(request.maxAttempts)})`;
+    request === undefined
+      ? 'none'
+      : `HTTP ${request.status} (attempt ${String(request.attempt)}/${String(request.maxAttempts)})`;
   const first = requests[0];
   const next = requests.find(
-    (request) => first?.invocationId !== undefined && request.invocationId === first.invocationId && request.attempt === (first.attempt ?? 0) + 1,
+    (request) =>
+      first?.invocationId !== undefined &&
+      request.invocationId === first.invocationId &&
+      request.attempt === (first.attempt ?? 0) + 1,
   );
   return { first: describe(first), sameCallNextAttempt: describe(next) };
 }
@@ -195,7 +252,12 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       ec2: await startThrottlingProxy({ target: moto, throttlingReply: ec2Throttling }),
       iam: await startThrottlingProxy({ target: moto, throttlingReply: () => awsQueryThrottling(IAM_XML_NAMESPACE) }),
     };
-    ec2 = new EC2Client({ endpoint: moto, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    ec2 = new EC2Client({
+      endpoint: moto,
+      region: REGION,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     restoreEnvironment = applyEnvironment({
       ...harness.environment(SETTINGS),
       AWS_ENDPOINT_URL_SSM: proxies.ssm.url,
@@ -220,7 +282,9 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       proxy.disarm();
       proxy.clearRecords();
     }
-    const launched = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't3.small' }));
+    const launched = await ec2.send(
+      new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't3.small' }),
+    );
     const id = launched.Instances?.[0]?.InstanceId as string;
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
     replicationServer = { id, ip: described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress as string };
@@ -228,7 +292,8 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
     harness.mgn.servers = fleet(id);
     harness.ssm.nodes = inventory();
     harness.ssm.outcomes.clear();
-    for (const [role, outcome] of Object.entries(OUTCOMES)) harness.ssm.outcomes.set(DOCUMENT_NAMES[role as keyof typeof DOCUMENT_NAMES], outcome);
+    for (const [role, outcome] of Object.entries(OUTCOMES))
+      harness.ssm.outcomes.set(DOCUMENT_NAMES[role as keyof typeof DOCUMENT_NAMES], outcome);
   }
 
   beforeEach(prepare);
@@ -237,7 +302,8 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
   function arm(services: readonly Service[]): void {
     for (const service of services) {
       if (service === 'mgn') {
-        for (const operation of OPERATIONS.mgn) harness.mgn.failNext(operation, { status: 429, errorType: 'ThrottlingException', message: 'Rate exceeded' });
+        for (const operation of OPERATIONS.mgn)
+          harness.mgn.failNext(operation, { status: 429, errorType: 'ThrottlingException', message: 'Rate exceeded' });
       } else {
         proxies[service].arm();
       }
@@ -258,7 +324,8 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>');
     return JSON.parse(text, (key, element: unknown) => {
-      if (key === 'commands' && Array.isArray(element)) return [...(element as unknown[])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      if (key === 'commands' && Array.isArray(element))
+        return [...(element as unknown[])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       if (key === 'notifiedFingerprint' && typeof element === 'string') return element.split('|').sort().join('|');
       return element;
     }) as T;
@@ -281,7 +348,9 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     // moto holds exactly those: a throttled SendCommand created nothing, and no command was created twice.
     const inMoto = (await harness.listCommands()).map((command) => command.CommandId).sort();
-    const ledger = (await harness.ledgerItems()).sort((a, b) => String(a.sourceServerId).localeCompare(String(b.sourceServerId)));
+    const ledger = (await harness.ledgerItems()).sort((a, b) =>
+      String(a.sourceServerId).localeCompare(String(b.sourceServerId)),
+    );
     const published = await harness.publishedNotifications();
     const delivered = await harness.drainDigestQueue();
     return normalise({
@@ -292,7 +361,10 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       ledger,
       published: published.map(({ message, subject }) => {
         const structured = JSON.parse(message) as Record<string, string>;
-        return { subject, ...Object.fromEntries(Object.entries(structured).map(([protocol, text]) => [protocol, digestLines(text)])) };
+        return {
+          subject,
+          ...Object.fromEntries(Object.entries(structured).map(([protocol, text]) => [protocol, digestLines(text)])),
+        };
       }),
       delivered: delivered.map((message) => digestLines(message.Body ?? '')),
     });
@@ -302,7 +374,10 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
   function requestsByOperation(): Record<Service, Record<string, Attempt[]>> {
     const group = (requests: readonly Attempt[]): Record<string, Attempt[]> => {
       const byOperation: Record<string, Attempt[]> = {};
-      for (const request of requests) (byOperation[request.operation] ??= []).push(request);
+      for (const request of requests) {
+        byOperation[request.operation] ??= [];
+        byOperation[request.operation]?.push(request);
+      }
       return byOperation;
     };
     const mgn = harness.mgn.requests.map((request): Attempt => {
@@ -326,11 +401,21 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
   }
 
   const operationsSeen = (requests: Record<Service, Record<string, Attempt[]>>): Record<Service, string[]> =>
-    Object.fromEntries(SERVICES.map((service) => [service, Object.keys(requests[service]).sort()])) as Record<Service, string[]>;
+    Object.fromEntries(SERVICES.map((service) => [service, Object.keys(requests[service]).sort()])) as Record<
+      Service,
+      string[]
+    >;
   const allOperations = (): Record<Service, string[]> =>
-    Object.fromEntries(SERVICES.map((service) => [service, [...OPERATIONS[service]].sort()])) as Record<Service, string[]>;
+    Object.fromEntries(SERVICES.map((service) => [service, [...OPERATIONS[service]].sort()])) as Record<
+      Service,
+      string[]
+    >;
 
-  async function calmRun(): Promise<{ result: Awaited<ReturnType<typeof outcome>>; requests: Record<Service, Record<string, Attempt[]>>; ms: number }> {
+  async function calmRun(): Promise<{
+    result: Awaited<ReturnType<typeof outcome>>;
+    requests: Record<Service, Record<string, Attempt[]>>;
+    ms: number;
+  }> {
     const started = Date.now();
     const report = await loadHandler()(scheduledEvent, CONTEXT);
     const ms = Date.now() - started;
@@ -346,10 +431,16 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
     // replication server's IP from EC2 (a replication server that exists in moto's EC2), a ledger entry, one digest.
     expect(calm.result.report).toMatchObject({ commandsSent: 2, published: true });
     expect(calm.result.commands.map((command) => [command.document, command.instanceIds, command.parameters])).toEqual([
-      [DOCUMENT_NAMES.CheckConnectivity, [WEB01_NODE], { region: [REGION], replicationServerIps: [`${WEB01_NODE}=<replication-server-ip>`] }],
+      [
+        DOCUMENT_NAMES.CheckConnectivity,
+        [WEB01_NODE],
+        { region: [REGION], replicationServerIps: [`${WEB01_NODE}=<replication-server-ip>`] },
+      ],
       [DOCUMENT_NAMES.RestartReplicationAgent, [WEB01_NODE], {}],
     ]);
-    expect(calm.result.ledger.map((item) => [item.sourceServerId, item.status, item.notifiedAt])).toEqual([[STALLED_ID, 'OPEN', '<time>']]);
+    expect(calm.result.ledger.map((item) => [item.sourceServerId, item.status, item.notifiedAt])).toEqual([
+      [STALLED_ID, 'OPEN', '<time>'],
+    ]);
     expect(calm.result.published).toHaveLength(1);
 
     // Then the same run, from the same starting state, with every operation's first call throttled.
@@ -363,9 +454,16 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
 
     if (process.env.INTEGRATION_LOGS) {
       const counts = Object.fromEntries(
-        SERVICES.flatMap((service) => Object.entries(requests[service]).map(([operation, attempts]) => [`${service} ${operation}`, attempts.length])),
+        SERVICES.flatMap((service) =>
+          Object.entries(requests[service]).map(([operation, attempts]) => [
+            `${service} ${operation}`,
+            attempts.length,
+          ]),
+        ),
       );
-      process.stdout.write(`throttling: unthrottled run ${calm.ms} ms, throttled run ${throttledMs} ms, requests seen ${JSON.stringify(counts)}\n`);
+      process.stdout.write(
+        `throttling: unthrottled run ${calm.ms} ms, throttled run ${throttledMs} ms, requests seen ${JSON.stringify(counts)}\n`,
+      );
     }
 
     // Same commands, ledger and report; the digest published exactly once (moto's record and the SQS tap).
@@ -380,29 +478,47 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
 
     // Every operation's first call was throttled, and the SDK sent that same call again, which went through.
     const evidence = Object.fromEntries(
-      SERVICES.flatMap((service) => Object.entries(requests[service]).map(([operation, attempts]) => [`${service} ${operation}`, retryEvidence(attempts)])),
+      SERVICES.flatMap((service) =>
+        Object.entries(requests[service]).map(([operation, attempts]) => [
+          `${service} ${operation}`,
+          retryEvidence(attempts),
+        ]),
+      ),
     );
     expect(evidence).toEqual(
       Object.fromEntries(
         SERVICES.flatMap((service) =>
           OPERATIONS[service].map((operation) => [
             `${service} ${operation}`,
-            { first: `HTTP ${THROTTLING_STATUS[service]} (attempt 1/6)`, sameCallNextAttempt: 'HTTP 200 (attempt 2/6)' },
+            {
+              first: `HTTP ${THROTTLING_STATUS[service]} (attempt 1/6)`,
+              sameCallNextAttempt: 'HTTP 200 (attempt 2/6)',
+            },
           ]),
         ),
       ),
     );
     // Each endpoint saw each operation at least twice, and exactly one request more than without throttling.
     const seen = (from: Record<Service, Record<string, Attempt[]>>, extra: number) =>
-      Object.fromEntries(SERVICES.flatMap((service) => OPERATIONS[service].map((operation) => [`${service} ${operation}`, (from[service][operation]?.length ?? 0) + extra])));
+      Object.fromEntries(
+        SERVICES.flatMap((service) =>
+          OPERATIONS[service].map((operation) => [
+            `${service} ${operation}`,
+            (from[service][operation]?.length ?? 0) + extra,
+          ]),
+        ),
+      );
     const throttledCounts = seen(requests, 0);
-    for (const [operation, count] of Object.entries(throttledCounts)) expect([operation, count >= 2]).toEqual([operation, true]);
+    for (const [operation, count] of Object.entries(throttledCounts))
+      expect([operation, count >= 2]).toEqual([operation, true]);
     expect(throttledCounts).toEqual(seen(calm.requests, 1));
     for (const service of SERVICES) {
-      if (service !== 'mgn') expect([service, proxies[service].throttled().sort()]).toEqual([service, [...OPERATIONS[service]].sort()]);
+      if (service !== 'mgn')
+        expect([service, proxies[service].throttled().sort()]).toEqual([service, [...OPERATIONS[service]].sort()]);
     }
     // Behind the SSM proxy, the SSM front (and moto) never saw the throttled calls.
-    for (const operation of OPERATIONS.ssm) expect([operation, harness.ssm.callCount(operation)]).toEqual([operation, proxies.ssm.callCount(operation) - 1]);
+    for (const operation of OPERATIONS.ssm)
+      expect([operation, harness.ssm.callCount(operation)]).toEqual([operation, proxies.ssm.callCount(operation) - 1]);
   }, 60_000);
 
   describe('without retries (the same clients with maxAttempts 1), the same throttling changes the outcome', () => {
@@ -414,8 +530,18 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       expect(await errorName(noRetries()(scheduledEvent, CONTEXT))).toBe('ThrottlingException');
 
       const requests = requestsByOperation();
-      expect(retryEvidence(requests.mgn.DescribeSourceServers ?? [])).toEqual({ first: 'HTTP 429 (attempt 1/1)', sameCallNextAttempt: 'none' });
-      expect(operationsSeen(requests)).toEqual({ mgn: ['DescribeSourceServers'], ssm: [], dynamodb: ['Scan'], sns: [], ec2: [], iam: [] });
+      expect(retryEvidence(requests.mgn.DescribeSourceServers ?? [])).toEqual({
+        first: 'HTTP 429 (attempt 1/1)',
+        sameCallNextAttempt: 'none',
+      });
+      expect(operationsSeen(requests)).toEqual({
+        mgn: ['DescribeSourceServers'],
+        ssm: [],
+        dynamodb: ['Scan'],
+        sns: [],
+        ec2: [],
+        iam: [],
+      });
       expect(harness.ssm.commands.size).toBe(0);
       expect(await harness.ledgerItems()).toEqual([]);
       expect(await harness.publishedNotifications()).toEqual([]);
@@ -427,14 +553,32 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       // EC2 failing is not fatal (the check runs without the port probe); SNS failing is (Lambda retries, alarm).
       expect(await errorName(noRetries()(scheduledEvent, CONTEXT))).toBe('Throttling');
 
-      expect(proxies.ec2.requests.map((request) => [request.operation, request.status, request.attempt, request.maxAttempts])).toEqual([['DescribeInstances', 503, 1, 1]]);
-      const connectivity = [...harness.ssm.commands.values()].find((command) => command.documentName === DOCUMENT_NAMES.CheckConnectivity);
+      expect(
+        proxies.ec2.requests.map((request) => [
+          request.operation,
+          request.status,
+          request.attempt,
+          request.maxAttempts,
+        ]),
+      ).toEqual([['DescribeInstances', 503, 1, 1]]);
+      const connectivity = [...harness.ssm.commands.values()].find(
+        (command) => command.documentName === DOCUMENT_NAMES.CheckConnectivity,
+      );
       expect(connectivity?.parameters).toEqual({ region: [REGION], replicationServerIps: [''] });
-      expect(proxies.sns.requests.map((request) => [request.operation, request.status, request.attempt, request.maxAttempts])).toEqual([['Publish', 400, 1, 1]]);
+      expect(
+        proxies.sns.requests.map((request) => [
+          request.operation,
+          request.status,
+          request.attempt,
+          request.maxAttempts,
+        ]),
+      ).toEqual([['Publish', 400, 1, 1]]);
       expect(await harness.publishedNotifications()).toEqual([]);
       expect(await harness.drainDigestQueue()).toEqual([]);
       // The ledger keeps the news undelivered (not marked notified), for the next run to send.
-      expect((await harness.ledgerItems()).map((item) => [item.sourceServerId, item.notifiedAt])).toEqual([[STALLED_ID, undefined]]);
+      expect((await harness.ledgerItems()).map((item) => [item.sourceServerId, item.notifiedAt])).toEqual([
+        [STALLED_ID, undefined],
+      ]);
     });
   });
 });

@@ -6,7 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { CreateDocumentCommand, ListCommandsCommand, SSMClient, type Command } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -94,9 +100,16 @@ async function createResources(clients: DoctorHarness['clients'], queueUrlOut: {
   const topicArn = topic.TopicArn as string;
   const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: QUEUE_NAME }));
   queueUrlOut.url = queue.QueueUrl;
-  const attributes = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
+  const attributes = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   await clients.sns.send(
-    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: attributes.Attributes?.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: attributes.Attributes?.QueueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
   );
   const dynamodb = clients.dynamodbTables;
   await dynamodb.send(
@@ -107,7 +120,12 @@ async function createResources(clients: DoctorHarness['clients'], queueUrlOut: {
       KeySchema: [{ AttributeName: 'sourceServerId', KeyType: 'HASH' }],
     }),
   );
-  await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: TABLE_NAME, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+  await dynamodb.send(
+    new UpdateTimeToLiveCommand({
+      TableName: TABLE_NAME,
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    }),
+  );
   for (const role of Object.keys(DOCUMENT_NAMES) as DocumentRole[]) {
     await clients.ssm.send(
       new CreateDocumentCommand({
@@ -212,21 +230,36 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
       async drainDigestQueue() {
         const messages: Message[] = [];
         for (;;) {
-          const received = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 300 }));
+          const received = await clients.sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queue.url,
+              MaxNumberOfMessages: 10,
+              WaitTimeSeconds: 0,
+              VisibilityTimeout: 300,
+            }),
+          );
           if (!received.Messages || received.Messages.length === 0) return messages;
           messages.push(...received.Messages);
         }
       },
       async publishedNotifications() {
-        const data = (await moto.data()) as { sns?: { Topic?: { arn: string; sent_notifications: [string, string, string | null][] }[] } };
+        const data = (await moto.data()) as {
+          sns?: { Topic?: { arn: string; sent_notifications: [string, string, string | null][] }[] };
+        };
         const topic = data.sns?.Topic?.find((candidate) => candidate.arn === topicArn);
-        return (topic?.sent_notifications ?? []).map(([messageId, message, subject]) => ({ messageId, message, subject }));
+        return (topic?.sent_notifications ?? []).map(([messageId, message, subject]) => ({
+          messageId,
+          message,
+          subject,
+        }));
       },
       async ledgerItems() {
         const items: Record<string, unknown>[] = [];
         let start: Record<string, unknown> | undefined;
         do {
-          const page = await clients.dynamodb.send(new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: start }));
+          const page = await clients.dynamodb.send(
+            new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: start }),
+          );
           items.push(...(page.Items ?? []));
           start = page.LastEvaluatedKey;
         } while (start);

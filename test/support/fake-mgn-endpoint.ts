@@ -58,7 +58,13 @@ export interface ApiLifeCycle {
 export interface ApiSourceProperties {
   lastUpdatedDateTime?: string;
   recommendedInstanceType?: string;
-  identificationHints?: { fqdn?: string; hostname?: string; vmWareUuid?: string; awsInstanceID?: string; vmPath?: string };
+  identificationHints?: {
+    fqdn?: string;
+    hostname?: string;
+    vmWareUuid?: string;
+    awsInstanceID?: string;
+    vmPath?: string;
+  };
   networkInterfaces?: { macAddress?: string; ips?: string[]; isPrimary?: boolean }[];
   disks?: { deviceName?: string; bytes?: number }[];
   cpus?: { cores?: number; modelName?: string }[];
@@ -158,7 +164,13 @@ export function anApiSourceServer(overrides: DeepPartial<ApiSourceServer> = {}):
       lastSnapshotDateTime: '2026-11-26T07:50:00.000Z',
       replicatorId: `i-${id.slice(2)}`,
       replicatedDisks: [
-        { deviceName: '/dev/sda', totalStorageBytes: 32_212_254_720, replicatedStorageBytes: 32_212_254_720, rescannedStorageBytes: 0, backloggedStorageBytes: 0 },
+        {
+          deviceName: '/dev/sda',
+          totalStorageBytes: 32_212_254_720,
+          replicatedStorageBytes: 32_212_254_720,
+          rescannedStorageBytes: 0,
+          backloggedStorageBytes: 0,
+        },
       ],
     },
     sourceProperties: {
@@ -184,7 +196,10 @@ export function aStalledApiSourceServer(overrides: DeepPartial<ApiSourceServer> 
         dataReplicationInfo: {
           dataReplicationState: 'STALLED',
           lagDuration: 'PT2H',
-          dataReplicationError: { error: 'AGENT_NOT_SEEN', rawError: 'Agent has not been seen by the service since 2026-11-26T06:00:00Z' },
+          dataReplicationError: {
+            error: 'AGENT_NOT_SEEN',
+            rawError: 'Agent has not been seen by the service since 2026-11-26T06:00:00Z',
+          },
         },
       } as DeepPartial<ApiSourceServer>,
       overrides,
@@ -277,7 +292,11 @@ class MgnError extends Error {
   }
 }
 
-function validationError(reason: 'cannotParse' | 'fieldValidationFailed' | 'other' | 'unknownOperation', message: string, fieldList: readonly ValidationField[] = []): MgnError {
+function validationError(
+  reason: 'cannotParse' | 'fieldValidationFailed' | 'other' | 'unknownOperation',
+  message: string,
+  fieldList: readonly ValidationField[] = [],
+): MgnError {
   return new MgnError(400, 'ValidationException', message, { reason, ...(fieldList.length > 0 ? { fieldList } : {}) });
 }
 
@@ -318,7 +337,13 @@ export class FakeMgnEndpoint {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('end', () => {
-        void endpoint?.handle(incoming.method ?? '', incoming.url ?? '', incoming.headers, Buffer.concat(chunks).toString('utf8'), outgoing);
+        void endpoint?.handle(
+          incoming.method ?? '',
+          incoming.url ?? '',
+          incoming.headers,
+          Buffer.concat(chunks).toString('utf8'),
+          outgoing,
+        );
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -360,7 +385,13 @@ export class FakeMgnEndpoint {
     });
   }
 
-  private async handle(method: string, rawPath: string, headers: IncomingHttpHeaders, text: string, outgoing: ServerResponse): Promise<void> {
+  private async handle(
+    method: string,
+    rawPath: string,
+    headers: IncomingHttpHeaders,
+    text: string,
+    outgoing: ServerResponse,
+  ): Promise<void> {
     const path = rawPath.split('?')[0] ?? '';
     const local = this.pathPrefix && path.startsWith(`${this.pathPrefix}/`) ? path.slice(this.pathPrefix.length) : path;
     const operation = /^\/([A-Za-z]+)$/.exec(local)?.[1] ?? local;
@@ -378,8 +409,16 @@ export class FakeMgnEndpoint {
     } catch (error) {
       reply =
         error instanceof MgnError
-          ? { status: error.status, errorType: error.errorType, body: { message: error.message, code: error.errorType, ...error.extra } }
-          : { status: 500, errorType: 'InternalServerException', body: { message: `fake-mgn-endpoint: ${String(error)}` } };
+          ? {
+              status: error.status,
+              errorType: error.errorType,
+              body: { message: error.message, code: error.errorType, ...error.extra },
+            }
+          : {
+              status: 500,
+              errorType: 'InternalServerException',
+              body: { message: `fake-mgn-endpoint: ${String(error)}` },
+            };
     }
     this.requests.push({ operation, path, headers, body, status: reply.status });
 
@@ -403,49 +442,111 @@ export class FakeMgnEndpoint {
     };
     const handler = method === 'POST' ? handlers[operation as MgnOperation] : undefined;
     if (handler === undefined) {
-      throw new MgnError(404, 'UnknownOperationException', `fake-mgn-endpoint: no operation ${method} ${path} (known: ${Object.keys(handlers).join(', ')})`);
+      throw new MgnError(
+        404,
+        'UnknownOperationException',
+        `fake-mgn-endpoint: no operation ${method} ${path} (known: ${Object.keys(handlers).join(', ')})`,
+      );
     }
     const fault = this.faults.get(operation)?.shift();
     if (fault) throw new MgnError(fault.status, fault.errorType, fault.message ?? fault.errorType, fault.extra);
-    if (!isPlainObject(body)) throw validationError('cannotParse', `Could not parse request body: ${text.slice(0, 100)}`);
+    if (!isPlainObject(body))
+      throw validationError('cannotParse', `Could not parse request body: ${text.slice(0, 100)}`);
     return { status: 200, body: handler(body) };
   }
 
   private describeSourceServers(input: Record<string, unknown>): unknown {
     const fields: ValidationField[] = [];
     const { filters = {}, maxResults, nextToken, accountID } = input;
-    if (maxResults !== undefined && (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 1000)) {
-      const which = typeof maxResults === 'number' && maxResults > 1000 ? 'less than or equal to 1000' : 'greater than or equal to 1';
-      fields.push({ name: 'maxResults', message: `Value '${describeValue(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value ${which}` });
+    if (
+      maxResults !== undefined &&
+      (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 1000)
+    ) {
+      const which =
+        typeof maxResults === 'number' && maxResults > 1000
+          ? 'less than or equal to 1000'
+          : 'greater than or equal to 1';
+      fields.push({
+        name: 'maxResults',
+        message: `Value '${describeValue(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value ${which}`,
+      });
     }
     if (nextToken !== undefined && (typeof nextToken !== 'string' || nextToken.length > 2048)) {
-      fields.push({ name: 'nextToken', message: `Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 2048` });
+      fields.push({
+        name: 'nextToken',
+        message: `Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 2048`,
+      });
     }
     if (accountID !== undefined && (typeof accountID !== 'string' || !ACCOUNT_ID.test(accountID))) {
-      fields.push({ name: 'accountID', message: `Value '${describeValue(accountID)}' at 'accountID' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]{12}` });
+      fields.push({
+        name: 'accountID',
+        message: `Value '${describeValue(accountID)}' at 'accountID' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]{12}`,
+      });
     }
     if (!isPlainObject(filters)) {
-      fields.push({ name: 'filters', message: `Value at 'filters' failed to satisfy constraint: Member must be a structure` });
+      fields.push({
+        name: 'filters',
+        message: `Value at 'filters' failed to satisfy constraint: Member must be a structure`,
+      });
     } else {
-      checkList(fields, 'filters.sourceServerIDs', filters.sourceServerIDs, 200, (id) => typeof id === 'string' && SOURCE_SERVER_ID.test(id), 'satisfy regular expression pattern: s-[0-9a-zA-Z]{17}');
-      checkList(fields, 'filters.applicationIDs', filters.applicationIDs, 200, (id) => typeof id === 'string' && APPLICATION_ID.test(id), 'satisfy regular expression pattern: app-[0-9a-zA-Z]{17}');
-      checkList(fields, 'filters.replicationTypes', filters.replicationTypes, 2, (type) => REPLICATION_TYPES.includes(type as string), `satisfy enum value set: [${REPLICATION_TYPES.join(', ')}]`);
-      checkList(fields, 'filters.lifeCycleStates', filters.lifeCycleStates, 10, (state) => LIFE_CYCLE_STATES.includes(state as string), `satisfy enum value set: [${LIFE_CYCLE_STATES.join(', ')}]`);
+      checkList(
+        fields,
+        'filters.sourceServerIDs',
+        filters.sourceServerIDs,
+        200,
+        (id) => typeof id === 'string' && SOURCE_SERVER_ID.test(id),
+        'satisfy regular expression pattern: s-[0-9a-zA-Z]{17}',
+      );
+      checkList(
+        fields,
+        'filters.applicationIDs',
+        filters.applicationIDs,
+        200,
+        (id) => typeof id === 'string' && APPLICATION_ID.test(id),
+        'satisfy regular expression pattern: app-[0-9a-zA-Z]{17}',
+      );
+      checkList(
+        fields,
+        'filters.replicationTypes',
+        filters.replicationTypes,
+        2,
+        (type) => REPLICATION_TYPES.includes(type as string),
+        `satisfy enum value set: [${REPLICATION_TYPES.join(', ')}]`,
+      );
+      checkList(
+        fields,
+        'filters.lifeCycleStates',
+        filters.lifeCycleStates,
+        10,
+        (state) => LIFE_CYCLE_STATES.includes(state as string),
+        `satisfy enum value set: [${LIFE_CYCLE_STATES.join(', ')}]`,
+      );
       if (filters.isArchived !== undefined && typeof filters.isArchived !== 'boolean') {
-        fields.push({ name: 'filters.isArchived', message: `Value '${describeValue(filters.isArchived)}' at 'filters.isArchived' failed to satisfy constraint: Member must be a boolean` });
+        fields.push({
+          name: 'filters.isArchived',
+          message: `Value '${describeValue(filters.isArchived)}' at 'filters.isArchived' failed to satisfy constraint: Member must be a boolean`,
+        });
       }
     }
     if (fields.length > 0) throw fieldErrors(fields);
     const filter = filters as Record<string, unknown>;
 
-    const filterKey = JSON.stringify([filter.sourceServerIDs ?? [], filter.isArchived ?? null, filter.replicationTypes ?? [], filter.lifeCycleStates ?? [], filter.applicationIDs ?? []]);
+    const filterKey = JSON.stringify([
+      filter.sourceServerIDs ?? [],
+      filter.isArchived ?? null,
+      filter.replicationTypes ?? [],
+      filter.lifeCycleStates ?? [],
+      filter.applicationIDs ?? [],
+    ]);
     let offset = 0;
     if (nextToken !== undefined && nextToken !== '') {
       const decoded = decodeToken(nextToken as string);
-      if (decoded === undefined || decoded.filterKey !== filterKey) throw validationError('other', 'Invalid pagination token');
+      if (decoded === undefined || decoded.filterKey !== filterKey)
+        throw validationError('other', 'Invalid pagination token');
       offset = decoded.offset;
     }
-    const inList = (list: unknown, value: unknown): boolean => !Array.isArray(list) || list.length === 0 || list.includes(value);
+    const inList = (list: unknown, value: unknown): boolean =>
+      !Array.isArray(list) || list.length === 0 || list.includes(value);
     const matching = this.servers.filter(
       (server) =>
         inList(filter.sourceServerIDs, server.sourceServerID) &&
@@ -456,7 +557,8 @@ export class FakeMgnEndpoint {
     );
     const pageSize = (maxResults as number | undefined) ?? this.defaultPageSize;
     const items = matching.slice(offset, offset + pageSize);
-    const next = offset + pageSize < matching.length ? encodeToken({ offset: offset + pageSize, filterKey }) : undefined;
+    const next =
+      offset + pageSize < matching.length ? encodeToken({ offset: offset + pageSize, filterKey }) : undefined;
     return { items, ...(next === undefined ? {} : { nextToken: next }) };
   }
 
@@ -473,7 +575,10 @@ export class FakeMgnEndpoint {
       });
     }
     if (accountID !== undefined && (typeof accountID !== 'string' || !ACCOUNT_ID.test(accountID))) {
-      fields.push({ name: 'accountID', message: `Value '${describeValue(accountID)}' at 'accountID' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]{12}` });
+      fields.push({
+        name: 'accountID',
+        message: `Value '${describeValue(accountID)}' at 'accountID' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]{12}`,
+      });
     }
     if (fields.length > 0) throw fieldErrors(fields);
     const server = this.servers.find((candidate) => candidate.sourceServerID === sourceServerID);
@@ -490,7 +595,10 @@ export class FakeMgnEndpoint {
     const server = this.findServer(input);
     const state = server.dataReplicationInfo?.dataReplicationState;
     if (server.isArchived || state !== 'STALLED') {
-      throw validationError('other', `Cannot retry data replication for source server ${server.sourceServerID}: data replication state is ${state ?? 'unknown'}, not STALLED`);
+      throw validationError(
+        'other',
+        `Cannot retry data replication for source server ${server.sourceServerID}: data replication state is ${state ?? 'unknown'}, not STALLED`,
+      );
     }
     return server;
   }
@@ -501,18 +609,31 @@ export class FakeMgnEndpoint {
   }
 }
 
-function checkList(fields: ValidationField[], name: string, value: unknown, max: number, valid: (item: unknown) => boolean, constraint: string): void {
+function checkList(
+  fields: ValidationField[],
+  name: string,
+  value: unknown,
+  max: number,
+  valid: (item: unknown) => boolean,
+  constraint: string,
+): void {
   if (value === undefined) return;
   if (!Array.isArray(value)) {
     fields.push({ name, message: `Value at '${name}' failed to satisfy constraint: Member must be a list` });
     return;
   }
   if (value.length > max) {
-    fields.push({ name, message: `Value at '${name}' failed to satisfy constraint: Member must have length less than or equal to ${max}` });
+    fields.push({
+      name,
+      message: `Value at '${name}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    });
   }
   value.forEach((item, index) => {
     if (!valid(item)) {
-      fields.push({ name: `${name}.${index + 1}`, message: `Value '${describeValue(item)}' at '${name}.${index + 1}.member' failed to satisfy constraint: Member must ${constraint}` });
+      fields.push({
+        name: `${name}.${index + 1}`,
+        message: `Value '${describeValue(item)}' at '${name}.${index + 1}.member' failed to satisfy constraint: Member must ${constraint}`,
+      });
     }
   });
 }

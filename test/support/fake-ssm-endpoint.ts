@@ -60,7 +60,8 @@ const epochSeconds = (iso: string): number => Date.parse(iso) / 1000;
  */
 export function anInstanceInformation(overrides: Partial<ApiInstanceInformation> = {}): ApiInstanceInformation {
   const instanceId = overrides.InstanceId ?? aManagedNodeId();
-  const ec2 = (overrides.ResourceType ?? (instanceId.startsWith('i-') ? 'EC2Instance' : 'ManagedInstance')) === 'EC2Instance';
+  const ec2 =
+    (overrides.ResourceType ?? (instanceId.startsWith('i-') ? 'EC2Instance' : 'ManagedInstance')) === 'EC2Instance';
   const computerName = overrides.ComputerName ?? `node-${instanceId.slice(-4)}.corp.example.com`;
   return {
     InstanceId: instanceId,
@@ -71,7 +72,13 @@ export function anInstanceInformation(overrides: Partial<ApiInstanceInformation>
     PlatformType: 'Linux',
     PlatformName: 'Ubuntu',
     PlatformVersion: '22.04',
-    ...(ec2 ? {} : { ActivationId: '5743558d-563b-4457-8682-d16c3EXAMPLE', IamRole: 'SSMServiceRole', RegistrationDate: epochSeconds('2026-10-30T10:15:00Z') }),
+    ...(ec2
+      ? {}
+      : {
+          ActivationId: '5743558d-563b-4457-8682-d16c3EXAMPLE',
+          IamRole: 'SSMServiceRole',
+          RegistrationDate: epochSeconds('2026-10-30T10:15:00Z'),
+        }),
     ResourceType: ec2 ? 'EC2Instance' : 'ManagedInstance',
     Name: computerName.split('.')[0],
     IPAddress: '10.20.0.99',
@@ -86,7 +93,15 @@ export function anInstanceInformation(overrides: Partial<ApiInstanceInformation>
   };
 }
 
-export type InvocationStatus = 'Pending' | 'InProgress' | 'Delayed' | 'Success' | 'Cancelled' | 'TimedOut' | 'Failed' | 'Cancelling';
+export type InvocationStatus =
+  | 'Pending'
+  | 'InProgress'
+  | 'Delayed'
+  | 'Success'
+  | 'Cancelled'
+  | 'TimedOut'
+  | 'Failed'
+  | 'Cancelling';
 export type PluginStatus = 'Pending' | 'InProgress' | 'Success' | 'TimedOut' | 'Cancelled' | 'Failed';
 
 export interface PluginOutcome {
@@ -140,7 +155,9 @@ export interface FakeSsmOptions {
   readonly region?: string;
 }
 
-const DEFAULT_OUTCOME: InvocationOutcome = { plugins: [{ name: 'aws:runShellScript', status: 'Success', responseCode: 0, output: '' }] };
+const DEFAULT_OUTCOME: InvocationOutcome = {
+  plugins: [{ name: 'aws:runShellScript', status: 'Success', responseCode: 0, output: '' }],
+};
 const OUTPUT_CAP = 2_500;
 const TERMINAL: ReadonlySet<string> = new Set(['Success', 'Cancelled', 'TimedOut', 'Failed']);
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -155,13 +172,18 @@ class SsmError extends Error {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkMaxResults(value: unknown, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    const bound = typeof value === 'number' && value > max ? `less than or equal to ${max}` : `greater than or equal to ${min}`;
-    throw new SsmError('ValidationException', `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`);
+    const bound =
+      typeof value === 'number' && value > max ? `less than or equal to ${max}` : `greater than or equal to ${min}`;
+    throw new SsmError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
+    );
   }
   return value as number;
 }
@@ -186,7 +208,9 @@ function decodeToken(token: unknown, key: string): number {
 
 function page<T>(items: readonly T[], offset: number, size: number, key: string): { items: T[]; nextToken?: string } {
   const slice = items.slice(offset, offset + size);
-  return offset + size < items.length ? { items: slice, nextToken: encodeToken({ offset: offset + size, key }) } : { items: slice };
+  return offset + size < items.length
+    ? { items: slice, nextToken: encodeToken({ offset: offset + size, key }) }
+    : { items: slice };
 }
 
 export class FakeSsmEndpoint {
@@ -220,7 +244,13 @@ export class FakeSsmEndpoint {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('end', () => {
-        void endpoint?.handle(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, Buffer.concat(chunks), outgoing);
+        void endpoint?.handle(
+          incoming.method ?? 'POST',
+          incoming.url ?? '/',
+          incoming.headers,
+          Buffer.concat(chunks),
+          outgoing,
+        );
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -228,7 +258,12 @@ export class FakeSsmEndpoint {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    endpoint = new FakeSsmEndpoint(server, `http://127.0.0.1:${port}`, options.motoEndpoint.replace(/\/+$/, ''), options);
+    endpoint = new FakeSsmEndpoint(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.motoEndpoint.replace(/\/+$/, ''),
+      options,
+    );
     return endpoint;
   }
 
@@ -255,7 +290,13 @@ export class FakeSsmEndpoint {
     });
   }
 
-  private async handle(method: string, path: string, headers: IncomingHttpHeaders, raw: Buffer, outgoing: ServerResponse): Promise<void> {
+  private async handle(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    raw: Buffer,
+    outgoing: ServerResponse,
+  ): Promise<void> {
     const target = String(headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AmazonSSM.') ? target.slice('AmazonSSM.'.length) : target;
     this.counters.set(operation, (this.counters.get(operation) ?? 0) + 1);
@@ -290,7 +331,10 @@ export class FakeSsmEndpoint {
       outgoing.end(reply.body);
     } catch (error) {
       this.requests.push({ operation, body, forwarded: true, status: 502 });
-      const payload = JSON.stringify({ __type: 'InternalServerError', message: `fake-ssm-endpoint: moto did not answer: ${String(error)}` });
+      const payload = JSON.stringify({
+        __type: 'InternalServerError',
+        message: `fake-ssm-endpoint: moto did not answer: ${String(error)}`,
+      });
       outgoing.writeHead(500, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(payload) });
       outgoing.end(payload);
     }
@@ -310,31 +354,45 @@ export class FakeSsmEndpoint {
       const reply = handler(body);
       return reply === undefined ? undefined : { status: 200, body: reply };
     } catch (error) {
-      if (error instanceof SsmError) return { status: error.status, body: { __type: error.errorType, message: error.message } };
+      if (error instanceof SsmError)
+        return { status: error.status, body: { __type: error.errorType, message: error.message } };
       return { status: 500, body: { __type: 'InternalServerError', message: `fake-ssm-endpoint: ${String(error)}` } };
     }
   }
 
-  private forward(method: string, path: string, headers: IncomingHttpHeaders, raw: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+  private forward(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    raw: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const forwardedHeaders: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(headers)) if (value !== undefined) forwardedHeaders[name] = value;
-      const outgoing = httpRequest(`${this.motoEndpoint}${path}`, { method, headers: forwardedHeaders, agent: false }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const replyHeaders: Record<string, string | string[]> = {};
-          for (const [name, value] of Object.entries(response.headers)) {
-            // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
-            if (value === undefined || ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)) continue;
-            replyHeaders[name] = value;
-          }
-          const body = Buffer.concat(chunks);
-          replyHeaders['content-length'] = String(body.length);
-          resolve({ status: response.statusCode ?? 500, headers: replyHeaders, body });
-        });
-      });
+      const outgoing = httpRequest(
+        `${this.motoEndpoint}${path}`,
+        { method, headers: forwardedHeaders, agent: false },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const replyHeaders: Record<string, string | string[]> = {};
+            for (const [name, value] of Object.entries(response.headers)) {
+              // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
+              if (
+                value === undefined ||
+                ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)
+              )
+                continue;
+              replyHeaders[name] = value;
+            }
+            const body = Buffer.concat(chunks);
+            replyHeaders['content-length'] = String(body.length);
+            resolve({ status: response.statusCode ?? 500, headers: replyHeaders, body });
+          });
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(raw);
     });
@@ -368,12 +426,16 @@ export class FakeSsmEndpoint {
     const conditions = new Map<string, string[]>();
     const addFilters = (list: unknown, keyName: string, valuesName: string): void => {
       if (list === undefined) return;
-      if (!Array.isArray(list)) throw new SsmError('ValidationException', `1 validation error detected: '${keyName}' must be a list`);
+      if (!Array.isArray(list))
+        throw new SsmError('ValidationException', `1 validation error detected: '${keyName}' must be a list`);
       for (const filter of list) {
         const key = isPlainObject(filter) ? filter[keyName] : undefined;
         const values = isPlainObject(filter) ? filter[valuesName] : undefined;
         if (typeof key !== 'string' || !Array.isArray(values) || values.length < 1 || values.length > 100) {
-          throw new SsmError('ValidationException', `1 validation error detected: filter ${JSON.stringify(filter)} needs a key and 1-100 values`);
+          throw new SsmError(
+            'ValidationException',
+            `1 validation error detected: filter ${JSON.stringify(filter)} needs a key and 1-100 values`,
+          );
         }
         if (!['InstanceIds', 'PingStatus', 'PlatformTypes', 'ResourceType'].includes(key)) {
           throw new SsmError('InvalidFilterKey', `fake-ssm-endpoint: filter key ${key} is not supported`);
@@ -389,7 +451,11 @@ export class FakeSsmEndpoint {
       PlatformTypes: 'PlatformType',
       ResourceType: 'ResourceType',
     };
-    const matching = this.nodes.filter((node) => [...conditions].every(([key, values]) => values.includes(String(node[fieldOf[key] as keyof ApiInstanceInformation]))));
+    const matching = this.nodes.filter((node) =>
+      [...conditions].every(([key, values]) =>
+        values.includes(String(node[fieldOf[key] as keyof ApiInstanceInformation])),
+      ),
+    );
     const listingKey = `DescribeInstanceInformation:${JSON.stringify([...conditions])}`;
     const { items, nextToken } = page(matching, decodeToken(input.NextToken, listingKey), size, listingKey);
     return { InstanceInformationList: items, ...(nextToken ? { NextToken: nextToken } : {}) };
@@ -398,20 +464,28 @@ export class FakeSsmEndpoint {
   private checkCommandId(value: unknown): string | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value.length !== 36) {
-      throw new SsmError('ValidationException', `1 validation error detected: Value '${String(value)}' at 'commandId' failed to satisfy constraint: Member must have length 36`);
+      throw new SsmError(
+        'ValidationException',
+        `1 validation error detected: Value '${String(value)}' at 'commandId' failed to satisfy constraint: Member must have length 36`,
+      );
     }
     return value;
   }
 
   private listCommandInvocations(input: Record<string, unknown>): unknown {
     const size = checkMaxResults(input.MaxResults, 1, 50) ?? 50;
-    if (input.Filters !== undefined) throw new SsmError('ValidationException', 'fake-ssm-endpoint: Filters are not implemented');
+    if (input.Filters !== undefined)
+      throw new SsmError('ValidationException', 'fake-ssm-endpoint: Filters are not implemented');
     const commandId = this.checkCommandId(input.CommandId);
     const instanceId = input.InstanceId === undefined ? undefined : String(input.InstanceId);
     const details = input.Details === true;
     const pairs = [...this.commands.values()]
       .filter((command) => commandId === undefined || command.commandId === commandId)
-      .flatMap((command) => command.instanceIds.filter((id) => instanceId === undefined || id === instanceId).map((id) => [command, id] as const));
+      .flatMap((command) =>
+        command.instanceIds
+          .filter((id) => instanceId === undefined || id === instanceId)
+          .map((id) => [command, id] as const),
+      );
     const listingKey = `ListCommandInvocations:${commandId ?? ''}:${instanceId ?? ''}`;
     const { items, nextToken } = page(pairs, decodeToken(input.NextToken, listingKey), size, listingKey);
     return {
@@ -426,9 +500,17 @@ export class FakeSsmEndpoint {
     const instanceId = String(input.InstanceId ?? '');
     // Commands this front did not see (sent straight to moto) are moto's business.
     if (command === undefined) return undefined;
-    if (!command.instanceIds.includes(instanceId)) throw new SsmError('InvocationDoesNotExist', `Command ${command.commandId} was not sent to ${instanceId}.`);
-    const invocation = this.invocation(command, instanceId, true) as { Status: string; StatusDetails: string; CommandPlugins: Record<string, unknown>[] };
-    const wanted = input.PluginName === undefined ? invocation.CommandPlugins[0] : invocation.CommandPlugins.find((plugin) => plugin.Name === input.PluginName);
+    if (!command.instanceIds.includes(instanceId))
+      throw new SsmError('InvocationDoesNotExist', `Command ${command.commandId} was not sent to ${instanceId}.`);
+    const invocation = this.invocation(command, instanceId, true) as {
+      Status: string;
+      StatusDetails: string;
+      CommandPlugins: Record<string, unknown>[];
+    };
+    const wanted =
+      input.PluginName === undefined
+        ? invocation.CommandPlugins[0]
+        : invocation.CommandPlugins.find((plugin) => plugin.Name === input.PluginName);
     if (wanted === undefined) throw new SsmError('InvalidPluginName', 'The plugin name is not valid.');
     return {
       CommandId: command.commandId,
@@ -503,8 +585,15 @@ export class FakeSsmEndpoint {
           }
         : {}),
       ServiceRole: command.serviceRoleArn ?? '',
-      NotificationConfig: command.notificationConfig ?? { NotificationArn: '', NotificationEvents: [], NotificationType: '' },
-      CloudWatchOutputConfig: command.cloudWatchOutputConfig ?? { CloudWatchOutputEnabled: false, CloudWatchLogGroupName: '' },
+      NotificationConfig: command.notificationConfig ?? {
+        NotificationArn: '',
+        NotificationEvents: [],
+        NotificationType: '',
+      },
+      CloudWatchOutputConfig: command.cloudWatchOutputConfig ?? {
+        CloudWatchOutputEnabled: false,
+        CloudWatchLogGroupName: '',
+      },
     };
   }
 }

@@ -53,7 +53,10 @@ export async function startLocalHttpServer(
       requests.push(request);
       try {
         const response = respond(request, requests.length - 1);
-        outgoing.writeHead(response.status, { 'content-length': Buffer.byteLength(response.body), ...response.headers });
+        outgoing.writeHead(response.status, {
+          'content-length': Buffer.byteLength(response.body),
+          ...response.headers,
+        });
         outgoing.end(response.body);
       } catch (error) {
         outgoing.writeHead(500, { 'content-type': 'text/plain' });

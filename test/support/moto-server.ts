@@ -33,7 +33,9 @@ function checkAvailability(): { readonly available: boolean; readonly reason?: s
       availability = { available: false, reason: `${PYTHON} could not be started: ${result.error.message}` };
     } else if (result.status !== 0) {
       const lastLine = (result.stderr ?? '').trim().split('\n').pop() ?? '';
-      const reason = /No module named/.test(lastLine) ? 'moto is not installed' : lastLine || `exit code ${String(result.status)}`;
+      const reason = /No module named/.test(lastLine)
+        ? 'moto is not installed'
+        : lastLine || `exit code ${String(result.status)}`;
       availability = { available: false, reason };
     } else {
       availability = { available: true };
@@ -85,7 +87,9 @@ function httpCall(url: string, method: 'GET' | 'POST', timeoutMs = 5_000): Promi
     const outgoing = request(url, { method, timeout: timeoutMs, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       response.on('error', reject);
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${url} timed out`)));
@@ -138,7 +142,9 @@ async function launch(port: number): Promise<MotoServer> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop();
-      throw new Error(`moto server exited during start-up (code ${String(child.exitCode)}, signal ${String(child.signalCode)}): ${logTail.trim().slice(-1_000)}`);
+      throw new Error(
+        `moto server exited during start-up (code ${String(child.exitCode)}, signal ${String(child.signalCode)}): ${logTail.trim().slice(-1_000)}`,
+      );
     }
     try {
       const response = await httpCall(`${endpoint}/moto-api/data.json`, 'GET', 1_000);
@@ -149,7 +155,9 @@ async function launch(port: number): Promise<MotoServer> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`moto server not ready on ${endpoint} within ${READY_TIMEOUT_MS} ms (${lastError}): ${logTail.trim().slice(-1_000)}`);
+      throw new Error(
+        `moto server not ready on ${endpoint} within ${READY_TIMEOUT_MS} ms (${lastError}): ${logTail.trim().slice(-1_000)}`,
+      );
     }
     await delay(100);
   }
@@ -158,7 +166,8 @@ async function launch(port: number): Promise<MotoServer> {
     endpoint,
     async reset() {
       const response = await httpCall(`${endpoint}/moto-api/reset`, 'POST');
-      if (response.status !== 200) throw new Error(`moto reset failed: HTTP ${response.status} ${response.body.slice(0, 200)}`);
+      if (response.status !== 200)
+        throw new Error(`moto reset failed: HTTP ${response.status} ${response.body.slice(0, 200)}`);
     },
     async data() {
       const response = await httpCall(`${endpoint}/moto-api/data.json`, 'GET');

@@ -36,7 +36,10 @@ export function dynamoDbThrottling(): CannedReply {
   return {
     status: 400,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() },
-    body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' }),
+    body: JSON.stringify({
+      __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+      message: 'Rate of requests exceeds the allowed throughput.',
+    }),
   };
 }
 
@@ -68,7 +71,11 @@ export function ec2Throttling(): CannedReply {
 }
 
 /** What goes back to the client: a canned reply, or the target's bytes as they came. */
-type Reply = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string | Buffer };
+type Reply = {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Buffer;
+};
 
 export interface ProxiedRequest {
   readonly operation: string;
@@ -116,7 +123,10 @@ export class ThrottlingProxy {
         if (proxy === undefined) return;
         proxy.handle(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, Buffer.concat(chunks)).then(
           (reply) => {
-            outgoing.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+            outgoing.writeHead(reply.status, {
+              ...reply.headers,
+              'content-length': String(Buffer.byteLength(reply.body)),
+            });
             outgoing.end(reply.body);
           },
           (error: unknown) => {
@@ -134,7 +144,12 @@ export class ThrottlingProxy {
     // would retry that as a transient error and the attempt would never show up here).
     server.keepAliveTimeout = 120_000;
     const { port } = server.address() as AddressInfo;
-    proxy = new ThrottlingProxy(server, `http://127.0.0.1:${port}`, options.target.replace(/\/+$/, ''), options.throttlingReply);
+    proxy = new ThrottlingProxy(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.target.replace(/\/+$/, ''),
+      options.throttlingReply,
+    );
     return proxy;
   }
 
@@ -195,7 +210,11 @@ export class ThrottlingProxy {
       body,
     };
 
-    if (this.armed && (this.only === undefined || this.only.has(operation)) && !this.throttledOperations.has(operation)) {
+    if (
+      this.armed &&
+      (this.only === undefined || this.only.has(operation)) &&
+      !this.throttledOperations.has(operation)
+    ) {
       this.throttledOperations.add(operation);
       const reply = this.throttlingReply();
       this.requests.push({ ...record, throttled: true, status: reply.status });
@@ -207,7 +226,11 @@ export class ThrottlingProxy {
       return reply;
     } catch (error) {
       this.requests.push({ ...record, throttled: false, status: 502 });
-      return { status: 502, headers: { 'content-type': 'text/plain' }, body: `throttling-proxy: the target did not answer: ${String(error)}` };
+      return {
+        status: 502,
+        headers: { 'content-type': 'text/plain' },
+        body: `throttling-proxy: the target did not answer: ${String(error)}`,
+      };
     }
   }
 
@@ -215,20 +238,28 @@ export class ThrottlingProxy {
     return new Promise((resolve, reject) => {
       const forwardedHeaders: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(headers)) if (value !== undefined) forwardedHeaders[name] = value;
-      const outgoing = httpRequest(`${this.target}${path}`, { method, headers: forwardedHeaders, agent: false }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const replyHeaders: Record<string, string> = {};
-          for (const [name, value] of Object.entries(response.headers)) {
-            // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
-            if (value === undefined || ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)) continue;
-            replyHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          resolve({ status: response.statusCode ?? 502, headers: replyHeaders, body: Buffer.concat(chunks) });
-        });
-      });
+      const outgoing = httpRequest(
+        `${this.target}${path}`,
+        { method, headers: forwardedHeaders, agent: false },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const replyHeaders: Record<string, string> = {};
+            for (const [name, value] of Object.entries(response.headers)) {
+              // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
+              if (
+                value === undefined ||
+                ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)
+              )
+                continue;
+              replyHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+            }
+            resolve({ status: response.statusCode ?? 502, headers: replyHeaders, body: Buffer.concat(chunks) });
+          });
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(raw);
     });
@@ -248,7 +279,12 @@ function operationOf(path: string, headers: IncomingHttpHeaders, body: string): 
     if (action) return action;
   }
   const pathOnly = path.split('?')[0] ?? '';
-  return pathOnly.split('/').filter((segment) => segment !== '').pop() ?? pathOnly;
+  return (
+    pathOnly
+      .split('/')
+      .filter((segment) => segment !== '')
+      .pop() ?? pathOnly
+  );
 }
 
 /** Starts a proxy on 127.0.0.1 (random port) in front of `target`; it passes everything through until armed. */

@@ -144,12 +144,18 @@ describe('throttling is retried by the SDK', () => {
   it('gives up after maxAttempts and lets the throttling error propagate', async () => {
     // Arrange
     server = await startLocalHttpServer([
-      { status: 429, headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ThrottlingException' }, body: '{"message":"Rate exceeded"}' },
+      {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ThrottlingException' },
+        body: '{"message":"Rate exceeded"}',
+      },
     ]);
     const { mgn } = createAwsClients({ ...LOCAL, endpoint: server.url, maxAttempts: 2 });
 
     // Act / Assert
-    await expect(new MgnSourceServerRepository(mgn).listSourceServers()).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(new MgnSourceServerRepository(mgn).listSourceServers()).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
     expect(server.requests).toHaveLength(2);
   });
 });

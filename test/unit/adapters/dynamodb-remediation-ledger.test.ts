@@ -53,7 +53,11 @@ describe('DynamoDbRemediationLedger.saveEntry', () => {
     expect(result).toBe('SAVED');
     expect(dynamoMock).toHaveReceivedCommandTimes(PutCommand, 1);
     const input = dynamoMock.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(input).toEqual({ TableName: TABLE, Item: first, ConditionExpression: 'attribute_not_exists(sourceServerId)' });
+    expect(input).toEqual({
+      TableName: TABLE,
+      Item: first,
+      ConditionExpression: 'attribute_not_exists(sourceServerId)',
+    });
   });
 
   it('writes version n only over version n-1', async () => {
@@ -78,7 +82,9 @@ describe('DynamoDbRemediationLedger.saveEntry', () => {
 
   it('reports CONFLICT when another run wrote first', async () => {
     // Arrange
-    dynamoMock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamoMock
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
 
     // Act
@@ -90,9 +96,11 @@ describe('DynamoDbRemediationLedger.saveEntry', () => {
 
   it('lets any other error propagate', async () => {
     // Arrange
-    dynamoMock
-      .on(PutCommand)
-      .rejects(Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ProvisionedThroughputExceededException' }));
+    dynamoMock.on(PutCommand).rejects(
+      Object.assign(new Error('Throughput exceeds the current capacity of your table'), {
+        name: 'ProvisionedThroughputExceededException',
+      }),
+    );
     const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
 
     // Act / Assert
@@ -119,13 +127,19 @@ describe('DynamoDbRemediationLedger.loadEntries', () => {
     // Assert
     expect(entries).toEqual([first, second, third]);
     expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 3);
-    expect(dynamoMock).toHaveReceivedNthSpecificCommandWith(1, ScanCommand, { TableName: TABLE, ConsistentRead: true, ExclusiveStartKey: undefined });
+    expect(dynamoMock).toHaveReceivedNthSpecificCommandWith(1, ScanCommand, {
+      TableName: TABLE,
+      ConsistentRead: true,
+      ExclusiveStartKey: undefined,
+    });
     expect(dynamoMock).toHaveReceivedNthSpecificCommandWith(2, ScanCommand, {
       TableName: TABLE,
       ConsistentRead: true,
       ExclusiveStartKey: { sourceServerId: first.sourceServerId },
     });
-    expect(dynamoMock).toHaveReceivedNthSpecificCommandWith(3, ScanCommand, { ExclusiveStartKey: { sourceServerId: second.sourceServerId } });
+    expect(dynamoMock).toHaveReceivedNthSpecificCommandWith(3, ScanCommand, {
+      ExclusiveStartKey: { sourceServerId: second.sourceServerId },
+    });
   });
 
   it('returns nothing for an empty table', async () => {

@@ -22,20 +22,30 @@ const notFound = (message: string): Error => Object.assign(new Error(message), {
 
 /** EC2's message for missing IDs, singular and plural as the service words it. */
 function notFoundMessage(ids: readonly string[]): string {
-  return ids.length === 1 ? `The instance ID '${ids[0]}' does not exist` : `The instance IDs '${ids.join(', ')}' do not exist`;
+  return ids.length === 1
+    ? `The instance ID '${ids[0]}' does not exist`
+    : `The instance IDs '${ids.join(', ')}' do not exist`;
 }
 
 /**
  * DescribeInstances over a fixed set of instances: like EC2, any requested ID that is not there fails the whole
  * request with InvalidInstanceID.NotFound naming every missing ID; otherwise one reservation per instance.
  */
-function serveInstances(existing: readonly number[], message: (missing: readonly string[]) => string = notFoundMessage): void {
+function serveInstances(
+  existing: readonly number[],
+  message: (missing: readonly string[]) => string = notFoundMessage,
+): void {
   const byId = new Map(existing.map((n) => [instanceId(n), instance(n)]));
   ec2Mock.on(DescribeInstancesCommand).callsFake((input: DescribeInstancesCommandInput): Page => {
     const requested = input.InstanceIds ?? [];
     const missing = requested.filter((id) => !byId.has(id));
     if (missing.length > 0) throw notFound(message(missing));
-    return { Reservations: requested.map((id) => ({ ReservationId: `r-${id.slice(2)}`, Instances: [byId.get(id) as Instance] })) };
+    return {
+      Reservations: requested.map((id) => ({
+        ReservationId: `r-${id.slice(2)}`,
+        Instances: [byId.get(id) as Instance],
+      })),
+    };
   });
 }
 
@@ -59,15 +69,31 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
     const ips = await locator.findPrivateIps([instanceId(1), instanceId(2), instanceId(3)]);
 
     // Assert
-    expect(ips).toEqual(new Map([[instanceId(1), ipOf(1)], [instanceId(2), ipOf(2)], [instanceId(3), ipOf(3)]]));
+    expect(ips).toEqual(
+      new Map([
+        [instanceId(1), ipOf(1)],
+        [instanceId(2), ipOf(2)],
+        [instanceId(3), ipOf(3)],
+      ]),
+    );
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, { InstanceIds: [instanceId(1), instanceId(2), instanceId(3)] });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      InstanceIds: [instanceId(1), instanceId(2), instanceId(3)],
+    });
   });
 
   it('leaves out instances without a private address (terminated) and entries without an ID', async () => {
     // Arrange
     ec2Mock.on(DescribeInstancesCommand).resolves({
-      Reservations: [{ Instances: [instance(1), { InstanceId: instanceId(2), State: { Name: 'terminated' } }, { PrivateIpAddress: '10.9.9.9' }] }],
+      Reservations: [
+        {
+          Instances: [
+            instance(1),
+            { InstanceId: instanceId(2), State: { Name: 'terminated' } },
+            { PrivateIpAddress: '10.9.9.9' },
+          ],
+        },
+      ],
     });
     const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
@@ -127,10 +153,20 @@ describe('Ec2ReplicationServerLocator.findPrivateIps', () => {
     // Assert
     expect([...ips.keys()]).toEqual(ids);
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 3);
-    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, DescribeInstancesCommand, { InstanceIds: ids, NextToken: undefined });
-    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(2, DescribeInstancesCommand, { InstanceIds: ids, NextToken: 'page-2' });
-    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(3, DescribeInstancesCommand, { InstanceIds: ids, NextToken: 'page-3' });
-    for (const call of ec2Mock.commandCalls(DescribeInstancesCommand)) expect(call.args[0].input).not.toHaveProperty('MaxResults');
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, DescribeInstancesCommand, {
+      InstanceIds: ids,
+      NextToken: undefined,
+    });
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(2, DescribeInstancesCommand, {
+      InstanceIds: ids,
+      NextToken: 'page-2',
+    });
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(3, DescribeInstancesCommand, {
+      InstanceIds: ids,
+      NextToken: 'page-3',
+    });
+    for (const call of ec2Mock.commandCalls(DescribeInstancesCommand))
+      expect(call.args[0].input).not.toHaveProperty('MaxResults');
   });
 });
 
@@ -144,7 +180,12 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
     const ips = await locator.findPrivateIps([instanceId(1), instanceId(2), instanceId(3)]);
 
     // Assert
-    expect(ips).toEqual(new Map([[instanceId(1), ipOf(1)], [instanceId(3), ipOf(3)]]));
+    expect(ips).toEqual(
+      new Map([
+        [instanceId(1), ipOf(1)],
+        [instanceId(3), ipOf(3)],
+      ]),
+    );
     expect(requestedIds()).toEqual([
       [instanceId(1), instanceId(2), instanceId(3)],
       [instanceId(1), instanceId(3)],
@@ -160,7 +201,12 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
     const ips = await locator.findPrivateIps([1, 2, 3, 4, 5].map(instanceId));
 
     // Assert
-    expect(ips).toEqual(new Map([[instanceId(2), ipOf(2)], [instanceId(4), ipOf(4)]]));
+    expect(ips).toEqual(
+      new Map([
+        [instanceId(2), ipOf(2)],
+        [instanceId(4), ipOf(4)],
+      ]),
+    );
     expect(requestedIds()).toEqual([[1, 2, 3, 4, 5].map(instanceId), [instanceId(2), instanceId(4)]]);
   });
 
@@ -199,7 +245,12 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
     const ips = await locator.findPrivateIps([1, 2, 3].map(instanceId));
 
     // Assert
-    expect(ips).toEqual(new Map([[instanceId(1), ipOf(1)], [instanceId(3), ipOf(3)]]));
+    expect(ips).toEqual(
+      new Map([
+        [instanceId(1), ipOf(1)],
+        [instanceId(3), ipOf(3)],
+      ]),
+    );
     expect(requestedIds()).toEqual([[1, 2, 3].map(instanceId), [instanceId(1)], [instanceId(2)], [instanceId(3)]]);
   });
 
@@ -223,9 +274,11 @@ describe('a replication server that no longer exists (InvalidInstanceID.NotFound
 describe('other errors propagate (the core logs them and carries on)', () => {
   it('UnauthorizedOperation: rejected, not retried, no partial result', async () => {
     // Arrange
-    ec2Mock
-      .on(DescribeInstancesCommand)
-      .rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
+    ec2Mock.on(DescribeInstancesCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation',
+      }),
+    );
     const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act / Assert
@@ -235,7 +288,9 @@ describe('other errors propagate (the core logs them and carries on)', () => {
 
   it('InvalidInstanceID.Malformed is not treated as NotFound', async () => {
     // Arrange
-    ec2Mock.on(DescribeInstancesCommand).rejects(Object.assign(new Error('Invalid id: "i-zz"'), { name: 'InvalidInstanceID.Malformed' }));
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .rejects(Object.assign(new Error('Invalid id: "i-zz"'), { name: 'InvalidInstanceID.Malformed' }));
     const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act / Assert
@@ -252,14 +307,19 @@ describe('other errors propagate (the core logs them and carries on)', () => {
     const locator = new Ec2ReplicationServerLocator(() => mockedEc2);
 
     // Act / Assert
-    await expect(locator.findPrivateIps([instanceId(1), instanceId(2)])).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+    await expect(locator.findPrivateIps([instanceId(1), instanceId(2)])).rejects.toMatchObject({
+      name: 'RequestLimitExceeded',
+    });
   });
 });
 
 describe('instanceIdsIn', () => {
   it('reads the IDs of both EC2 wordings, and nothing else', () => {
     expect(instanceIdsIn("The instance ID 'i-0abc1234def567890' does not exist")).toEqual(['i-0abc1234def567890']);
-    expect(instanceIdsIn("The instance IDs 'i-0abc1234def567890, i-12345678' do not exist")).toEqual(['i-0abc1234def567890', 'i-12345678']);
+    expect(instanceIdsIn("The instance IDs 'i-0abc1234def567890, i-12345678' do not exist")).toEqual([
+      'i-0abc1234def567890',
+      'i-12345678',
+    ]);
     expect(instanceIdsIn('One or more instance IDs do not exist')).toEqual([]);
   });
 });
@@ -277,7 +337,11 @@ describe('over real HTTP (the SDK’s EC2 query-protocol error parsing)', () => 
     body:
       '<?xml version="1.0" encoding="UTF-8"?><DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
       '<requestId>8f7724cf-496f-496e-8fe3-example</requestId><reservationSet><item><reservationId>r-0123456789abcdef0</reservationId><instancesSet>' +
-      ids.map((id, n) => `<item><instanceId>${id}</instanceId><privateIpAddress>10.0.7.${n + 10}</privateIpAddress></item>`).join('') +
+      ids
+        .map(
+          (id, n) => `<item><instanceId>${id}</instanceId><privateIpAddress>10.0.7.${n + 10}</privateIpAddress></item>`,
+        )
+        .join('') +
       '</instancesSet></item></reservationSet></DescribeInstancesResponse>',
   });
 

@@ -20,7 +20,10 @@ const ROLE_NAMES = [
 ];
 
 const noSuchEntity = (roleName: string) =>
-  new NoSuchEntityException({ message: `The role with name ${roleName} cannot be found.`, $metadata: { httpStatusCode: 404 } });
+  new NoSuchEntityException({
+    message: `The role with name ${roleName} cannot be found.`,
+    $metadata: { httpStatusCode: 404 },
+  });
 
 /** GetRole over an account that has every MGN role except `missing`. */
 function serveRolesExcept(...missing: string[]): void {
@@ -28,7 +31,15 @@ function serveRolesExcept(...missing: string[]): void {
     const name = input.RoleName ?? '';
     if (missing.includes(name)) throw noSuchEntity(name);
     const path = MGN_SERVICE_ROLES.find((role) => role.name === name)?.path ?? '/';
-    return { Role: { RoleName: name, Path: path, RoleId: 'AROAEXAMPLEEXAMPLE01', Arn: `arn:aws:iam::123456789012:role${path}${name}`, CreateDate: new Date(0) } };
+    return {
+      Role: {
+        RoleName: name,
+        Path: path,
+        RoleId: 'AROAEXAMPLEEXAMPLE01',
+        Arn: `arn:aws:iam::123456789012:role${path}${name}`,
+        CreateDate: new Date(0),
+      },
+    };
   });
 }
 
@@ -37,7 +48,10 @@ beforeEach(() => iamMock.reset());
 describe('MGN_SERVICE_ROLES', () => {
   it('names the seven roles MGN creates at initialisation, service roles under /service-role/, the SLR under /aws-service-role/mgn.amazonaws.com/', () => {
     expect(MGN_SERVICE_ROLES.map((role) => role.name)).toEqual(ROLE_NAMES);
-    expect(MGN_SERVICE_ROLES[0]).toEqual({ name: 'AWSServiceRoleForApplicationMigrationService', path: '/aws-service-role/mgn.amazonaws.com/' });
+    expect(MGN_SERVICE_ROLES[0]).toEqual({
+      name: 'AWSServiceRoleForApplicationMigrationService',
+      path: '/aws-service-role/mgn.amazonaws.com/',
+    });
     for (const role of MGN_SERVICE_ROLES.slice(1)) expect(role.path).toBe('/service-role/');
     expect(Object.isFrozen(MGN_SERVICE_ROLES)).toBe(true);
   });
@@ -55,7 +69,8 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
     // Assert
     expect(missing).toEqual([]);
     expect(iamMock).toHaveReceivedCommandTimes(GetRoleCommand, ROLE_NAMES.length);
-    for (const roleName of ROLE_NAMES) expect(iamMock).toHaveReceivedCommandWith(GetRoleCommand, { RoleName: roleName });
+    for (const roleName of ROLE_NAMES)
+      expect(iamMock).toHaveReceivedCommandWith(GetRoleCommand, { RoleName: roleName });
   });
 
   it('a deleted role is reported; the roles that are there are not', async () => {
@@ -79,7 +94,15 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         throw noSuchEntity(name);
       }
-      return { Role: { RoleName: name, Path: '/service-role/', RoleId: 'AROAEXAMPLEEXAMPLE01', Arn: `arn:aws:iam::123456789012:role/service-role/${name}`, CreateDate: new Date(0) } };
+      return {
+        Role: {
+          RoleName: name,
+          Path: '/service-role/',
+          RoleId: 'AROAEXAMPLEEXAMPLE01',
+          Arn: `arn:aws:iam::123456789012:role/service-role/${name}`,
+          CreateDate: new Date(0),
+        },
+      };
     });
     const checker = new IamServiceRoleChecker(() => mockedIam);
 
@@ -99,7 +122,15 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
       mostInFlight = Math.max(mostInFlight, inFlight);
       await new Promise((resolve) => setImmediate(resolve));
       inFlight -= 1;
-      return { Role: { RoleName: input.RoleName, Path: '/service-role/', RoleId: 'AROAEXAMPLEEXAMPLE01', Arn: 'arn:aws:iam::123456789012:role/x', CreateDate: new Date(0) } };
+      return {
+        Role: {
+          RoleName: input.RoleName,
+          Path: '/service-role/',
+          RoleId: 'AROAEXAMPLEEXAMPLE01',
+          Arn: 'arn:aws:iam::123456789012:role/x',
+          CreateDate: new Date(0),
+        },
+      };
     });
     const checker = new IamServiceRoleChecker(() => mockedIam);
 
@@ -117,9 +148,12 @@ describe('IamServiceRoleChecker.findMissingRoles', () => {
       .resolves({})
       .on(GetRoleCommand, { RoleName: 'AWSApplicationMigrationMGHRole' })
       .rejects(
-        Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/doctor/fn is not authorized to perform: iam:GetRole'), {
-          name: 'AccessDenied',
-        }),
+        Object.assign(
+          new Error('User: arn:aws:sts::123456789012:assumed-role/doctor/fn is not authorized to perform: iam:GetRole'),
+          {
+            name: 'AccessDenied',
+          },
+        ),
       );
     const checker = new IamServiceRoleChecker(() => mockedIam);
 
@@ -164,7 +198,12 @@ describe('over real HTTP (the SDK’s IAM query-protocol error parsing)', () => 
         `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>7b2d-example</RequestId></ErrorResponse>`,
     );
   const localIam = (url: string) =>
-    new IAMClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    new IAMClient({
+      region: 'us-east-1',
+      endpoint: url,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
 
   it('recognises IAM’s NoSuchEntity (HTTP 404) as a missing role', async () => {
     // Arrange
@@ -188,10 +227,14 @@ describe('over real HTTP (the SDK’s IAM query-protocol error parsing)', () => 
 
   it('lets IAM’s AccessDenied (HTTP 403) propagate', async () => {
     // Arrange
-    server = await startLocalHttpServer(() => iamError(403, 'AccessDenied', 'User is not authorized to perform: iam:GetRole'));
+    server = await startLocalHttpServer(() =>
+      iamError(403, 'AccessDenied', 'User is not authorized to perform: iam:GetRole'),
+    );
 
     // Act / Assert
     const iam = localIam(server.url);
-    await expect(new IamServiceRoleChecker(() => iam).findMissingRoles()).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(new IamServiceRoleChecker(() => iam).findMissingRoles()).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
   });
 });

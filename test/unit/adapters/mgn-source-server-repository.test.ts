@@ -43,8 +43,18 @@ const STALLED_SERVER: MgnSourceServer = {
     lagDuration: 'PT2H15M',
     etaDateTime: '2026-11-26T12:00:00+00:00',
     replicatedDisks: [
-      { deviceName: '/dev/sda', totalStorageBytes: 107374182400, replicatedStorageBytes: 96636764160, backloggedStorageBytes: 1048576 },
-      { deviceName: '/dev/sdb', totalStorageBytes: 53687091200, replicatedStorageBytes: 53687091200, backloggedStorageBytes: 2097152 },
+      {
+        deviceName: '/dev/sda',
+        totalStorageBytes: 107374182400,
+        replicatedStorageBytes: 96636764160,
+        backloggedStorageBytes: 1048576,
+      },
+      {
+        deviceName: '/dev/sdb',
+        totalStorageBytes: 53687091200,
+        replicatedStorageBytes: 53687091200,
+        backloggedStorageBytes: 2097152,
+      },
     ],
     // Not in client-mgn 3.523's types, but in the current model and on the wire.
     ...{ replicatorId: 'i-0a1b2c3d4e5f60718' },
@@ -81,11 +91,28 @@ describe('MgnSourceServerRepository.listSourceServers', () => {
     const servers = await repository.listSourceServers();
 
     // Assert
-    expect(servers.map((server) => server.sourceServerId)).toEqual([serverId(1), serverId(2), serverId(3), serverId(4)]);
+    expect(servers.map((server) => server.sourceServerId)).toEqual([
+      serverId(1),
+      serverId(2),
+      serverId(3),
+      serverId(4),
+    ]);
     expect(mgnMock).toHaveReceivedCommandTimes(describeCommand, 3);
-    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(1, describeCommand, { filters: { isArchived: false }, maxResults: 1000, nextToken: undefined });
-    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, describeCommand, { filters: { isArchived: false }, maxResults: 1000, nextToken: 'token-2' });
-    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(3, describeCommand, { filters: { isArchived: false }, maxResults: 1000, nextToken: 'token-3' });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(1, describeCommand, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: undefined,
+    });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, describeCommand, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: 'token-2',
+    });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(3, describeCommand, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: 'token-3',
+    });
   });
 
   it('filters by source server IDs, at most 200 per request, without duplicates', async () => {
@@ -199,7 +226,12 @@ describe('MgnSourceServerRepository.listSourceServers', () => {
     // Arrange
     const items: MgnSourceServer[] = [
       { sourceServerID: serverId(6), dataReplicationInfo: { replicatedDisks: [] } },
-      { sourceServerID: serverId(7), dataReplicationInfo: { replicatedDisks: [{ deviceName: 'C:' }, { deviceName: 'D:', backloggedStorageBytes: 0 }] } },
+      {
+        sourceServerID: serverId(7),
+        dataReplicationInfo: {
+          replicatedDisks: [{ deviceName: 'C:' }, { deviceName: 'D:', backloggedStorageBytes: 0 }],
+        },
+      },
     ];
     mgnMock.on(describeCommand).resolves({ items } satisfies Page as never);
     const repository = new MgnSourceServerRepository(new MgnClient({}));
@@ -213,7 +245,9 @@ describe('MgnSourceServerRepository.listSourceServers', () => {
 
   it('lets API errors propagate', async () => {
     // Arrange
-    mgnMock.on(describeCommand).rejects(Object.assign(new Error('Account not initialized'), { name: 'UninitializedAccountException' }));
+    mgnMock
+      .on(describeCommand)
+      .rejects(Object.assign(new Error('Account not initialized'), { name: 'UninitializedAccountException' }));
     const repository = new MgnSourceServerRepository(new MgnClient({}));
 
     // Act / Assert
@@ -225,7 +259,9 @@ describe('MgnSourceServerRepository service actions', () => {
   it('retries data replication for exactly the given server', async () => {
     // Arrange
     const id = serverId(42);
-    mgnMock.on(RetryDataReplicationCommand as never).resolves({ sourceServerID: id } satisfies Omit<RetryDataReplicationCommandOutput, '$metadata'> as never);
+    mgnMock
+      .on(RetryDataReplicationCommand as never)
+      .resolves({ sourceServerID: id } satisfies Omit<RetryDataReplicationCommandOutput, '$metadata'> as never);
     const repository = new MgnSourceServerRepository(new MgnClient({}));
 
     // Act
@@ -267,7 +303,10 @@ describe('MgnSourceServerRepository service actions', () => {
     const settings = await repository.getReplicationSettings(id);
 
     // Assert
-    expect(mgnMock).toHaveReceivedCommandWith(GetReplicationConfigurationCommand as never, { sourceServerID: id } as never);
+    expect(mgnMock).toHaveReceivedCommandWith(
+      GetReplicationConfigurationCommand as never,
+      { sourceServerID: id } as never,
+    );
     expect(settings).toEqual({
       bandwidthThrottling: 100,
       createPublicIP: false,

@@ -38,7 +38,11 @@ describe('SnsOutcomePublisher', () => {
 
   it('lets a publish failure propagate (it is systemic)', async () => {
     // Arrange
-    snsMock.on(PublishCommand).rejects(Object.assign(new Error('User is not authorized to perform: SNS:Publish'), { name: 'AuthorizationErrorException' }));
+    snsMock.on(PublishCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: SNS:Publish'), {
+        name: 'AuthorizationErrorException',
+      }),
+    );
     const publisher = new SnsOutcomePublisher(new SNSClient({}), TOPIC_ARN);
 
     // Act / Assert

@@ -62,13 +62,15 @@ describe('SsmCommandRunner.sendCommand', () => {
     ]);
   });
 
-  it('sends the role\'s document so that one failing host never stops the others, with output in CloudWatch', async () => {
+  it("sends the role's document so that one failing host never stops the others, with output in CloudWatch", async () => {
     // Arrange
     answerWithCommandIds();
     const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
 
     // Act
-    await runner.sendCommand(request([hybridId(1), 'i-0fedcba9876543210'], { document: 'RestartReplicationAgent', parameters: {} }));
+    await runner.sendCommand(
+      request([hybridId(1), 'i-0fedcba9876543210'], { document: 'RestartReplicationAgent', parameters: {} }),
+    );
 
     // Assert
     expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
@@ -81,7 +83,10 @@ describe('SsmCommandRunner.sendCommand', () => {
       MaxErrors: '100%',
       MaxConcurrency: '50',
       TimeoutSeconds: 600,
-      CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/mgn-replication-doctor/commands' },
+      CloudWatchOutputConfig: {
+        CloudWatchOutputEnabled: true,
+        CloudWatchLogGroupName: '/mgn-replication-doctor/commands',
+      },
     });
   });
 
@@ -96,26 +101,37 @@ describe('SsmCommandRunner.sendCommand', () => {
 
     // Assert
     const input = ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ DocumentName: OPTIONS.documentNames.CheckConnectivity, TimeoutSeconds: 120, Parameters: parameters });
+    expect(input).toMatchObject({
+      DocumentName: OPTIONS.documentNames.CheckConnectivity,
+      TimeoutSeconds: 120,
+      Parameters: parameters,
+    });
     expect(input?.Parameters?.targets).not.toBe(parameters.targets);
   });
 
-  it('gives each batch only its own hosts\' per-instance values', async () => {
+  it("gives each batch only its own hosts' per-instance values", async () => {
     // Arrange
     answerWithCommandIds();
     const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
     const ids = Array.from({ length: 60 }, (_, index) => hybridId(index + 1));
-    const ips = Object.fromEntries(ids.filter((_, index) => index % 2 === 0).map((id, index) => [id, `10.0.0.${index + 1}`]));
+    const ips = Object.fromEntries(
+      ids.filter((_, index) => index % 2 === 0).map((id, index) => [id, `10.0.0.${index + 1}`]),
+    );
 
     // Act
     await runner.sendCommand(
-      request(ids, { document: 'CheckConnectivity', parameters: { region: ['us-east-1'] }, instanceParameters: { replicationServerIps: ips } }),
+      request(ids, {
+        document: 'CheckConnectivity',
+        parameters: { region: ['us-east-1'] },
+        instanceParameters: { replicationServerIps: ips },
+      }),
     );
 
     // Assert
     const inputs = ssmMock.commandCalls(SendCommandCommand).map((call) => call.args[0].input);
     expect(inputs).toHaveLength(2);
-    const mappingOf = (index: number): string[] => inputs[index]?.Parameters?.replicationServerIps?.[0]?.split(',') ?? [];
+    const mappingOf = (index: number): string[] =>
+      inputs[index]?.Parameters?.replicationServerIps?.[0]?.split(',') ?? [];
     expect(mappingOf(0)).toHaveLength(25);
     expect(mappingOf(1)).toHaveLength(5);
     for (const [index, input] of inputs.entries()) {
@@ -154,13 +170,16 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input.Comment).toBe('a'.repeat(99));
   });
 
-  it('keeps a rejected batch\'s error with that batch while the others get command IDs, and never throws', async () => {
+  it("keeps a rejected batch's error with that batch while the others get command IDs, and never throws", async () => {
     // Arrange
     const ids = Array.from({ length: 120 }, (_, n) => hybridId(n));
     answerWithCommandIds();
-    ssmMock
-      .on(SendCommandCommand, { InstanceIds: ids.slice(50, 100) })
-      .rejects(new InvalidInstanceId({ message: 'Instances [[mi-00000000000000032]] not in a valid state for account 111122223333', $metadata: {} }));
+    ssmMock.on(SendCommandCommand, { InstanceIds: ids.slice(50, 100) }).rejects(
+      new InvalidInstanceId({
+        message: 'Instances [[mi-00000000000000032]] not in a valid state for account 111122223333',
+        $metadata: {},
+      }),
+    );
     const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
 
     // Act
@@ -170,7 +189,10 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 3);
     expect(results).toEqual([
       { instanceIds: ids.slice(0, 50), commandId: commandId(0) },
-      { instanceIds: ids.slice(50, 100), error: 'InvalidInstanceId: Instances [[mi-00000000000000032]] not in a valid state for account 111122223333' },
+      {
+        instanceIds: ids.slice(50, 100),
+        error: 'InvalidInstanceId: Instances [[mi-00000000000000032]] not in a valid state for account 111122223333',
+      },
       { instanceIds: ids.slice(100), commandId: commandId(100) },
     ]);
   });
@@ -193,10 +215,14 @@ describe('SsmCommandRunner.sendCommand', () => {
     const results = await runner.sendCommand(request(ids));
 
     // Assert
-    expect(results.map((result) => ('commandId' in result ? result.commandId : result.error))).toEqual([COMMAND_ID, COMMAND_ID, COMMAND_ID]);
+    expect(results.map((result) => ('commandId' in result ? result.commandId : result.error))).toEqual([
+      COMMAND_ID,
+      COMMAND_ID,
+      COMMAND_ID,
+    ]);
   });
 
-  it('reports a response without a command ID as that batch\'s error', async () => {
+  it("reports a response without a command ID as that batch's error", async () => {
     // Arrange
     ssmMock.on(SendCommandCommand).resolves({});
     const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
@@ -231,7 +257,9 @@ describe('SsmCommandRunner.listInvocations', () => {
     DocumentName: OPTIONS.documentNames.CheckDiskSpace,
     Status: 'Success',
     StatusDetails: 'Success',
-    CommandPlugins: [{ Name: 'CheckDiskLinux', Status: 'Success', ResponseCode: 0, Output: 'MGN_DOCTOR root_free_mib=10240' }],
+    CommandPlugins: [
+      { Name: 'CheckDiskLinux', Status: 'Success', ResponseCode: 0, Output: 'MGN_DOCTOR root_free_mib=10240' },
+    ],
     ...overrides,
   });
 
@@ -256,11 +284,17 @@ describe('SsmCommandRunner.listInvocations', () => {
       MaxResults: 50,
       NextToken: undefined,
     });
-    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, ListCommandInvocationsCommand, { CommandId: COMMAND_ID, NextToken: 'page-2' });
-    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(3, ListCommandInvocationsCommand, { CommandId: COMMAND_ID, NextToken: 'page-3' });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, ListCommandInvocationsCommand, {
+      CommandId: COMMAND_ID,
+      NextToken: 'page-2',
+    });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(3, ListCommandInvocationsCommand, {
+      CommandId: COMMAND_ID,
+      NextToken: 'page-3',
+    });
   });
 
-  it('joins the plugins\' output and takes the first non-zero response code', async () => {
+  it("joins the plugins' output and takes the first non-zero response code", async () => {
     // Arrange: a schema 2.2 document, Windows step skipped by its precondition, Linux step failed.
     ssmMock.on(ListCommandInvocationsCommand).resolves({
       CommandInvocations: [
@@ -268,8 +302,18 @@ describe('SsmCommandRunner.listInvocations', () => {
           Status: 'Failed',
           StatusDetails: 'Failed',
           CommandPlugins: [
-            { Name: 'CheckDiskWindows', Status: 'Success', ResponseCode: 0, Output: 'Step execution skipped due to unsatisfied preconditions.' },
-            { Name: 'CheckDiskLinux', Status: 'Failed', ResponseCode: 2, Output: 'MGN_DOCTOR root_free_mib=812\nMGN_DOCTOR verdict=LOW_DISK' },
+            {
+              Name: 'CheckDiskWindows',
+              Status: 'Success',
+              ResponseCode: 0,
+              Output: 'Step execution skipped due to unsatisfied preconditions.',
+            },
+            {
+              Name: 'CheckDiskLinux',
+              Status: 'Failed',
+              ResponseCode: 2,
+              Output: 'MGN_DOCTOR root_free_mib=812\nMGN_DOCTOR verdict=LOW_DISK',
+            },
             { Name: 'Report', Status: 'Failed', ResponseCode: 1 },
           ],
         }),
@@ -287,7 +331,8 @@ describe('SsmCommandRunner.listInvocations', () => {
       status: 'Failed',
       statusDetails: 'Failed',
       responseCode: 2,
-      output: 'Step execution skipped due to unsatisfied preconditions.\nMGN_DOCTOR root_free_mib=812\nMGN_DOCTOR verdict=LOW_DISK',
+      output:
+        'Step execution skipped due to unsatisfied preconditions.\nMGN_DOCTOR root_free_mib=812\nMGN_DOCTOR verdict=LOW_DISK',
     });
   });
 
@@ -315,7 +360,9 @@ describe('SsmCommandRunner.listInvocations', () => {
 
   it('lets API errors propagate', async () => {
     // Arrange
-    ssmMock.on(ListCommandInvocationsCommand).rejects(Object.assign(new Error('Command ID is not valid'), { name: 'InvalidCommandId' }));
+    ssmMock
+      .on(ListCommandInvocationsCommand)
+      .rejects(Object.assign(new Error('Command ID is not valid'), { name: 'InvalidCommandId' }));
     const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
 
     // Act / Assert

@@ -35,11 +35,26 @@ describe('SsmManagedNodeDirectory.listNodes', () => {
     const nodes = await directory.listNodes();
 
     // Assert
-    expect(nodes.map((found) => found.instanceId)).toEqual([hybridId(1), hybridId(2), hybridId(3), 'i-0fedcba9876543210']);
+    expect(nodes.map((found) => found.instanceId)).toEqual([
+      hybridId(1),
+      hybridId(2),
+      hybridId(3),
+      'i-0fedcba9876543210',
+    ]);
     expect(ssmMock).toHaveReceivedCommandTimes(DescribeInstanceInformationCommand, 3);
-    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(1, DescribeInstanceInformationCommand, { MaxResults: 50, NextToken: undefined, Filters: undefined });
-    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, DescribeInstanceInformationCommand, { MaxResults: 50, NextToken: 'page-2' });
-    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(3, DescribeInstanceInformationCommand, { MaxResults: 50, NextToken: 'page-3' });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(1, DescribeInstanceInformationCommand, {
+      MaxResults: 50,
+      NextToken: undefined,
+      Filters: undefined,
+    });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, DescribeInstanceInformationCommand, {
+      MaxResults: 50,
+      NextToken: 'page-2',
+    });
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(3, DescribeInstanceInformationCommand, {
+      MaxResults: 50,
+      NextToken: 'page-3',
+    });
   });
 
   it('maps a managed node, the last ping as an ISO string', async () => {
@@ -76,7 +91,9 @@ describe('SsmManagedNodeDirectory.listNodes', () => {
 
   it('never reports a node without a ping status as Online, and skips entries without an ID', async () => {
     // Arrange
-    ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [{ InstanceId: hybridId(7) }, { PingStatus: 'Online' }] });
+    ssmMock
+      .on(DescribeInstanceInformationCommand)
+      .resolves({ InstanceInformationList: [{ InstanceId: hybridId(7) }, { PingStatus: 'Online' }] });
     const directory = new SsmManagedNodeDirectory(new SSMClient({}));
 
     // Act
@@ -141,6 +158,8 @@ describe('SsmManagedNodeDirectory.describeNodes', () => {
     // Assert
     expect(none).toEqual([]);
     expect(ssmMock).toHaveReceivedCommandTimes(DescribeInstanceInformationCommand, 1);
-    expect(ssmMock).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [hybridId(1)] }] });
+    expect(ssmMock).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, {
+      Filters: [{ Key: 'InstanceIds', Values: [hybridId(1)] }],
+    });
   });
 });

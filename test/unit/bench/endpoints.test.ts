@@ -12,11 +12,20 @@ import { SsmCommandRunner } from '../../../lambdas/adapters/ssm-command-runner';
 import { SsmManagedNodeDirectory } from '../../../lambdas/adapters/ssm-managed-node-directory';
 import { parseDoctorLines } from '../../../lambdas/core/command-output';
 import type { LedgerEntry } from '../../../lambdas/core/ledger';
-import { COMMAND_LOG_GROUP, DOCUMENT_NAMES, TABLE_NAME, TOPIC_ARN, startBenchEndpoints, type BenchEndpoints } from '../../../scripts/bench/endpoints';
+import {
+  COMMAND_LOG_GROUP,
+  DOCUMENT_NAMES,
+  TABLE_NAME,
+  TOPIC_ARN,
+  startBenchEndpoints,
+  type BenchEndpoints,
+} from '../../../scripts/bench/endpoints';
 import { SNS_MAX_MESSAGE_BYTES } from '../../../scripts/bench/fake-sns-endpoint';
 import { generateFleet, nodeIdOf, replicationServerIdOf, type Fleet } from '../../../scripts/bench/fleet';
 
-const ENDPOINT_VARIABLES = ['MGN', 'SSM', 'SNS', 'DYNAMODB', 'EC2', 'IAM'].map((service) => `AWS_ENDPOINT_URL_${service}`);
+const ENDPOINT_VARIABLES = ['MGN', 'SSM', 'SNS', 'DYNAMODB', 'EC2', 'IAM'].map(
+  (service) => `AWS_ENDPOINT_URL_${service}`,
+);
 
 let fleet: Fleet;
 let endpoints: BenchEndpoints;
@@ -41,7 +50,11 @@ beforeAll(async () => {
     process.env[name] = environment[name];
   }
   // The Lambda's factory; only the endpoints come from the environment, as in the Lambda.
-  clients = createAwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  clients = createAwsClients({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {
@@ -66,7 +79,12 @@ describe('bench endpoints through the real SDK clients', () => {
     const stalled = servers.filter((server) => server.dataReplicationState === 'STALLED');
     expect(stalled.map((server) => server.sourceServerId)).toEqual(fleet.stalledIds);
     expect(stalled.every((server) => server.errorCode === 'AGENT_NOT_SEEN')).toBe(true);
-    expect(servers[0]).toMatchObject({ hostname: 'srv-00000', fqdn: 'srv-00000.corp.example.com', ips: ['10.20.0.1'], replicatorId: replicationServerIdOf(0) });
+    expect(servers[0]).toMatchObject({
+      hostname: 'srv-00000',
+      fqdn: 'srv-00000.corp.example.com',
+      ips: ['10.20.0.1'],
+      replicatorId: replicationServerIdOf(0),
+    });
     expect(endpoints.callCounts()).toEqual({ 'mgn:DescribeSourceServers': 1 });
   });
 
@@ -76,17 +94,30 @@ describe('bench endpoints through the real SDK clients', () => {
 
     // Assert
     expect(nodes).toHaveLength(120);
-    expect(nodes[5]).toMatchObject({ instanceId: nodeIdOf(5), pingStatus: 'Online', platformType: 'Linux', computerName: 'srv-00005.corp.example.com' });
+    expect(nodes[5]).toMatchObject({
+      instanceId: nodeIdOf(5),
+      pingStatus: 'Online',
+      platformType: 'Linux',
+      computerName: 'srv-00005.corp.example.com',
+    });
     expect(endpoints.callCounts()).toEqual({ 'ssm:DescribeInstanceInformation': 3 });
   });
 
-  test('SSM Run Command: SendCommand batches of 50 go through the front, and their invocations list the documents\' output', async () => {
+  test("SSM Run Command: SendCommand batches of 50 go through the front, and their invocations list the documents' output", async () => {
     // Arrange
-    const runner = new SsmCommandRunner(clients.ssm, { documentNames: DOCUMENT_NAMES, logGroupName: COMMAND_LOG_GROUP });
+    const runner = new SsmCommandRunner(clients.ssm, {
+      documentNames: DOCUMENT_NAMES,
+      logGroupName: COMMAND_LOG_GROUP,
+    });
     const instanceIds = Array.from({ length: 60 }, (_, index) => nodeIdOf(index));
 
     // Act
-    const batches = await runner.sendCommand({ document: 'CheckDiskSpace', instanceIds, parameters: { minFreeRootMiB: ['2048'] }, comment: 'bench' });
+    const batches = await runner.sendCommand({
+      document: 'CheckDiskSpace',
+      instanceIds,
+      parameters: { minFreeRootMiB: ['2048'] },
+      comment: 'bench',
+    });
     const first = batches[0] as { commandId: string };
     const results = await runner.listInvocations(first.commandId);
 
@@ -100,11 +131,24 @@ describe('bench endpoints through the real SDK clients', () => {
 
   test('SSM refuses an unknown document and an unknown node as SSM does', async () => {
     // Arrange
-    const runner = new SsmCommandRunner(clients.ssm, { documentNames: { ...DOCUMENT_NAMES, CheckDiskSpace: 'NoSuchDocument' }, logGroupName: COMMAND_LOG_GROUP });
+    const runner = new SsmCommandRunner(clients.ssm, {
+      documentNames: { ...DOCUMENT_NAMES, CheckDiskSpace: 'NoSuchDocument' },
+      logGroupName: COMMAND_LOG_GROUP,
+    });
 
     // Act
-    const [unknownDocument] = await runner.sendCommand({ document: 'CheckDiskSpace', instanceIds: [nodeIdOf(0)], parameters: {}, comment: 'bench' });
-    const [unknownNode] = await runner.sendCommand({ document: 'RestartReplicationAgent', instanceIds: ['mi-0fffffffffffffff0'], parameters: {}, comment: 'bench' });
+    const [unknownDocument] = await runner.sendCommand({
+      document: 'CheckDiskSpace',
+      instanceIds: [nodeIdOf(0)],
+      parameters: {},
+      comment: 'bench',
+    });
+    const [unknownNode] = await runner.sendCommand({
+      document: 'RestartReplicationAgent',
+      instanceIds: ['mi-0fffffffffffffff0'],
+      parameters: {},
+      comment: 'bench',
+    });
 
     // Assert
     expect(unknownDocument).toMatchObject({ error: expect.stringMatching(/^InvalidDocument: /) });
@@ -114,18 +158,37 @@ describe('bench endpoints through the real SDK clients', () => {
 
   test('SNS takes the digest (MessageStructure json) and refuses what SNS refuses', async () => {
     // Act
-    await new SnsOutcomePublisher(clients.sns, TOPIC_ARN).publish({ subject: 'MGN us-east-1: 1 stalled', text: 'digest text', sms: 'one line' });
-    const direct = await clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'plain', Subject: 'plain' }));
-    const tooLong = await rejection(clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'x'.repeat(SNS_MAX_MESSAGE_BYTES + 1) })));
-    const noDefault = await rejection(clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, MessageStructure: 'json', Message: '{"email":"x"}' })));
-    const noTopic = await rejection(clients.sns.send(new PublishCommand({ TopicArn: `${TOPIC_ARN}-gone`, Message: 'x' })));
+    await new SnsOutcomePublisher(clients.sns, TOPIC_ARN).publish({
+      subject: 'MGN us-east-1: 1 stalled',
+      text: 'digest text',
+      sms: 'one line',
+    });
+    const direct = await clients.sns.send(
+      new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'plain', Subject: 'plain' }),
+    );
+    const tooLong = await rejection(
+      clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'x'.repeat(SNS_MAX_MESSAGE_BYTES + 1) })),
+    );
+    const noDefault = await rejection(
+      clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, MessageStructure: 'json', Message: '{"email":"x"}' })),
+    );
+    const noTopic = await rejection(
+      clients.sns.send(new PublishCommand({ TopicArn: `${TOPIC_ARN}-gone`, Message: 'x' })),
+    );
 
     // Assert
     expect(endpoints.sns.published).toHaveLength(2);
     expect(direct.MessageId).toBe(endpoints.sns.published[1]?.messageId);
-    expect(JSON.parse(endpoints.sns.published[0]?.message ?? '{}')).toEqual({ default: 'digest text', email: 'digest text', sms: 'one line' });
+    expect(JSON.parse(endpoints.sns.published[0]?.message ?? '{}')).toEqual({
+      default: 'digest text',
+      email: 'digest text',
+      sms: 'one line',
+    });
     expect(endpoints.sns.published[0]?.subject).toBe('MGN us-east-1: 1 stalled');
-    expect([tooLong.name, tooLong.message]).toEqual(['InvalidParameterException', 'Invalid parameter: Message too long']);
+    expect([tooLong.name, tooLong.message]).toEqual([
+      'InvalidParameterException',
+      'Invalid parameter: Message too long',
+    ]);
     expect(noDefault.message).toMatch(/No default entry/);
     expect(noTopic.$metadata?.httpStatusCode).toBe(404);
     expect(endpoints.callCounts()).toEqual({ 'sns:Publish': 5 });
@@ -134,7 +197,15 @@ describe('bench endpoints through the real SDK clients', () => {
   test('DynamoDB (dynalite) keeps the ledger with its conditional writes', async () => {
     // Arrange
     const ledger = new DynamoDbRemediationLedger(clients.dynamodb, TABLE_NAME);
-    const entry: LedgerEntry = { sourceServerId: fleet.stalledIds[0] as string, version: 1, status: 'OPEN', condition: 'STALLED', since: '2026-11-26T08:00:00.000Z', attempts: 0, treatments: [] };
+    const entry: LedgerEntry = {
+      sourceServerId: fleet.stalledIds[0] as string,
+      version: 1,
+      status: 'OPEN',
+      condition: 'STALLED',
+      since: '2026-11-26T08:00:00.000Z',
+      attempts: 0,
+      treatments: [],
+    };
 
     // Act
     const first = await ledger.saveEntry(entry);
@@ -150,29 +221,47 @@ describe('bench endpoints through the real SDK clients', () => {
 
   test('EC2 describes replication servers by ID and names the missing ones as EC2 does', async () => {
     // Act
-    const found = await clients.ec2().send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), replicationServerIdOf(1)] }));
-    const missing = await rejection(clients.ec2().send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), 'i-0123456789abcdef0'] })));
+    const found = await clients
+      .ec2()
+      .send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), replicationServerIdOf(1)] }));
+    const missing = await rejection(
+      clients
+        .ec2()
+        .send(new DescribeInstancesCommand({ InstanceIds: [replicationServerIdOf(0), 'i-0123456789abcdef0'] })),
+    );
 
     // Assert
     const instances = (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
-    expect(instances.map((instance) => [instance.InstanceId, instance.PrivateIpAddress, instance.State?.Name])).toEqual([
-      [replicationServerIdOf(0), '10.250.0.1', 'running'],
-      [replicationServerIdOf(1), '10.250.0.2', 'running'],
+    expect(instances.map((instance) => [instance.InstanceId, instance.PrivateIpAddress, instance.State?.Name])).toEqual(
+      [
+        [replicationServerIdOf(0), '10.250.0.1', 'running'],
+        [replicationServerIdOf(1), '10.250.0.2', 'running'],
+      ],
+    );
+    expect([missing.name, missing.message]).toEqual([
+      'InvalidInstanceID.NotFound',
+      "The instance ID 'i-0123456789abcdef0' does not exist",
     ]);
-    expect([missing.name, missing.message]).toEqual(['InvalidInstanceID.NotFound', "The instance ID 'i-0123456789abcdef0' does not exist"]);
     expect(endpoints.callCounts()).toEqual({ 'ec2:DescribeInstances': 2 });
   });
 
-  test('IAM answers GetRole for MGN\'s roles and NoSuchEntity for a missing one', async () => {
+  test("IAM answers GetRole for MGN's roles and NoSuchEntity for a missing one", async () => {
     // Arrange
     endpoints.iam.roles.delete('AWSApplicationMigrationAgentRole');
 
     // Act
-    const role = await clients.iam().send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationReplicationServerRole' }));
-    const missing = await rejection(clients.iam().send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationAgentRole' })));
+    const role = await clients
+      .iam()
+      .send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationReplicationServerRole' }));
+    const missing = await rejection(
+      clients.iam().send(new GetRoleCommand({ RoleName: 'AWSApplicationMigrationAgentRole' })),
+    );
 
     // Assert
-    expect(role.Role).toMatchObject({ Arn: 'arn:aws:iam::111122223333:role/service-role/AWSApplicationMigrationReplicationServerRole', Path: '/service-role/' });
+    expect(role.Role).toMatchObject({
+      Arn: 'arn:aws:iam::111122223333:role/service-role/AWSApplicationMigrationReplicationServerRole',
+      Path: '/service-role/',
+    });
     expect(role.Role?.CreateDate).toBeInstanceOf(Date);
     expect(missing.name).toBe('NoSuchEntityException');
     expect(missing.$metadata?.httpStatusCode).toBe(404);

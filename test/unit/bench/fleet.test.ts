@@ -3,7 +3,8 @@
 import { readStackBundling } from '../../../scripts/bench/bundle';
 import { generateFleet, minimumCalls, stalledIndexes } from '../../../scripts/bench/fleet';
 
-const asRecord = (calls: ReturnType<typeof minimumCalls>): Record<string, number> => Object.fromEntries(calls.map((call) => [call.operation, call.minimum]));
+const asRecord = (calls: ReturnType<typeof minimumCalls>): Record<string, number> =>
+  Object.fromEntries(calls.map((call) => [call.operation, call.minimum]));
 
 describe('generateFleet', () => {
   test('lists the servers, marks the stalled ones, and gives every host its SSM node', () => {
@@ -13,14 +14,22 @@ describe('generateFleet', () => {
     // Assert
     expect(fleet.sourceServers).toHaveLength(102);
     expect(fleet.sourceServers.filter((server) => server.isArchived)).toHaveLength(2);
-    const stalled = fleet.sourceServers.filter((server) => server.dataReplicationInfo?.dataReplicationState === 'STALLED');
+    const stalled = fleet.sourceServers.filter(
+      (server) => server.dataReplicationInfo?.dataReplicationState === 'STALLED',
+    );
     expect(stalled.map((server) => server.sourceServerID)).toEqual(fleet.stalledIds);
     expect(stalledIndexes(100, 4)).toEqual([12, 37, 62, 87]);
     expect(fleet.nodes).toHaveLength(110);
-    expect(fleet.nodes[12]?.ComputerName).toBe(`${stalled[0]?.sourceProperties?.identificationHints?.hostname}.corp.example.com`);
+    expect(fleet.nodes[12]?.ComputerName).toBe(
+      `${stalled[0]?.sourceProperties?.identificationHints?.hostname}.corp.example.com`,
+    );
     // Nothing but the stalled servers is affected: no lag, no unknown state.
     const others = fleet.sourceServers.filter((server) => !fleet.stalledIds.includes(server.sourceServerID));
-    expect(others.every((server) => ['CONTINUOUS', 'INITIAL_SYNC', 'DISCONNECTED'].includes(server.dataReplicationInfo?.dataReplicationState ?? ''))).toBe(true);
+    expect(
+      others.every((server) =>
+        ['CONTINUOUS', 'INITIAL_SYNC', 'DISCONNECTED'].includes(server.dataReplicationInfo?.dataReplicationState ?? ''),
+      ),
+    ).toBe(true);
     expect(others.every((server) => ['PT0S', undefined].includes(server.dataReplicationInfo?.lagDuration))).toBe(true);
   });
 
@@ -49,18 +58,28 @@ describe('minimumCalls', () => {
   });
 
   test('a fleet with nothing affected needs the MGN listing and the ledger scan only', () => {
-    expect(asRecord(minimumCalls(generateFleet({ servers: 2500, stalled: 0 })))).toEqual({ 'mgn:DescribeSourceServers': 3, 'dynamodb:Scan': 1 });
+    expect(asRecord(minimumCalls(generateFleet({ servers: 2500, stalled: 0 })))).toEqual({
+      'mgn:DescribeSourceServers': 3,
+      'dynamodb:Scan': 1,
+    });
   });
 });
 
 describe('readStackBundling', () => {
-  test('reads the stack\'s options from the construct', () => {
+  test("reads the stack's options from the construct", () => {
     // Act
     const options = readStackBundling();
 
     // Assert
     expect(options).toMatchObject({ minify: true, sourceMap: true, format: 'cjs', target: 'node24' });
-    expect(options.externalModules).toEqual(expect.arrayContaining(['@aws-sdk/client-ssm', '@aws-sdk/client-sns', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']));
+    expect(options.externalModules).toEqual(
+      expect.arrayContaining([
+        '@aws-sdk/client-ssm',
+        '@aws-sdk/client-sns',
+        '@aws-sdk/client-dynamodb',
+        '@aws-sdk/lib-dynamodb',
+      ]),
+    );
     expect(options.externalModules).not.toContain('@aws-sdk/client-mgn');
   });
 

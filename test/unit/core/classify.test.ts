@@ -21,21 +21,32 @@ describe('classifyServer (design section 3)', () => {
   });
 
   it('an opt-out tag set to false does not opt out', () => {
-    expect(classify({ dataReplicationState: 'STALLED', tags: { 'mgn-doctor:opt-out': 'False' } }).condition).toBe('STALLED');
+    expect(classify({ dataReplicationState: 'STALLED', tags: { 'mgn-doctor:opt-out': 'False' } }).condition).toBe(
+      'STALLED',
+    );
   });
 
   it('never treats a finished migration as disconnected, whatever the data state says', () => {
-    const finalized = classify({ lifeCycleState: 'CUTOVER', dataReplicationState: 'DISCONNECTED', lagDuration: undefined });
+    const finalized = classify({
+      lifeCycleState: 'CUTOVER',
+      dataReplicationState: 'DISCONNECTED',
+      lagDuration: undefined,
+    });
     expect(finalized).toMatchObject({ condition: 'IGNORED', reason: 'lifecycle CUTOVER' });
   });
 
   it('STALLED with and without an error code', () => {
-    expect(classify({ dataReplicationState: 'STALLED', errorCode: 'AGENT_NOT_SEEN' })).toMatchObject({ condition: 'STALLED', reason: 'stalled: AGENT_NOT_SEEN' });
+    expect(classify({ dataReplicationState: 'STALLED', errorCode: 'AGENT_NOT_SEEN' })).toMatchObject({
+      condition: 'STALLED',
+      reason: 'stalled: AGENT_NOT_SEEN',
+    });
     expect(classify({ dataReplicationState: 'STALLED', errorCode: undefined }).condition).toBe('STALLED');
   });
 
   it('DISCONNECTED data state on a live lifecycle', () => {
-    expect(classify({ lifeCycleState: 'READY_FOR_TEST', dataReplicationState: 'DISCONNECTED' }).condition).toBe('DISCONNECTED');
+    expect(classify({ lifeCycleState: 'READY_FOR_TEST', dataReplicationState: 'DISCONNECTED' }).condition).toBe(
+      'DISCONNECTED',
+    );
   });
 
   it.each(['CONTINUOUS', 'BACKLOG'])('LAGGING: %s with lag over the threshold', (state) => {
@@ -48,19 +59,27 @@ describe('classifyServer (design section 3)', () => {
     expect(classify({ dataReplicationState: 'BACKLOG', lagDuration: 'PT5M' }).condition).toBe('PROGRESSING');
   });
 
-  it.each(['INITIATING', 'INITIAL_SYNC', 'BACKLOG', 'CREATING_SNAPSHOT', 'RESCAN', 'PENDING_SNAPSHOT_SHIPPING', 'SHIPPING_SNAPSHOT'])(
-    'PROGRESSING: %s',
-    (state) => {
-      expect(classify({ dataReplicationState: state, lagDuration: undefined }).condition).toBe('PROGRESSING');
-    },
-  );
+  it.each([
+    'INITIATING',
+    'INITIAL_SYNC',
+    'BACKLOG',
+    'CREATING_SNAPSHOT',
+    'RESCAN',
+    'PENDING_SNAPSHOT_SHIPPING',
+    'SHIPPING_SNAPSHOT',
+  ])('PROGRESSING: %s', (state) => {
+    expect(classify({ dataReplicationState: state, lagDuration: undefined }).condition).toBe('PROGRESSING');
+  });
 
   it('HEALTHY: CONTINUOUS', () => {
     expect(classify({ dataReplicationState: 'CONTINUOUS', lagDuration: 'PT10S' }).condition).toBe('HEALTHY');
   });
 
   it('UNKNOWN: a data state MGN adds later, and a missing one', () => {
-    expect(classify({ dataReplicationState: 'QUANTUM_ENTANGLED' })).toMatchObject({ condition: 'UNKNOWN', reason: 'unknown data replication state QUANTUM_ENTANGLED' });
+    expect(classify({ dataReplicationState: 'QUANTUM_ENTANGLED' })).toMatchObject({
+      condition: 'UNKNOWN',
+      reason: 'unknown data replication state QUANTUM_ENTANGLED',
+    });
     expect(classify({ dataReplicationState: undefined }).condition).toBe('UNKNOWN');
   });
 
@@ -69,7 +88,10 @@ describe('classifyServer (design section 3)', () => {
   });
 
   it('marks agentless servers', () => {
-    expect(classify({ replicationType: 'SNAPSHOT_SHIPPING', dataReplicationState: 'STALLED' })).toMatchObject({ condition: 'STALLED', agentless: true });
+    expect(classify({ replicationType: 'SNAPSHOT_SHIPPING', dataReplicationState: 'STALLED' })).toMatchObject({
+      condition: 'STALLED',
+      agentless: true,
+    });
     expect(classify({ dataReplicationState: 'STALLED' }).agentless).toBe(false);
   });
 

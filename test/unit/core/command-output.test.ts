@@ -1,4 +1,8 @@
-import { parseConnectivityTargets, parseDoctorLines, summarizeCommandOutput } from '../../../lambdas/core/command-output';
+import {
+  parseConnectivityTargets,
+  parseDoctorLines,
+  summarizeCommandOutput,
+} from '../../../lambdas/core/command-output';
 
 const SKIPPED_WINDOWS = `Step execution skipped due to unsatisfied preconditions: '"StringEquals": [platformType, Windows]'. Step name: restartAgentWindows`;
 const SKIPPED_LINUX = `Step execution skipped due to unsatisfied preconditions: '"StringEquals": [platformType, Linux]'. Step name: restartAgentLinux`;
@@ -11,7 +15,8 @@ const LINUX_AGENT = [
   '',
 ].join('\n');
 
-const WINDOWS_DISK = 'MGN_DOCTOR check=disk status=LOW drive=C: root_free_mib=1200 root_min_mib=2048\r\n--- C: 1200 MiB free of 61000 MiB ---\r\n';
+const WINDOWS_DISK =
+  'MGN_DOCTOR check=disk status=LOW drive=C: root_free_mib=1200 root_min_mib=2048\r\n--- C: 1200 MiB free of 61000 MiB ---\r\n';
 
 const LINUX_CONNECTIVITY = [
   'MGN_DOCTOR check=connectivity status=FAILED reachable=2 failed=2',
@@ -26,12 +31,21 @@ const LINUX_CONNECTIVITY = [
 describe('parseDoctorLines', () => {
   it('parses a Linux agent restart, ignoring the log tail', () => {
     expect(parseDoctorLines(LINUX_AGENT)).toEqual([
-      { check: 'agent', status: 'RUNNING', service: 'aws-replication-agent', active_state: 'active', version: '7.1.2.3', restart: 'ok' },
+      {
+        check: 'agent',
+        status: 'RUNNING',
+        service: 'aws-replication-agent',
+        active_state: 'active',
+        version: '7.1.2.3',
+        restart: 'ok',
+      },
     ]);
   });
 
   it('parses Windows output with CRLF line ends', () => {
-    expect(parseDoctorLines(WINDOWS_DISK)).toEqual([{ check: 'disk', status: 'LOW', drive: 'C:', root_free_mib: '1200', root_min_mib: '2048' }]);
+    expect(parseDoctorLines(WINDOWS_DISK)).toEqual([
+      { check: 'disk', status: 'LOW', drive: 'C:', root_free_mib: '1200', root_min_mib: '2048' },
+    ]);
   });
 
   it('returns every MGN_DOCTOR line in order', () => {
@@ -53,7 +67,9 @@ describe('parseDoctorLines', () => {
 
   it('ignores the skipped step of the other platform and a stderr section', () => {
     const output = `${SKIPPED_LINUX}\n${WINDOWS_DISK}\n----------ERROR-------\nGet-Content : Access is denied.\r\n`;
-    expect(parseDoctorLines(output)).toEqual([{ check: 'disk', status: 'LOW', drive: 'C:', root_free_mib: '1200', root_min_mib: '2048' }]);
+    expect(parseDoctorLines(output)).toEqual([
+      { check: 'disk', status: 'LOW', drive: 'C:', root_free_mib: '1200', root_min_mib: '2048' },
+    ]);
   });
 
   it('returns [] for garbage, empty output and lookalikes', () => {
@@ -78,7 +94,7 @@ describe('parseDoctorLines', () => {
     const [line] = parseDoctorLines('MGN_DOCTOR check=disk __proto__=x status=OK\n');
     expect(line?.status).toBe('OK');
     expect(Object.getPrototypeOf(line)).toBe(Object.prototype);
-    expect(Object.prototype.hasOwnProperty.call(line, '__proto__')).toBe(true);
+    expect(Object.hasOwn(line ?? {}, '__proto__')).toBe(true);
   });
 
   it('drops the possibly cut last pair of a line the agent marked as truncated', () => {
@@ -96,7 +112,9 @@ describe('parseDoctorLines', () => {
     const cut = 'MGN_DOCTOR check=connectivity target=10.0.1.25:1500 result=time';
     const output = (head + filler + cut).slice(0, 2_500);
     expect(output).toHaveLength(2_500);
-    expect(parseDoctorLines(output)).toEqual([{ check: 'connectivity', status: 'FAILED', reachable: '0', failed: '1' }]);
+    expect(parseDoctorLines(output)).toEqual([
+      { check: 'connectivity', status: 'FAILED', reachable: '0', failed: '1' },
+    ]);
   });
 
   it('drops a last line cut inside its check key', () => {
@@ -105,7 +123,9 @@ describe('parseDoctorLines', () => {
   });
 
   it('keeps the last pair of a short output that merely lacks a final newline', () => {
-    expect(parseDoctorLines('MGN_DOCTOR check=disk status=OK tmp_noexec=no')).toEqual([{ check: 'disk', status: 'OK', tmp_noexec: 'no' }]);
+    expect(parseDoctorLines('MGN_DOCTOR check=disk status=OK tmp_noexec=no')).toEqual([
+      { check: 'disk', status: 'OK', tmp_noexec: 'no' },
+    ]);
   });
 });
 
@@ -144,14 +164,18 @@ describe('summarizeCommandOutput', () => {
     expect(summarizeCommandOutput(`${LINUX_AGENT}\n${SKIPPED_WINDOWS}`)).toBe(
       'check=agent status=RUNNING service=aws-replication-agent active_state=active version=7.1.2.3 restart=ok',
     );
-    expect(summarizeCommandOutput('MGN_DOCTOR check=disk status=OK\nMGN_DOCTOR check=connectivity status=OK reachable=7 failed=0\n')).toBe(
-      'check=disk status=OK; check=connectivity status=OK reachable=7 failed=0',
-    );
+    expect(
+      summarizeCommandOutput(
+        'MGN_DOCTOR check=disk status=OK\nMGN_DOCTOR check=connectivity status=OK reachable=7 failed=0\n',
+      ),
+    ).toBe('check=disk status=OK; check=connectivity status=OK reachable=7 failed=0');
   });
 
   it('falls back to the first meaningful lines, skipping skipped-step text and agent markers', () => {
     const output = `${SKIPPED_WINDOWS}\n\n  bash: line 3: systemctl: command not found  \n----------ERROR-------\nfailed to run commands: exit status 127\n`;
-    expect(summarizeCommandOutput(output)).toBe('bash: line 3: systemctl: command not found; failed to run commands: exit status 127');
+    expect(summarizeCommandOutput(output)).toBe(
+      'bash: line 3: systemctl: command not found; failed to run commands: exit status 127',
+    );
   });
 
   it('returns an empty string when nothing meaningful was printed', () => {
@@ -160,8 +184,10 @@ describe('summarizeCommandOutput', () => {
   });
 
   it('stays within maxLength (default 500), ending with an ellipsis when cut', () => {
-    const long = Array.from({ length: 20 }, (_unused, index) => `MGN_DOCTOR check=connectivity target=host-${index}.example:443 result=reachable`)
-      .join('\n');
+    const long = Array.from(
+      { length: 20 },
+      (_unused, index) => `MGN_DOCTOR check=connectivity target=host-${index}.example:443 result=reachable`,
+    ).join('\n');
     const summary = summarizeCommandOutput(long);
     expect(summary.length).toBeLessThanOrEqual(500);
     expect(summary.endsWith('…')).toBe(true);

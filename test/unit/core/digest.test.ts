@@ -73,9 +73,15 @@ describe('composeDigest (design section 7)', () => {
     expect(digest.text).toContain('Lifecycle READY_FOR_TEST, replication STALLED, error AGENT_NOT_SEEN');
     expect(digest.text).toContain('MGN says: agent not seen for 2h');
     expect(digest.text).toContain('Advice: MGN has not heard from the AWS Replication Agent');
-    expect(digest.text).toContain('RestartReplicationAgent on mi-00000000000000001: Success. check=agent status=RUNNING');
-    expect(digest.text).toContain('https://us-east-1.console.aws.amazon.com/systems-manager/run-command/11111111-2222-3333-4444-555555555555?region=us-east-1');
-    expect(digest.text).toContain(`https://us-east-1.console.aws.amazon.com/mgn/home?region=us-east-1#/sourceServers/${server.sourceServerId}`);
+    expect(digest.text).toContain(
+      'RestartReplicationAgent on mi-00000000000000001: Success. check=agent status=RUNNING',
+    );
+    expect(digest.text).toContain(
+      'https://us-east-1.console.aws.amazon.com/systems-manager/run-command/11111111-2222-3333-4444-555555555555?region=us-east-1',
+    );
+    expect(digest.text).toContain(
+      `https://us-east-1.console.aws.amazon.com/mgn/home?region=us-east-1#/sourceServers/${server.sourceServerId}`,
+    );
     expect(digest.sms).toBe('MGN us-east-1 111122223333: 1 stalled. Details by e-mail.');
   });
 
@@ -87,7 +93,9 @@ describe('composeDigest (design section 7)', () => {
   });
 
   it('keeps a 4,000-server digest under the 256 KB SNS limit and says how many were left out', () => {
-    const reports = Array.from({ length: 4000 }, () => aReport(aStalledServer({ rawError: 'e'.repeat(2000), osFullString: 'Ø'.repeat(300) })));
+    const reports = Array.from({ length: 4000 }, () =>
+      aReport(aStalledServer({ rawError: 'e'.repeat(2000), osFullString: 'Ø'.repeat(300) })),
+    );
     const digest = composeDigest(input(reports));
 
     expect(messageBytes(digest)).toBeLessThanOrEqual(262_144);
@@ -105,7 +113,19 @@ describe('composeDigest (design section 7)', () => {
     const reports = Array.from({ length: count }, (_, index) => aReport(aStalledServer(), kinds[index % kinds.length]));
     for (const dryRun of [false, true]) {
       const digest = composeDigest(
-        input(reports, { region, dryRun, counts: { STALLED: 99_999, DISCONNECTED: 88_888, LAGGING: 77_777, UNKNOWN: 66_666, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 } }),
+        input(reports, {
+          region,
+          dryRun,
+          counts: {
+            STALLED: 99_999,
+            DISCONNECTED: 88_888,
+            LAGGING: 77_777,
+            UNKNOWN: 66_666,
+            PROGRESSING: 0,
+            HEALTHY: 0,
+            IGNORED: 0,
+          },
+        }),
       );
       expect(digest.subject.length).toBeLessThan(100);
       expect(digest.subject).not.toMatch(/[\r\n]/);
@@ -115,7 +135,10 @@ describe('composeDigest (design section 7)', () => {
 
   it('holds the SMS and subject limits for any input (randomised)', () => {
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let trial = 0; trial < 200; trial++) {
       const region = `xx-${'a'.repeat(1 + Math.floor(random() * 30))}-${Math.floor(random() * 9)}`;
       const count = Math.floor(random() * 10_000);
@@ -124,7 +147,15 @@ describe('composeDigest (design section 7)', () => {
           region,
           accountId: String(Math.floor(random() * 1e12)).padStart(12, '0'),
           dryRun: random() > 0.5,
-          counts: { STALLED: count, DISCONNECTED: count * 3, LAGGING: count * 7, UNKNOWN: count, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 },
+          counts: {
+            STALLED: count,
+            DISCONNECTED: count * 3,
+            LAGGING: count * 7,
+            UNKNOWN: count,
+            PROGRESSING: 0,
+            HEALTHY: 0,
+            IGNORED: 0,
+          },
         }),
       );
       expect(digest.subject.length).toBeLessThan(100);

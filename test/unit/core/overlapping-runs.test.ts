@@ -6,7 +6,14 @@ import { DynamoDbRemediationLedger } from '../../../lambdas/adapters/dynamodb-re
 import { runDoctor } from '../../../lambdas/core/run-doctor';
 import { DEFAULT_SETTINGS } from '../../../lambdas/shared/settings';
 import { aNodeFor, aStalledServer } from '../../fakes/builders';
-import { FixedClock, InMemoryNodeDirectory, InMemorySourceServerRepository, MemoryLog, RecordingCommandRunner, RecordingPublisher } from '../../fakes/in-memory';
+import {
+  FixedClock,
+  InMemoryNodeDirectory,
+  InMemorySourceServerRepository,
+  MemoryLog,
+  RecordingCommandRunner,
+  RecordingPublisher,
+} from '../../fakes/in-memory';
 
 const TABLE = 'overlap-ledger';
 let table: LocalLedgerTable;
@@ -40,7 +47,9 @@ it('two overlapping runs send exactly one treatment per server', async () => {
     runDoctor({ runId: 'retry', trigger: 'schedule' }, settings, environment, deps()),
   ]);
 
-  const restarts = runner.sent.filter((request) => request.document === 'RestartReplicationAgent').flatMap((request) => request.instanceIds);
+  const restarts = runner.sent
+    .filter((request) => request.document === 'RestartReplicationAgent')
+    .flatMap((request) => request.instanceIds);
   expect(restarts).toHaveLength(servers.length);
   expect(new Set(restarts).size).toBe(servers.length);
   const actions = [...first.servers, ...second.servers].map((report) => report.action);

@@ -9,19 +9,24 @@ describe('choosePlaybook (design section 4)', () => {
     expect(choosePlaybook('STALLED', code)?.serviceAction).toBeUndefined();
   });
 
-  it.each(['UNSTABLE_NETWORK', 'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER', 'FAILED_TO_PAIR_REPLICATION_SERVER_WITH_AGENT'])(
-    '%s: connectivity check then restart, with replication settings',
-    (code) => {
-      expect(choosePlaybook('STALLED', code)).toMatchObject({
-        family: 'network',
-        hostDocuments: ['CheckConnectivity', 'RestartReplicationAgent'],
-        reportReplicationSettings: true,
-      });
-    },
-  );
+  it.each([
+    'UNSTABLE_NETWORK',
+    'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER',
+    'FAILED_TO_PAIR_REPLICATION_SERVER_WITH_AGENT',
+  ])('%s: connectivity check then restart, with replication settings', (code) => {
+    expect(choosePlaybook('STALLED', code)).toMatchObject({
+      family: 'network',
+      hostDocuments: ['CheckConnectivity', 'RestartReplicationAgent'],
+      reportReplicationSettings: true,
+    });
+  });
 
   it('NOT_CONVERGING: disk check and the bandwidth setting', () => {
-    expect(choosePlaybook('STALLED', 'NOT_CONVERGING')).toMatchObject({ family: 'converging', hostDocuments: ['CheckDiskSpace'], reportReplicationSettings: true });
+    expect(choosePlaybook('STALLED', 'NOT_CONVERGING')).toMatchObject({
+      family: 'converging',
+      hostDocuments: ['CheckDiskSpace'],
+      reportReplicationSettings: true,
+    });
   });
 
   it.each([
@@ -58,13 +63,19 @@ describe('choosePlaybook (design section 4)', () => {
 
   it('DISCONNECTED: restart and disk check, and says a reinstall may be needed', () => {
     const playbook = choosePlaybook('DISCONNECTED', undefined);
-    expect(playbook).toMatchObject({ family: 'disconnected', hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace'] });
+    expect(playbook).toMatchObject({
+      family: 'disconnected',
+      hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace'],
+    });
     expect(playbook?.guidance).toMatch(/reinstall/);
   });
 
-  it.each(['LAGGING', 'UNKNOWN', 'HEALTHY', 'PROGRESSING', 'IGNORED'] as const)('%s: no playbook (report only or nothing)', (condition) => {
-    expect(choosePlaybook(condition, 'AGENT_NOT_SEEN')).toBeUndefined();
-  });
+  it.each(['LAGGING', 'UNKNOWN', 'HEALTHY', 'PROGRESSING', 'IGNORED'] as const)(
+    '%s: no playbook (report only or nothing)',
+    (condition) => {
+      expect(choosePlaybook(condition, 'AGENT_NOT_SEEN')).toBeUndefined();
+    },
+  );
 
   it('knows all 18 error codes of the MGN model', () => {
     expect(new Set(KNOWN_ERROR_CODES).size).toBe(18);

@@ -13,9 +13,15 @@ import {
   RecordingPublisher,
 } from '../../fakes/in-memory';
 
-const AGENT_OK = 'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=1.2.3';
+const AGENT_OK =
+  'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=1.2.3';
 
-function setup(servers: SourceServer[], nodes: ManagedNode[], overrides: Partial<DoctorSettings> = {}, extras: Partial<DoctorDependencies> = {}) {
+function setup(
+  servers: SourceServer[],
+  nodes: ManagedNode[],
+  overrides: Partial<DoctorSettings> = {},
+  extras: Partial<DoctorDependencies> = {},
+) {
   const repository = new InMemorySourceServerRepository(servers);
   const directory = new InMemoryNodeDirectory(nodes);
   const runner = new RecordingCommandRunner();
@@ -44,7 +50,11 @@ describe('one run (issue 2)', () => {
 
     const report = await run();
 
-    expect(runner.sent.map((request) => request.document)).toEqual(['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity']);
+    expect(runner.sent.map((request) => request.document)).toEqual([
+      'RestartReplicationAgent',
+      'CheckDiskSpace',
+      'CheckConnectivity',
+    ]);
     const disk = runner.sent.find((request) => request.document === 'CheckDiskSpace');
     expect(disk?.parameters).toEqual({ minFreeRootMiB: ['2048'], minFreeTmpMiB: ['500'] });
     expect(runner.sent.find((request) => request.document === 'CheckConnectivity')).toMatchObject({
@@ -78,7 +88,9 @@ describe('one run (issue 2)', () => {
     expect(runner.sent).toHaveLength(0);
     expect(ledger.writes).toBe(0);
     expect(report.servers[0]).toMatchObject({ action: 'WOULD_TREAT', target: { status: 'RESOLVED' } });
-    expect(report.servers[0]?.detail).toMatch(/^would run RestartReplicationAgent, CheckDiskSpace, CheckConnectivity on mi-/);
+    expect(report.servers[0]?.detail).toMatch(
+      /^would run RestartReplicationAgent, CheckDiskSpace, CheckConnectivity on mi-/,
+    );
     expect(publisher.published[0]?.subject).toMatch(/^\[dry run\] MGN us-east-1/);
     expect(publisher.published[0]?.text).toContain('DRY RUN');
   });
@@ -89,7 +101,10 @@ describe('one run (issue 2)', () => {
       aServer({ dataReplicationState: 'PAUSED' }),
       aServer({ dataReplicationState: 'STALLED', tags: { 'mgn-doctor:opt-out': 'yes' } }),
     ];
-    const { runner, publisher, run } = setup(servers, servers.map((server) => aNodeFor(server)));
+    const { runner, publisher, run } = setup(
+      servers,
+      servers.map((server) => aNodeFor(server)),
+    );
 
     const report = await run();
 
@@ -113,14 +128,18 @@ describe('one run (issue 2)', () => {
     const [a, b] = [aStalledServer(), aStalledServer({ errorCode: 'UNSTABLE_NETWORK' })] as const;
     const { runner, publisher, run } = setup([a, b], [aNodeFor(a), aNodeFor(b)]);
     // Only `a` gets a disk check (AGENT_NOT_SEEN); `b` (UNSTABLE_NETWORK) does not.
-    runner.failSend = (request) => (request.document === 'CheckDiskSpace' ? 'InvalidInstanceId: not registered' : undefined);
+    runner.failSend = (request) =>
+      request.document === 'CheckDiskSpace' ? 'InvalidInstanceId: not registered' : undefined;
 
     const report = await run();
 
     expect(report.servers.map((server) => server.action)).toEqual(['TREATED', 'TREATED']);
     const [entryA, entryB] = report.servers.map((server) => server.entry?.treatments[0]);
     expect(entryA?.sendErrors).toEqual(['CheckDiskSpace: InvalidInstanceId: not registered']);
-    expect(entryA?.commands.map((command) => `${command.document}:${command.status}`)).toEqual(['RestartReplicationAgent:Success', 'CheckConnectivity:Success']);
+    expect(entryA?.commands.map((command) => `${command.document}:${command.status}`)).toEqual([
+      'RestartReplicationAgent:Success',
+      'CheckConnectivity:Success',
+    ]);
     expect(entryB?.sendErrors).toBeUndefined();
     expect(entryB?.commands.map((command) => command.status)).toEqual(['Success', 'Success']);
     expect(publisher.published[0]?.text).toContain('Not sent: CheckDiskSpace: InvalidInstanceId: not registered');
@@ -128,7 +147,10 @@ describe('one run (issue 2)', () => {
 
   it('sends one request per document for 120 hosts (the adapter splits it into batches of 50)', async () => {
     const servers = Array.from({ length: 120 }, () => aStalledServer());
-    const { runner, directory, run } = setup(servers, servers.map((server) => aNodeFor(server)));
+    const { runner, directory, run } = setup(
+      servers,
+      servers.map((server) => aNodeFor(server)),
+    );
 
     await run();
 
@@ -141,17 +163,26 @@ describe('one run (issue 2)', () => {
   it('never passes a malformed node-ID tag to SSM', async () => {
     const tagged = aStalledServer({ tags: { 'mgn-doctor:ssm-node-id': 'mi-123; reboot' }, awsInstanceId: undefined });
     const byId = aStalledServer({ awsInstanceId: 'i-0abc1234def567890' });
-    const { directory, run } = setup([tagged, byId], [{ instanceId: 'i-0abc1234def567890', pingStatus: 'Online', platformType: 'Linux' }]);
+    const { directory, run } = setup(
+      [tagged, byId],
+      [{ instanceId: 'i-0abc1234def567890', pingStatus: 'Online', platformType: 'Linux' }],
+    );
 
     const report = await run();
 
     expect(directory.describeCalls).toEqual([['i-0abc1234def567890']]);
-    expect(report.servers.find((entry) => entry.server.sourceServerId === tagged.sourceServerId)).toMatchObject({ action: 'REPORTED', blocker: 'UNMANAGED' });
+    expect(report.servers.find((entry) => entry.server.sourceServerId === tagged.sourceServerId)).toMatchObject({
+      action: 'REPORTED',
+      blocker: 'UNMANAGED',
+    });
   });
 
   it('asks SSM only for the named nodes when every target is known by ID', async () => {
     const stalled = aStalledServer({ awsInstanceId: 'i-0abc1234def567890' });
-    const { directory, runner, run } = setup([stalled], [{ instanceId: 'i-0abc1234def567890', pingStatus: 'Online', platformType: 'Linux' }]);
+    const { directory, runner, run } = setup(
+      [stalled],
+      [{ instanceId: 'i-0abc1234def567890', pingStatus: 'Online', platformType: 'Linux' }],
+    );
 
     await run();
 
@@ -169,7 +200,11 @@ describe('one run (issue 2)', () => {
 
     expect(repository.listCalls).toEqual([{ sourceServerIds: [b.sourceServerId] }]);
     expect(runner.documentsSentTo(nodeA.instanceId)).toEqual([]);
-    expect(runner.documentsSentTo(nodeB.instanceId)).toEqual(['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity']);
+    expect(runner.documentsSentTo(nodeB.instanceId)).toEqual([
+      'RestartReplicationAgent',
+      'CheckDiskSpace',
+      'CheckConnectivity',
+    ]);
   });
 
   it('an event run acts at once and leaves the results to the next scheduled run', async () => {
@@ -181,7 +216,11 @@ describe('one run (issue 2)', () => {
     await run({ trigger: 'event', sourceServerIds: [server.sourceServerId] });
 
     expect(clock.now().getTime()).toBe(started);
-    expect(ledger.get(server.sourceServerId)?.treatments[0]?.commands.find((command) => command.document === 'RestartReplicationAgent')?.status).toBe('InProgress');
+    expect(
+      ledger
+        .get(server.sourceServerId)
+        ?.treatments[0]?.commands.find((command) => command.document === 'RestartReplicationAgent')?.status,
+    ).toBe('InProgress');
     clock.advanceMinutes(15);
     const next = await run();
     expect(next.servers[0]).toMatchObject({ action: 'COOLDOWN', news: 'OUTCOME' });
@@ -215,7 +254,9 @@ describe('service side (issue 4)', () => {
 
   it('retries on the service side when enabled, and never runs anything on the host', async () => {
     const server = snapshotStall();
-    const { repository, runner, publisher, run } = setup([server], [aNodeFor(server)], { retryServiceSideErrors: true });
+    const { repository, runner, publisher, run } = setup([server], [aNodeFor(server)], {
+      retryServiceSideErrors: true,
+    });
 
     await run();
 
@@ -240,39 +281,72 @@ describe('service side (issue 4)', () => {
     repository.retryError = Object.assign(new Error('Source server is not stalled'), { name: 'ValidationException' });
 
     await expect(run()).resolves.toBeDefined();
-    expect(publisher.published[0]?.text).toContain('RetryDataReplication: REFUSED (ValidationException: Source server is not stalled)');
+    expect(publisher.published[0]?.text).toContain(
+      'RetryDataReplication: REFUSED (ValidationException: Source server is not stalled)',
+    );
   });
 });
 
 describe('diagnosis (issue 4)', () => {
-  it('checks MGN\'s service roles once per run, only when a service-side error appears', async () => {
-    const servers = [aStalledServer({ errorCode: 'SNAPSHOTS_FAILURE' }), aStalledServer({ errorCode: 'FAILED_TO_CREATE_STAGING_DISKS' })];
+  it("checks MGN's service roles once per run, only when a service-side error appears", async () => {
+    const servers = [
+      aStalledServer({ errorCode: 'SNAPSHOTS_FAILURE' }),
+      aStalledServer({ errorCode: 'FAILED_TO_CREATE_STAGING_DISKS' }),
+    ];
     let checks = 0;
-    const serviceRoles = { findMissingRoles: async () => (checks++, ['AWSApplicationMigrationReplicationServerRole']) };
+    const serviceRoles = {
+      findMissingRoles: async () => {
+        checks++;
+        return ['AWSApplicationMigrationReplicationServerRole'];
+      },
+    };
     const { publisher, run } = setup(servers, [], {}, { serviceRoles });
 
     const report = await run();
 
     expect(checks).toBe(1);
     expect(report.missingServiceRoles).toEqual(['AWSApplicationMigrationReplicationServerRole']);
-    expect(publisher.published[0]?.text).toContain("MGN's IAM roles missing in this account: AWSApplicationMigrationReplicationServerRole");
+    expect(publisher.published[0]?.text).toContain(
+      "MGN's IAM roles missing in this account: AWSApplicationMigrationReplicationServerRole",
+    );
   });
 
   it('does not check the roles when no service-side error appears', async () => {
     const server = aStalledServer();
     let checks = 0;
-    const { run } = setup([server], [aNodeFor(server)], {}, { serviceRoles: { findMissingRoles: async () => (checks++, []) } });
+    const { run } = setup(
+      [server],
+      [aNodeFor(server)],
+      {},
+      {
+        serviceRoles: {
+          findMissingRoles: async () => {
+            checks++;
+            return [];
+          },
+        },
+      },
+    );
     await run();
     expect(checks).toBe(0);
   });
 
-  it('checks connectivity to each host\'s own replication server, and shows each target\'s result', async () => {
+  it("checks connectivity to each host's own replication server, and shows each target's result", async () => {
     const [a, b, c] = [
       aStalledServer({ errorCode: 'UNSTABLE_NETWORK', replicatorId: 'i-0aaaaaaaaaaaaaaaa' }),
       aStalledServer({ errorCode: 'UNSTABLE_NETWORK', replicatorId: 'i-0aaaaaaaaaaaaaaaa' }),
-      aStalledServer({ errorCode: 'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER', replicatorId: 'i-0bbbbbbbbbbbbbbbb' }),
+      aStalledServer({
+        errorCode: 'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER',
+        replicatorId: 'i-0bbbbbbbbbbbbbbbb',
+      }),
     ] as const;
-    const replicationServers = { findPrivateIps: async () => new Map([['i-0aaaaaaaaaaaaaaaa', '10.0.1.5'], ['i-0bbbbbbbbbbbbbbbb', '10.0.1.6']]) };
+    const replicationServers = {
+      findPrivateIps: async () =>
+        new Map([
+          ['i-0aaaaaaaaaaaaaaaa', '10.0.1.5'],
+          ['i-0bbbbbbbbbbbbbbbb', '10.0.1.6'],
+        ]),
+    };
     const [nodeA, nodeB, nodeC] = [aNodeFor(a), aNodeFor(b), aNodeFor(c)];
     const { runner, publisher, run } = setup([a, b, c], [nodeA, nodeB, nodeC], {}, { replicationServers });
     runner.answers.set('CheckConnectivity', {
@@ -290,50 +364,80 @@ describe('diagnosis (issue 4)', () => {
     const checks = runner.sent.filter((request) => request.document === 'CheckConnectivity');
     expect(checks).toHaveLength(1);
     expect(checks[0]?.instanceParameters).toEqual({
-      replicationServerIps: { [nodeA.instanceId]: '10.0.1.5', [nodeB.instanceId]: '10.0.1.5', [nodeC.instanceId]: '10.0.1.6' },
+      replicationServerIps: {
+        [nodeA.instanceId]: '10.0.1.5',
+        [nodeB.instanceId]: '10.0.1.5',
+        [nodeC.instanceId]: '10.0.1.6',
+      },
     });
     expect(publisher.published[0]?.text).toContain('CheckConnectivity on');
-    expect(publisher.published[0]?.text).toContain('status=FAILED: mgn.us-east-1.amazonaws.com:443 reachable, 10.0.1.5:1500 timed_out');
+    expect(publisher.published[0]?.text).toContain(
+      'status=FAILED: mgn.us-east-1.amazonaws.com:443 reachable, 10.0.1.5:1500 timed_out',
+    );
   });
 
   it('looks up replication servers only for network-class errors (443 is what an unseen agent needs)', async () => {
     const server = aStalledServer({ errorCode: 'AGENT_NOT_SEEN', replicatorId: 'i-0aaaaaaaaaaaaaaaa' });
     let lookups = 0;
-    const replicationServers = { findPrivateIps: async () => (lookups++, new Map([['i-0aaaaaaaaaaaaaaaa', '10.0.1.5']])) };
+    const replicationServers = {
+      findPrivateIps: async () => {
+        lookups++;
+        return new Map([['i-0aaaaaaaaaaaaaaaa', '10.0.1.5']]);
+      },
+    };
     const { runner, run } = setup([server], [aNodeFor(server)], {}, { replicationServers });
 
     await run();
 
     expect(lookups).toBe(0);
-    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.instanceParameters).toEqual({ replicationServerIps: {} });
+    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.instanceParameters).toEqual({
+      replicationServerIps: {},
+    });
   });
 
   it('shows the replication settings next to network advice', async () => {
     const server = aStalledServer({ errorCode: 'UNSTABLE_NETWORK' });
     const { repository, publisher, run } = setup([server], [aNodeFor(server)]);
-    repository.settings = { bandwidthThrottling: 50, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP', stagingAreaSubnetId: 'subnet-0123456789abcdef0' };
+    repository.settings = {
+      bandwidthThrottling: 50,
+      createPublicIP: false,
+      dataPlaneRouting: 'PRIVATE_IP',
+      stagingAreaSubnetId: 'subnet-0123456789abcdef0',
+    };
 
     await run();
 
-    expect(publisher.published[0]?.text).toContain('Replication settings: bandwidth throttling 50 Mbps, data routing PRIVATE_IP, public IP no, staging subnet subnet-0123456789abcdef0');
+    expect(publisher.published[0]?.text).toContain(
+      'Replication settings: bandwidth throttling 50 Mbps, data routing PRIVATE_IP, public IP no, staging subnet subnet-0123456789abcdef0',
+    );
   });
 
   it('a failing replication-server lookup still runs the connectivity check, without port 1500', async () => {
     const server = aStalledServer({ errorCode: 'UNSTABLE_NETWORK', replicatorId: 'i-0aaaaaaaaaaaaaaaa' });
-    const replicationServers = { findPrivateIps: async (): Promise<Map<string, string>> => { throw new Error('UnauthorizedOperation'); } };
+    const replicationServers = {
+      findPrivateIps: async (): Promise<Map<string, string>> => {
+        throw new Error('UnauthorizedOperation');
+      },
+    };
     const { runner, run } = setup([server], [aNodeFor(server)], {}, { replicationServers });
 
     await run();
 
-    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.instanceParameters).toEqual({ replicationServerIps: {} });
+    expect(runner.sent.find((request) => request.document === 'CheckConnectivity')?.instanceParameters).toEqual({
+      replicationServerIps: {},
+    });
   });
 });
 
 describe('closing the loop (issue 3)', () => {
   it('stall → treated → still stalled → … → escalated once, then hands off', async () => {
     const server = aStalledServer();
-    const { runner, publisher, clock, ledger, run } = setup([server], [aNodeFor(server)], { maxAttempts: 3, cooldownMinutes: 60 });
-    const treatments = (): number => runner.sent.filter((request) => request.document === 'RestartReplicationAgent').length;
+    const { runner, publisher, clock, ledger, run } = setup([server], [aNodeFor(server)], {
+      maxAttempts: 3,
+      cooldownMinutes: 60,
+    });
+    const treatments = (): number =>
+      runner.sent.filter((request) => request.document === 'RestartReplicationAgent').length;
 
     await run();
     expect(treatments()).toBe(1);
@@ -371,7 +475,9 @@ describe('closing the loop (issue 3)', () => {
 
     expect(recovery.servers[0]).toMatchObject({ action: 'RECOVERED', news: 'RECOVERED' });
     expect(publisher.published.at(-1)?.subject).toBe('MGN us-east-1: 1 recovered (111122223333)');
-    expect(publisher.published.at(-1)?.text).toMatch(/recovered \(continuous replication\) after 1 treatment\(s\): RestartReplicationAgent, CheckDiskSpace, CheckConnectivity/);
+    expect(publisher.published.at(-1)?.text).toMatch(
+      /recovered \(continuous replication\) after 1 treatment\(s\): RestartReplicationAgent, CheckDiskSpace, CheckConnectivity/,
+    );
     expect(publisher.published.at(-1)?.text).toContain('followed since 2026-11-26T08:00:00.000Z (15m)');
     const entry = ledger.get(server.sourceServerId);
     expect(entry).toMatchObject({ status: 'CLOSED', closedReason: 'RECOVERED' });
@@ -402,7 +508,10 @@ describe('closing the loop (issue 3)', () => {
 
   it('a server that keeps relapsing soon after each recovery still escalates', async () => {
     const server = aStalledServer();
-    const { repository, ledger, clock, run } = setup([server], [aNodeFor(server)], { maxAttempts: 2, cooldownMinutes: 60 });
+    const { repository, ledger, clock, run } = setup([server], [aNodeFor(server)], {
+      maxAttempts: 2,
+      cooldownMinutes: 60,
+    });
     for (let cycle = 0; cycle < 2; cycle++) {
       await run();
       clock.advanceMinutes(61);
@@ -437,7 +546,9 @@ describe('closing the loop (issue 3)', () => {
     runner.answers.set('RestartReplicationAgent', { status: 'Success', output: AGENT_OK, pendingPolls: 3 });
 
     await run();
-    const pending = ledger.get(server.sourceServerId)?.treatments[0]?.commands.find((command) => command.document === 'RestartReplicationAgent');
+    const pending = ledger
+      .get(server.sourceServerId)
+      ?.treatments[0]?.commands.find((command) => command.document === 'RestartReplicationAgent');
     expect(pending?.status).toBe('InProgress');
     expect(publisher.published[0]?.text).toMatch(/RestartReplicationAgent on mi-\d+: InProgress/);
 
@@ -471,7 +582,10 @@ describe('closing the loop (issue 3)', () => {
     const report = await run();
 
     expect(report.servers[0]).toMatchObject({ action: 'TREATED' });
-    expect(ledger.get(server.sourceServerId)?.treatments[0]?.commands[0]).toMatchObject({ status: 'TimedOut', statusDetails: 'No result from SSM within 3 hours' });
+    expect(ledger.get(server.sourceServerId)?.treatments[0]?.commands[0]).toMatchObject({
+      status: 'TimedOut',
+      statusDetails: 'No result from SSM within 3 hours',
+    });
   });
 
   it('respects the cooldown and publishes nothing when nothing changed', async () => {
@@ -598,7 +712,15 @@ describe('closing the loop (issue 3)', () => {
       ...(stored as NonNullable<typeof stored>),
       version: (stored?.version ?? 0) + 1,
       attempts: 2,
-      treatments: [...(stored?.treatments ?? []), { at: clock.now().toISOString(), runId: 'other', commands: [], inFlightUntil: new Date(clock.now().getTime() + 300_000).toISOString() }],
+      treatments: [
+        ...(stored?.treatments ?? []),
+        {
+          at: clock.now().toISOString(),
+          runId: 'other',
+          commands: [],
+          inFlightUntil: new Date(clock.now().getTime() + 300_000).toISOString(),
+        },
+      ],
     });
     const writes = ledger.writes;
     const published = publisher.published.length;
@@ -650,9 +772,13 @@ describe('closing the loop (issue 3)', () => {
 
     const report = await run();
 
-    expect(report.servers.find((server) => server.server.sourceServerId === a.sourceServerId)).toMatchObject({ action: 'SKIPPED_OVERLAP' });
+    expect(report.servers.find((server) => server.server.sourceServerId === a.sourceServerId)).toMatchObject({
+      action: 'SKIPPED_OVERLAP',
+    });
     expect(runner.sent.every((request) => request.instanceIds.length === 1)).toBe(true);
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'Another run is treating this server; skipping it' }));
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'Another run is treating this server; skipping it' }),
+    );
   });
 
   it('dry run reports cooldown and escalation decisions from the ledger, and changes nothing', async () => {
@@ -669,7 +795,11 @@ describe('closing the loop (issue 3)', () => {
   });
 
   it('follows a lagging server without treating it, and says when the lag clears', async () => {
-    const server = aServer({ dataReplicationState: 'CONTINUOUS', lagDuration: 'PT3H', backloggedStorageBytes: 5 * 1_048_576 * 1024 });
+    const server = aServer({
+      dataReplicationState: 'CONTINUOUS',
+      lagDuration: 'PT3H',
+      backloggedStorageBytes: 5 * 1_048_576 * 1024,
+    });
     const { repository, publisher, runner, clock, run } = setup([server], [aNodeFor(server)]);
 
     await run();

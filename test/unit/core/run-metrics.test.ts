@@ -9,7 +9,10 @@ import { aStalledServer } from '../../fakes/builders';
 const RUN = 'run00002';
 const at = '2026-11-26T08:00:00.000Z';
 
-const command = (status: InvocationStatus, document: CommandRecord['document'] = 'RestartReplicationAgent'): CommandRecord => ({
+const command = (
+  status: InvocationStatus,
+  document: CommandRecord['document'] = 'RestartReplicationAgent',
+): CommandRecord => ({
   commandId: `c-${status}-${document}`,
   document,
   instanceId: 'mi-00000000000000001',
@@ -17,7 +20,13 @@ const command = (status: InvocationStatus, document: CommandRecord['document'] =
   status,
 });
 
-function server(options: { runId?: string; commands?: CommandRecord[]; news?: News; action?: ServerAction; noEntry?: boolean }): ServerReport {
+function server(options: {
+  runId?: string;
+  commands?: CommandRecord[];
+  news?: News;
+  action?: ServerAction;
+  noEntry?: boolean;
+}): ServerReport {
   const source = aStalledServer();
   const entry: LedgerEntry = {
     sourceServerId: source.sourceServerId,
@@ -87,8 +96,20 @@ describe('measureRun', () => {
   test('outcomes: finished commands of treatments from this run; Success vs any other finished status', () => {
     const metrics = measureRun(
       report([
-        server({ commands: [command('Success'), command('Failed', 'CheckDiskSpace'), command('InProgress', 'CheckConnectivity')] }),
-        server({ commands: [command('TimedOut'), command('Cancelled', 'CheckDiskSpace'), command('SomethingNew', 'CheckConnectivity')] }),
+        server({
+          commands: [
+            command('Success'),
+            command('Failed', 'CheckDiskSpace'),
+            command('InProgress', 'CheckConnectivity'),
+          ],
+        }),
+        server({
+          commands: [
+            command('TimedOut'),
+            command('Cancelled', 'CheckDiskSpace'),
+            command('SomethingNew', 'CheckConnectivity'),
+          ],
+        }),
       ]),
     );
     expect(metrics[METRIC.commandsSucceeded]).toBe(1);

@@ -29,7 +29,8 @@ const context = {
   functionVersion: '$LATEST',
   memoryLimitInMB: '256',
 } as Context;
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '../../fixtures/events', name), 'utf8'));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/events', name), 'utf8'));
 
 type Handler = (event: unknown, context: Context) => Promise<RunReport | undefined>;
 
@@ -47,7 +48,12 @@ function loadHandler(settings = DEFAULT_SETTINGS): Handler {
   });
   let handler: Handler | undefined;
   jest.isolateModules(() => {
-    sdk = { mgn: require('@aws-sdk/client-mgn'), ssm: require('@aws-sdk/client-ssm'), sns: require('@aws-sdk/client-sns'), documentClient: require('@aws-sdk/lib-dynamodb') };
+    sdk = {
+      mgn: require('@aws-sdk/client-mgn'),
+      ssm: require('@aws-sdk/client-ssm'),
+      sns: require('@aws-sdk/client-sns'),
+      documentClient: require('@aws-sdk/lib-dynamodb'),
+    };
     mgn = mockClient(sdk.mgn.MgnClient as any);
     ssm = mockClient(sdk.ssm.SSMClient);
     sns = mockClient(sdk.sns.SNSClient);
@@ -66,19 +72,43 @@ function stubAws(): void {
         isArchived: false,
         lifeCycle: { state: 'READY_FOR_TEST' },
         dataReplicationInfo: { dataReplicationState: 'STALLED', dataReplicationError: { error: 'AGENT_NOT_SEEN' } },
-        sourceProperties: { identificationHints: { hostname: 'web01', fqdn: 'web01.corp.example.com' }, networkInterfaces: [] },
+        sourceProperties: {
+          identificationHints: { hostname: 'web01', fqdn: 'web01.corp.example.com' },
+          networkInterfaces: [],
+        },
       },
-      { sourceServerID: 's-22222222222222222', isArchived: false, lifeCycle: { state: 'CUTOVER' }, dataReplicationInfo: { dataReplicationState: 'DISCONNECTED' } },
+      {
+        sourceServerID: 's-22222222222222222',
+        isArchived: false,
+        lifeCycle: { state: 'CUTOVER' },
+        dataReplicationInfo: { dataReplicationState: 'DISCONNECTED' },
+      },
     ],
   } as any);
   ssm.on(sdk.ssm.DescribeInstanceInformationCommand).resolves({
-    InstanceInformationList: [{ InstanceId: 'mi-0123456789abcdef0', PingStatus: 'Online', PlatformType: 'Linux', ComputerName: 'web01.corp.example.com' }],
+    InstanceInformationList: [
+      {
+        InstanceId: 'mi-0123456789abcdef0',
+        PingStatus: 'Online',
+        PlatformType: 'Linux',
+        ComputerName: 'web01.corp.example.com',
+      },
+    ],
   });
-  ssm.on(sdk.ssm.SendCommandCommand).callsFake((input: any) => Promise.resolve({ Command: { CommandId: `${input.DocumentName}-id` } }));
+  ssm
+    .on(sdk.ssm.SendCommandCommand)
+    .callsFake((input: any) => Promise.resolve({ Command: { CommandId: `${input.DocumentName}-id` } }));
   ssm.on(sdk.ssm.ListCommandInvocationsCommand).callsFake((input: any) =>
     Promise.resolve({
       CommandInvocations: [
-        { CommandId: input.CommandId, InstanceId: 'mi-0123456789abcdef0', Status: 'Success', CommandPlugins: [{ Name: 'linux', Status: 'Success', ResponseCode: 0, Output: 'MGN_DOCTOR check=agent status=RUNNING' }] },
+        {
+          CommandId: input.CommandId,
+          InstanceId: 'mi-0123456789abcdef0',
+          Status: 'Success',
+          CommandPlugins: [
+            { Name: 'linux', Status: 'Success', ResponseCode: 0, Output: 'MGN_DOCTOR check=agent status=RUNNING' },
+          ],
+        },
       ],
     }),
   );
@@ -91,7 +121,10 @@ describe('run-doctor handler', () => {
   it('runs the whole pipeline for a scheduled event', async () => {
     const report = await loadHandler()(fixture('scheduled.json'), context);
 
-    expect(mgn).toHaveReceivedCommandWith(sdk.mgn.DescribeSourceServersCommand as any, { filters: { isArchived: false }, maxResults: 1000 });
+    expect(mgn).toHaveReceivedCommandWith(sdk.mgn.DescribeSourceServersCommand as any, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+    });
     expect(ssm).toHaveReceivedCommandTimes(sdk.ssm.SendCommandCommand, 3);
     expect(ssm).toHaveReceivedCommandWith(sdk.ssm.SendCommandCommand, {
       DocumentName: 'Doctor-RestartReplicationAgent-1',
@@ -99,8 +132,14 @@ describe('run-doctor handler', () => {
       MaxErrors: '100%',
       CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/doctor/commands' },
     });
-    expect(ssm).toHaveReceivedCommandWith(sdk.ssm.SendCommandCommand, { DocumentName: 'Doctor-CheckConnectivity-1', Parameters: { region: ['us-west-2'], replicationServerIps: [''] } });
-    expect(dynamodb).toHaveReceivedCommandWith(sdk.documentClient.PutCommand, { TableName: 'ledger', Item: expect.objectContaining({ sourceServerId: STALLED_ID, attempts: 1 }) });
+    expect(ssm).toHaveReceivedCommandWith(sdk.ssm.SendCommandCommand, {
+      DocumentName: 'Doctor-CheckConnectivity-1',
+      Parameters: { region: ['us-west-2'], replicationServerIps: [''] },
+    });
+    expect(dynamodb).toHaveReceivedCommandWith(sdk.documentClient.PutCommand, {
+      TableName: 'ledger',
+      Item: expect.objectContaining({ sourceServerId: STALLED_ID, attempts: 1 }),
+    });
     expect(sns).toHaveReceivedCommandTimes(sdk.sns.PublishCommand, 1);
     const publish = sns.commandCalls(sdk.sns.PublishCommand)[0]?.args[0].input;
     expect(publish?.TopicArn).toBe('arn:aws:sns:us-west-2:111122223333:doctor');
@@ -109,7 +148,13 @@ describe('run-doctor handler', () => {
     const message = JSON.parse(publish?.Message ?? '{}') as Record<string, string>;
     expect(message.default).toContain(STALLED_ID);
     expect(message.sms?.length).toBeLessThanOrEqual(140);
-    expect(report).toMatchObject({ runId: 'c0ffee00', trigger: 'schedule', counts: { STALLED: 1, IGNORED: 1 }, commandsSent: 3, published: true });
+    expect(report).toMatchObject({
+      runId: 'c0ffee00',
+      trigger: 'schedule',
+      counts: { STALLED: 1, IGNORED: 1 },
+      commandsSent: 3,
+      published: true,
+    });
   });
 
   it('dry run sends nothing and writes nothing', async () => {
@@ -122,7 +167,9 @@ describe('run-doctor handler', () => {
 
   it('a stall event runs for that server only', async () => {
     await loadHandler()(fixture('mgn-data-replication-stalled.json'), context);
-    expect(mgn).toHaveReceivedCommandWith(sdk.mgn.DescribeSourceServersCommand as any, { filters: { isArchived: false, sourceServerIDs: [STALLED_ID] } });
+    expect(mgn).toHaveReceivedCommandWith(sdk.mgn.DescribeSourceServersCommand as any, {
+      filters: { isArchived: false, sourceServerIDs: [STALLED_ID] },
+    });
   });
 
   it('ignores other events without calling AWS', async () => {
@@ -134,7 +181,9 @@ describe('run-doctor handler', () => {
 
   it('fails the invocation when MGN cannot be listed (so Lambda retries and the DLQ apply)', async () => {
     const handler = loadHandler();
-    mgn.on(sdk.mgn.DescribeSourceServersCommand as any).rejects(Object.assign(new Error('MGN is not initialized'), { name: 'UninitializedAccountException' }));
+    mgn
+      .on(sdk.mgn.DescribeSourceServersCommand as any)
+      .rejects(Object.assign(new Error('MGN is not initialized'), { name: 'UninitializedAccountException' }));
     await expect(handler(fixture('scheduled.json'), context)).rejects.toThrow('MGN is not initialized');
     expect(sns).toHaveReceivedCommandTimes(sdk.sns.PublishCommand, 0);
   });

@@ -9,7 +9,12 @@ import {
   type SourceServer as MgnSourceServer,
 } from '@aws-sdk/client-mgn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DescribeInstanceInformationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeInstanceInformationCommand,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -39,7 +44,13 @@ const CUTOVER = id(0xa7);
 const WEB_NODE = 'mi-0a1b2c3d4e5f60789';
 const APP_NODE = 'i-0fedcba9876543210';
 
-function server(sourceServerID: string, hostname: string, lifeCycle: string, replication: Record<string, unknown>, extra: Partial<MgnSourceServer> = {}): MgnSourceServer {
+function server(
+  sourceServerID: string,
+  hostname: string,
+  lifeCycle: string,
+  replication: Record<string, unknown>,
+  extra: Partial<MgnSourceServer> = {},
+): MgnSourceServer {
   return {
     sourceServerID,
     arn: arn(sourceServerID),
@@ -56,12 +67,27 @@ function server(sourceServerID: string, hostname: string, lifeCycle: string, rep
 }
 
 const FLEET: MgnSourceServer[] = [
-  server(WEB, 'web-01', 'READY_FOR_TEST', { dataReplicationState: 'STALLED', dataReplicationError: { error: 'AGENT_NOT_SEEN' } }),
-  server(BATCH, 'batch-07', 'READY_FOR_TEST', { dataReplicationState: 'STALLED', dataReplicationError: { error: 'AGENT_NOT_SEEN' } }),
-  server(FILES, 'files-03', 'NOT_READY', { dataReplicationState: 'STALLED', dataReplicationError: { error: 'FAILED_TO_CREATE_STAGING_DISKS', rawError: 'KMS key disabled' } }),
-  server(APP, 'app-04', 'READY_FOR_CUTOVER', { dataReplicationState: 'DISCONNECTED' }, {
-    sourceProperties: { identificationHints: { hostname: 'app-04', awsInstanceID: APP_NODE }, networkInterfaces: [] },
+  server(WEB, 'web-01', 'READY_FOR_TEST', {
+    dataReplicationState: 'STALLED',
+    dataReplicationError: { error: 'AGENT_NOT_SEEN' },
   }),
+  server(BATCH, 'batch-07', 'READY_FOR_TEST', {
+    dataReplicationState: 'STALLED',
+    dataReplicationError: { error: 'AGENT_NOT_SEEN' },
+  }),
+  server(FILES, 'files-03', 'NOT_READY', {
+    dataReplicationState: 'STALLED',
+    dataReplicationError: { error: 'FAILED_TO_CREATE_STAGING_DISKS', rawError: 'KMS key disabled' },
+  }),
+  server(
+    APP,
+    'app-04',
+    'READY_FOR_CUTOVER',
+    { dataReplicationState: 'DISCONNECTED' },
+    {
+      sourceProperties: { identificationHints: { hostname: 'app-04', awsInstanceID: APP_NODE }, networkInterfaces: [] },
+    },
+  ),
   server(REPORTS, 'reports-05', 'READY_FOR_TEST', { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT2H30M' }),
   server(FUTURE, 'lab-06', 'READY_FOR_TEST', { dataReplicationState: 'QUANTUM_SYNC' }),
   server(CUTOVER, 'erp-legacy', 'CUTOVER', { dataReplicationState: 'DISCONNECTED' }),
@@ -71,8 +97,19 @@ const FLEET: MgnSourceServer[] = [
 ];
 
 const NODES = [
-  { InstanceId: WEB_NODE, PingStatus: 'Online' as const, PlatformType: 'Linux' as const, ComputerName: 'web-01.corp.example.com', IPAddress: '10.0.0.a1' },
-  { InstanceId: APP_NODE, PingStatus: 'ConnectionLost' as const, PlatformType: 'Windows' as const, ComputerName: 'APP-04' },
+  {
+    InstanceId: WEB_NODE,
+    PingStatus: 'Online' as const,
+    PlatformType: 'Linux' as const,
+    ComputerName: 'web-01.corp.example.com',
+    IPAddress: '10.0.0.a1',
+  },
+  {
+    InstanceId: APP_NODE,
+    PingStatus: 'ConnectionLost' as const,
+    PlatformType: 'Windows' as const,
+    ComputerName: 'APP-04',
+  },
 ];
 
 interface Run {
@@ -82,13 +119,23 @@ interface Run {
   readonly env: Record<string, string | undefined>;
 }
 
-async function check(argv: string[], options: { env?: Record<string, string | undefined>; makeClients?: (options: AwsClientOptions) => ReturnType<typeof createAwsClients> } = {}): Promise<Run> {
+async function check(
+  argv: string[],
+  options: {
+    env?: Record<string, string | undefined>;
+    makeClients?: (options: AwsClientOptions) => ReturnType<typeof createAwsClients>;
+  } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const env = { ...options.env };
   const exitCode = await main(
     argv,
-    { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env },
+    {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env,
+    },
     options.makeClients,
   );
   return { exitCode, stdout, stderr, env };
@@ -108,7 +155,9 @@ function sdkError(name: string, message: string): Error {
 
 beforeEach(() => {
   for (const client of [mgn, ssm, sns, documentClient, dynamodb]) client.reset();
-  mgn.on(DescribeSourceServersCommand as any).resolves({ items: FLEET } satisfies Omit<DescribeSourceServersCommandOutput, '$metadata'> as any);
+  mgn
+    .on(DescribeSourceServersCommand as any)
+    .resolves({ items: FLEET } satisfies Omit<DescribeSourceServersCommandOutput, '$metadata'> as any);
   ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: NODES });
 });
 
@@ -140,19 +189,39 @@ describe('check: tables', () => {
       'WOULD_TREAT',
       `would run RestartReplicationAgent, CheckDiskSpace, CheckConnectivity on ${WEB_NODE} (treatment 1)`,
     ]);
-    expect(row(stdout, BATCH)?.slice(4)).toEqual(['UNMANAGED', 'REPORTED', 'no SSM managed node found for this host; nothing was run']);
+    expect(row(stdout, BATCH)?.slice(4)).toEqual([
+      'UNMANAGED',
+      'REPORTED',
+      'no SSM managed node found for this host; nothing was run',
+    ]);
     expect(row(stdout, FILES)?.slice(3)).toEqual([
       'FAILED_TO_CREATE_STAGING_DISKS',
       '-',
       'REPORTED',
       'the host is not the problem; RetryDataReplication is off (retryServiceSideErrors=false)',
     ]);
-    expect(row(stdout, APP)?.slice(2, 6)).toEqual(['READY_FOR_CUTOVER/DISCONNECTED', '-', `OFFLINE ${APP_NODE}`, 'REPORTED']);
-    expect(row(stdout, REPORTS)?.slice(5)).toEqual(['REPORTED', 'lag 2h 30m over 1h; reported only (LAGGING is not remediated by configuration or by design)']);
-    expect(row(stdout, FUTURE)?.slice(2)).toEqual(['READY_FOR_TEST/QUANTUM_SYNC', '-', '-', 'REPORTED', expect.stringMatching(/^unknown data replication state QUANTUM_SYNC; reported only/)]);
+    expect(row(stdout, APP)?.slice(2, 6)).toEqual([
+      'READY_FOR_CUTOVER/DISCONNECTED',
+      '-',
+      `OFFLINE ${APP_NODE}`,
+      'REPORTED',
+    ]);
+    expect(row(stdout, REPORTS)?.slice(5)).toEqual([
+      'REPORTED',
+      'lag 2h 30m over 1h; reported only (LAGGING is not remediated by configuration or by design)',
+    ]);
+    expect(row(stdout, FUTURE)?.slice(2)).toEqual([
+      'READY_FOR_TEST/QUANTUM_SYNC',
+      '-',
+      '-',
+      'REPORTED',
+      expect.stringMatching(/^unknown data replication state QUANTUM_SYNC; reported only/),
+    ]);
     expect(stdout).not.toContain(CUTOVER);
     expect(stdout).toContain('HEALTHY 2 · PROGRESSING 1 · IGNORED 1 (10 servers in all)');
-    expect(stdout).toContain(`A scheduled run would notify: MGN ${REGION}: 3 stalled, 1 disconnected, 1 lagging, 1 unknown (${ACCOUNT})`);
+    expect(stdout).toContain(
+      `A scheduled run would notify: MGN ${REGION}: 3 stalled, 1 disconnected, 1 lagging, 1 unknown (${ACCOUNT})`,
+    );
     // Progress on stderr only.
     expect(stderr).toContain(`listing source servers in ${REGION}…`);
     expect(stderr).toContain('10 source server(s) listed');
@@ -161,7 +230,13 @@ describe('check: tables', () => {
   });
 
   it('plans RetryDataReplication with --retry-service-side-errors, and still does not call it', async () => {
-    const { exitCode, stdout } = await check(['--region', REGION, '--retry-service-side-errors', '--account', '444455556666']);
+    const { exitCode, stdout } = await check([
+      '--region',
+      REGION,
+      '--retry-service-side-errors',
+      '--account',
+      '444455556666',
+    ]);
 
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(`${REGION}, account 444455556666 (dry run`);
@@ -199,17 +274,36 @@ describe('check: --json', () => {
       dryRun: true,
       counts: { STALLED: 3, DISCONNECTED: 1, LAGGING: 1, UNKNOWN: 1, HEALTHY: 2, PROGRESSING: 1, IGNORED: 1 },
     });
-    expect(output.servers.map((entry: { sourceServerId: string }) => entry.sourceServerId)).toEqual([WEB, BATCH, FILES, APP, REPORTS, FUTURE]);
+    expect(output.servers.map((entry: { sourceServerId: string }) => entry.sourceServerId)).toEqual([
+      WEB,
+      BATCH,
+      FILES,
+      APP,
+      REPORTS,
+      FUTURE,
+    ]);
     expect(output.servers[0]).toMatchObject({
       hostname: 'web-01',
       condition: 'STALLED',
       errorCode: 'AGENT_NOT_SEEN',
-      ssmNode: { status: 'RESOLVED', instanceId: WEB_NODE, matchedBy: 'hostname', pingStatus: 'Online', platformType: 'Linux' },
+      ssmNode: {
+        status: 'RESOLVED',
+        instanceId: WEB_NODE,
+        matchedBy: 'hostname',
+        pingStatus: 'Online',
+        platformType: 'Linux',
+      },
       action: 'WOULD_TREAT',
       playbook: { family: 'agent', hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity'] },
     });
-    expect(output.servers[1]).toMatchObject({ ssmNode: { status: 'UNMANAGED', advice: expect.stringContaining('hybrid activation') }, blocker: 'UNMANAGED' });
-    expect(output.servers[3]).toMatchObject({ ssmNode: { status: 'OFFLINE', instanceId: APP_NODE, matchedBy: 'awsInstanceId' }, blocker: 'OFFLINE' });
+    expect(output.servers[1]).toMatchObject({
+      ssmNode: { status: 'UNMANAGED', advice: expect.stringContaining('hybrid activation') },
+      blocker: 'UNMANAGED',
+    });
+    expect(output.servers[3]).toMatchObject({
+      ssmNode: { status: 'OFFLINE', instanceId: APP_NODE, matchedBy: 'awsInstanceId' },
+      blocker: 'OFFLINE',
+    });
     expect(stderr).toContain('server(s) classified');
   });
 
@@ -238,16 +332,29 @@ describe('check: the ledger', () => {
       {
         at: minutesAgo(15),
         runId: 'c0ffee00',
-        commands: [{ commandId, document: 'RestartReplicationAgent', instanceId: WEB_NODE, requestedAt: minutesAgo(15), status }],
+        commands: [
+          { commandId, document: 'RestartReplicationAgent', instanceId: WEB_NODE, requestedAt: minutesAgo(15), status },
+        ],
       },
     ],
   });
 
   it('reads the ledger and pending results without writing, and decides with them', async () => {
     const commandId = '5e1f0c2a-8b3d-4e6f-9a01-23456789abcd';
-    documentClient.on(ScanCommand).resolves({ Items: [treated(WEB, commandId, 'InProgress'), treated(id(0xb1), 'b2c3', 'Success')] });
+    documentClient
+      .on(ScanCommand)
+      .resolves({ Items: [treated(WEB, commandId, 'InProgress'), treated(id(0xb1), 'b2c3', 'Success')] });
     ssm.on(ListCommandInvocationsCommand).resolves({
-      CommandInvocations: [{ CommandId: commandId, InstanceId: WEB_NODE, Status: 'Success', CommandPlugins: [{ Name: 'restartAgentLinux', ResponseCode: 0, Output: 'MGN_DOCTOR check=agent status=RUNNING' }] }],
+      CommandInvocations: [
+        {
+          CommandId: commandId,
+          InstanceId: WEB_NODE,
+          Status: 'Success',
+          CommandPlugins: [
+            { Name: 'restartAgentLinux', ResponseCode: 0, Output: 'MGN_DOCTOR check=agent status=RUNNING' },
+          ],
+        },
+      ],
     });
 
     const { exitCode, stdout } = await check(['--region', REGION, '--ledger-table', TABLE]);
@@ -278,7 +385,11 @@ describe('check: credentials and clients', () => {
     };
     const run = { env: {} as Record<string, string | undefined> };
     let stdout = '';
-    const exitCode = await main(['--region', 'eu-west-2', '--profile', 'migration'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: run.env }, makeClients);
+    const exitCode = await main(
+      ['--region', 'eu-west-2', '--profile', 'migration'],
+      { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: run.env },
+      makeClients,
+    );
 
     expect(exitCode).toBe(0);
     expect(seen).toEqual({ profile: 'migration', options: { region: 'eu-west-2' } });
@@ -303,54 +414,100 @@ describe('check: errors', () => {
   };
 
   it('missing credentials: exit 3', async () => {
-    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    mgn
+      .on(DescribeSourceServersCommand as any)
+      .rejects(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'));
 
-    expectOneLine(await check(['--region', REGION]), 3, /^error: no usable AWS credentials from the default credential chain \(CredentialsProviderError: Could not load credentials from any providers\)\. Sign in/);
+    expectOneLine(
+      await check(['--region', REGION]),
+      3,
+      /^error: no usable AWS credentials from the default credential chain \(CredentialsProviderError: Could not load credentials from any providers\)\. Sign in/,
+    );
   });
 
   it('missing credentials for a named profile: exit 3, naming the profile', async () => {
-    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [old]'));
+    mgn
+      .on(DescribeSourceServersCommand as any)
+      .rejects(sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [old]'));
 
-    expectOneLine(await check(['--region', REGION, '--profile', 'old']), 3, /from profile old .*aws sso login --profile old/);
+    expectOneLine(
+      await check(['--region', REGION, '--profile', 'old']),
+      3,
+      /from profile old .*aws sso login --profile old/,
+    );
   });
 
   it('access denied by MGN: exit 4', async () => {
-    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('AccessDeniedException', 'User is not authorized to perform: mgn:DescribeSourceServers'));
+    mgn
+      .on(DescribeSourceServersCommand as any)
+      .rejects(sdkError('AccessDeniedException', 'User is not authorized to perform: mgn:DescribeSourceServers'));
 
-    expectOneLine(await check(['--region', REGION]), 4, /^error: access denied in us-east-1 \(User is not authorized to perform: mgn:DescribeSourceServers\)\. The preview needs mgn:DescribeSourceServers and ssm:DescribeInstanceInformation\.$/);
+    expectOneLine(
+      await check(['--region', REGION]),
+      4,
+      /^error: access denied in us-east-1 \(User is not authorized to perform: mgn:DescribeSourceServers\)\. The preview needs mgn:DescribeSourceServers and ssm:DescribeInstanceInformation\.$/,
+    );
   });
 
   it('access denied on the ledger table: exit 4, naming the table', async () => {
-    documentClient.on(ScanCommand).rejects(sdkError('AccessDeniedException', 'not authorized to perform: dynamodb:Scan'));
+    documentClient
+      .on(ScanCommand)
+      .rejects(sdkError('AccessDeniedException', 'not authorized to perform: dynamodb:Scan'));
 
     expectOneLine(await check(['--region', REGION, '--ledger-table', 'ledger']), 4, /dynamodb:Scan on table ledger/);
   });
 
   it('MGN not initialized in the Region: exit 5', async () => {
-    mgn.on(DescribeSourceServersCommand as any).rejects(sdkError('UninitializedAccountException', 'Account not initialized'));
+    mgn
+      .on(DescribeSourceServersCommand as any)
+      .rejects(sdkError('UninitializedAccountException', 'Account not initialized'));
 
-    expectOneLine(await check(['--region', 'eu-south-2']), 5, /^error: Application Migration Service is not initialized in eu-south-2 for this account\./);
+    expectOneLine(
+      await check(['--region', 'eu-south-2']),
+      5,
+      /^error: Application Migration Service is not initialized in eu-south-2 for this account\./,
+    );
   });
 
   it('unknown Region or no network (ENOTFOUND): exit 1', async () => {
     mgn.on(DescribeSourceServersCommand as any).rejects(
-      Object.assign(new Error('getaddrinfo ENOTFOUND mgn.xx-fake-1.amazonaws.com'), { code: 'ENOTFOUND', hostname: 'mgn.xx-fake-1.amazonaws.com', $metadata: {} }),
+      Object.assign(new Error('getaddrinfo ENOTFOUND mgn.xx-fake-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+        hostname: 'mgn.xx-fake-1.amazonaws.com',
+        $metadata: {},
+      }),
     );
 
-    expectOneLine(await check(['--region', 'xx-fake-1']), 1, /^error: cannot reach AWS in xx-fake-1 \(ENOTFOUND mgn\.xx-fake-1\.amazonaws\.com\)\. Check that --region/);
+    expectOneLine(
+      await check(['--region', 'xx-fake-1']),
+      1,
+      /^error: cannot reach AWS in xx-fake-1 \(ENOTFOUND mgn\.xx-fake-1\.amazonaws\.com\)\. Check that --region/,
+    );
   });
 
   it('connection refused (e.g. a wrong AWS_ENDPOINT_URL): exit 1', async () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 4566 });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), {
+      code: 'ECONNREFUSED',
+      address: '127.0.0.1',
+      port: 4566,
+    });
     ssm.on(DescribeInstanceInformationCommand).rejects(Object.assign(new Error('socket error'), { cause: refused }));
 
-    expectOneLine(await check(['--region', REGION]), 1, /^error: cannot reach AWS in us-east-1 \(ECONNREFUSED 127\.0\.0\.1:4566\)/);
+    expectOneLine(
+      await check(['--region', REGION]),
+      1,
+      /^error: cannot reach AWS in us-east-1 \(ECONNREFUSED 127\.0\.0\.1:4566\)/,
+    );
   });
 
   it('a missing ledger table: exit 1, naming it', async () => {
     documentClient.on(ScanCommand).rejects(sdkError('ResourceNotFoundException', 'Requested resource not found'));
 
-    expectOneLine(await check(['--region', REGION, '--ledger-table', 'nope']), 1, /^error: ledger table nope not found in us-east-1 \(Requested resource not found\)\. Check --ledger-table and --region\.$/);
+    expectOneLine(
+      await check(['--region', REGION, '--ledger-table', 'nope']),
+      1,
+      /^error: ledger table nope not found in us-east-1 \(Requested resource not found\)\. Check --ledger-table and --region\.$/,
+    );
   });
 
   it('anything else: exit 1 with its name and message', async () => {
@@ -387,7 +544,9 @@ describe('check: usage', () => {
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('Usage: npm run check -- --region REGION');
-    expect(run.stdout).toContain('Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized');
+    expect(run.stdout).toContain(
+      'Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized',
+    );
     expect(makeClients).not.toHaveBeenCalled();
   });
 });

@@ -20,9 +20,13 @@ beforeAll(async () => {
 afterAll(() => connects.mockRestore());
 
 const actionsOf = (sourceServerId: string): string[] =>
-  transcript.runs.map((run) => run.report.servers.find((server) => server.server.sourceServerId === sourceServerId)?.action ?? 'ABSENT');
+  transcript.runs.map(
+    (run) => run.report.servers.find((server) => server.server.sourceServerId === sourceServerId)?.action ?? 'ABSENT',
+  );
 const sentTo = (instanceId: string): string[] =>
-  transcript.runs.flatMap((run) => run.commands.filter((command) => command.instanceIds.includes(instanceId)).map((command) => command.document));
+  transcript.runs.flatMap((run) =>
+    run.commands.filter((command) => command.instanceIds.includes(instanceId)).map((command) => command.document),
+  );
 
 /** The printed lines of each run, from its header to the next run's. */
 function printedRuns(): string[][] {
@@ -50,7 +54,12 @@ describe('demo', () => {
         return match ? [match.slice(1)] : [];
       });
       expect(decisions).toEqual(
-        run.report.servers.map(({ server, action, detail }) => [server.sourceServerId, server.hostname, action, detail]),
+        run.report.servers.map(({ server, action, detail }) => [
+          server.sourceServerId,
+          server.hostname,
+          action,
+          detail,
+        ]),
       );
     });
   });
@@ -86,7 +95,10 @@ describe('demo', () => {
       output: expect.stringContaining('MGN_DOCTOR check=disk status=LOW drive=C:'),
     });
     expect(actionsOf(DEMO_SERVERS.lowDisk)).toEqual(['TREATED', 'COOLDOWN', 'TREATED', 'ESCALATED']);
-    expect(transcript.ledger.find((entry) => entry.sourceServerId === DEMO_SERVERS.lowDisk)).toMatchObject({ status: 'ESCALATED', attempts: 2 });
+    expect(transcript.ledger.find((entry) => entry.sourceServerId === DEMO_SERVERS.lowDisk)).toMatchObject({
+      status: 'ESCALATED',
+      attempts: 2,
+    });
     expect(transcript.runs[3]?.digest?.text).toContain('== Escalated: a person needs to look (1) ==');
   });
 
@@ -94,12 +106,16 @@ describe('demo', () => {
     expect(sentTo(DEMO_NODES.cutOver)).toEqual([]);
     expect(actionsOf(DEMO_SERVERS.cutOver)).toEqual(['ABSENT', 'ABSENT', 'ABSENT', 'ABSENT']);
     expect(transcript.runs.every((run) => run.report.counts.IGNORED === 1)).toBe(true);
-    expect(transcript.runs.flatMap((run) => run.serviceCalls).map((call) => call.sourceServerId)).not.toContain(DEMO_SERVERS.cutOver);
+    expect(transcript.runs.flatMap((run) => run.serviceCalls).map((call) => call.sourceServerId)).not.toContain(
+      DEMO_SERVERS.cutOver,
+    );
   });
 
   it('reports the unmanaged host every run and never sends it anything', () => {
     for (const run of transcript.runs) {
-      expect(run.report.servers.find((server) => server.server.sourceServerId === DEMO_SERVERS.unmanaged)).toMatchObject({
+      expect(
+        run.report.servers.find((server) => server.server.sourceServerId === DEMO_SERVERS.unmanaged),
+      ).toMatchObject({
         action: 'REPORTED',
         blocker: 'UNMANAGED',
         target: { status: 'UNMANAGED' },
@@ -112,7 +128,11 @@ describe('demo', () => {
 
   it('retries the service-side error through MGN, not on the host', () => {
     expect(transcript.runs.flatMap((run) => run.serviceCalls)).toEqual([
-      expect.objectContaining({ action: 'RetryDataReplication', sourceServerId: DEMO_SERVERS.serviceSide, outcome: 'accepted' }),
+      expect.objectContaining({
+        action: 'RetryDataReplication',
+        sourceServerId: DEMO_SERVERS.serviceSide,
+        outcome: 'accepted',
+      }),
     ]);
     expect(sentTo(DEMO_NODES.serviceSide)).toEqual([]);
     expect(actionsOf(DEMO_SERVERS.serviceSide)).toEqual(['TREATED', 'RECOVERED', 'ABSENT', 'ABSENT']);
@@ -120,7 +140,10 @@ describe('demo', () => {
 
   it('reports the lagging server without treating it, and clears it once the lag is gone', () => {
     expect(actionsOf(DEMO_SERVERS.lagging)).toEqual(['REPORTED', 'REPORTED', 'REPORTED', 'CLEARED']);
-    expect(transcript.runs[0]?.report.servers.find((server) => server.server.sourceServerId === DEMO_SERVERS.lagging)?.classification.condition).toBe('LAGGING');
+    expect(
+      transcript.runs[0]?.report.servers.find((server) => server.server.sourceServerId === DEMO_SERVERS.lagging)
+        ?.classification.condition,
+    ).toBe('LAGGING');
   });
 
   it('is the same every time', async () => {

@@ -15,14 +15,20 @@ const server = (sourceServerId: string): SourceServer => ({ sourceServerId, isAr
 
 describe('preview ports', () => {
   it('never publish', async () => {
-    await expect(refusingPublisher.publish({ subject: 's', text: 't', sms: 'm' })).rejects.toThrow('The preview never publishes a digest');
+    await expect(refusingPublisher.publish({ subject: 's', text: 't', sms: 'm' })).rejects.toThrow(
+      'The preview never publishes a digest',
+    );
   });
 
   it('never send a command, and read results only through the runner they were given', async () => {
-    const listInvocations = jest.fn().mockResolvedValue([{ commandId: 'c', instanceId: 'mi-1', status: 'Success', output: '' }]);
+    const listInvocations = jest
+      .fn()
+      .mockResolvedValue([{ commandId: 'c', instanceId: 'mi-1', status: 'Success', output: '' }]);
     const withLedger = new PreviewCommandRunner({ listInvocations });
 
-    await expect(withLedger.sendCommand({ document: 'CheckDiskSpace', instanceIds: ['mi-1'], parameters: {}, comment: '' })).rejects.toThrow('never sends an SSM command');
+    await expect(
+      withLedger.sendCommand({ document: 'CheckDiskSpace', instanceIds: ['mi-1'], parameters: {}, comment: '' }),
+    ).rejects.toThrow('never sends an SSM command');
     await expect(withLedger.listInvocations('c')).resolves.toHaveLength(1);
     expect(listInvocations).toHaveBeenCalledWith('c');
     await expect(new PreviewCommandRunner().listInvocations('c')).rejects.toThrow('without a ledger');

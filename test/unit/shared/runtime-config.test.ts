@@ -32,7 +32,9 @@ describe('parseRuntimeConfig', () => {
     [ENV.remediateStates, 'STALLED,LAGGING', 'expected a list of STALLED, DISCONNECTED'],
     [ENV.resultWaitSeconds, '900', 'expected a whole number from 0 to 780'],
   ])('names %s and the expected form for a bad value', (name, value, expected) => {
-    expect(() => parseRuntimeConfig({ ...complete(), [name]: value })).toThrow(`Environment variable ${name}: ${expected}`);
+    expect(() => parseRuntimeConfig({ ...complete(), [name]: value })).toThrow(
+      `Environment variable ${name}: ${expected}`,
+    );
   });
 });
 

@@ -8,7 +8,11 @@ import { parse } from 'yaml';
 import { DOCUMENTS_DIRECTORY } from '../../../lib/ssm-document-files';
 
 export type DocumentName = 'restart-replication-agent' | 'check-disk-space' | 'check-connectivity';
-export const DOCUMENT_NAMES: readonly DocumentName[] = ['restart-replication-agent', 'check-disk-space', 'check-connectivity'];
+export const DOCUMENT_NAMES: readonly DocumentName[] = [
+  'restart-replication-agent',
+  'check-disk-space',
+  'check-connectivity',
+];
 export type Platform = 'Linux' | 'Windows';
 
 /** The Region's S3 buckets the agent needs, as `<bucket>-<region>.s3.<region>.amazonaws.com` (MGN network requirements). */
@@ -74,7 +78,10 @@ export function substituteTemplates(script: string, values: Readonly<Record<stri
 }
 
 /** Defaults plus given values, as SSM resolves them; a parameter without a default must be given. */
-export function resolveParameters(document: SsmDocument, given: Readonly<Record<string, string>>): Record<string, string> {
+export function resolveParameters(
+  document: SsmDocument,
+  given: Readonly<Record<string, string>>,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, parameter] of Object.entries(document.parameters)) {
     const value = given[name] ?? parameter.default;
@@ -186,7 +193,9 @@ export function runLinuxStep(name: DocumentName, options: RunOptions = {}): RunR
     stdout: run.stdout,
     stderr: run.stderr,
     exitCode: run.status ?? -1,
-    calls: readFileSync(callsPath, 'utf8').split('\n').filter((line) => line !== ''),
+    calls: readFileSync(callsPath, 'utf8')
+      .split('\n')
+      .filter((line) => line !== ''),
     sandbox,
   };
 }

@@ -37,8 +37,26 @@ const MALICIOUS_VALUES = [
   '-1',
   '',
 ];
-const MALICIOUS_REGIONS = ['us-east-1; id', 'us-east-1$(id)', "us-east-1'", 'US-EAST-1', 'us-east-1\n', 'us_east_1', '../x-y-1'];
-const MALICIOUS_IPS = ['10.0.0.1; id', '$(id)', '10.0.0.256', '10.0.0', '10.0.0.1.5', '10.0.0.1 ', "10.0.0.1'", '::1', 'localhost'];
+const MALICIOUS_REGIONS = [
+  'us-east-1; id',
+  'us-east-1$(id)',
+  "us-east-1'",
+  'US-EAST-1',
+  'us-east-1\n',
+  'us_east_1',
+  '../x-y-1',
+];
+const MALICIOUS_IPS = [
+  '10.0.0.1; id',
+  '$(id)',
+  '10.0.0.256',
+  '10.0.0',
+  '10.0.0.1.5',
+  '10.0.0.1 ',
+  "10.0.0.1'",
+  '::1',
+  'localhost',
+];
 // One octet of replicationServerIp's IPv4 pattern.
 const IP_OCTET = '(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])';
 // replicationServerIps: `<node ID>=<IPv4>` entries, comma-separated.
@@ -196,7 +214,11 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
               : MALICIOUS_VALUES;
       // The parameter and value ride along so a failure names them.
       for (const value of values) {
-        expect({ parameterName, value, accepted: pattern.test(value) }).toEqual({ parameterName, value, accepted: false });
+        expect({ parameterName, value, accepted: pattern.test(value) }).toEqual({
+          parameterName,
+          value,
+          accepted: false,
+        });
       }
     }
   });
@@ -219,7 +241,8 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
       // No other double braces the agent could try to interpolate.
       expect(script.replace(TEMPLATE_REFERENCE, '').includes('{{')).toBe(false);
       for (const line of script.split('\n').filter((candidate) => candidate.includes('{{'))) {
-        const quoted = platform === 'Linux' ? /SSM_(\w+)='\{\{ (\w+) \}\}'; fi$/ : /\$env:SSM_(\w+) = '\{\{ (\w+) \}\}' \}$/;
+        const quoted =
+          platform === 'Linux' ? /SSM_(\w+)='\{\{ (\w+) \}\}'; fi$/ : /\$env:SSM_(\w+) = '\{\{ (\w+) \}\}' \}$/;
         const match = quoted.exec(line);
         expect(match).not.toBeNull();
         expect(match?.[1]).toBe(match?.[2]);
@@ -229,7 +252,8 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
       for (const envName of envNames) expect(Object.keys(document.parameters)).toContain(envName);
     }
     // Every parameter reaches the Linux step.
-    for (const parameterName of Object.keys(document.parameters)) expect(readScript(name, 'Linux')).toContain(`SSM_${parameterName}`);
+    for (const parameterName of Object.keys(document.parameters))
+      expect(readScript(name, 'Linux')).toContain(`SSM_${parameterName}`);
   });
 
   it('runs its Linux script in the C locale, set before any tool runs', () => {
@@ -250,7 +274,11 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
   });
 
   it('prints MGN_DOCTOR lines with its own check name only', () => {
-    const check = { 'restart-replication-agent': 'agent', 'check-disk-space': 'disk', 'check-connectivity': 'connectivity' }[name];
+    const check = {
+      'restart-replication-agent': 'agent',
+      'check-disk-space': 'disk',
+      'check-connectivity': 'connectivity',
+    }[name];
     for (const platform of ['Linux', 'Windows'] as const) {
       const checks = [...readScript(name, platform).matchAll(/MGN_DOCTOR check=([a-z]+)/g)].map((match) => match[1]);
       expect(checks.length).toBeGreaterThan(0);
@@ -270,7 +298,11 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
     expect(code).not.toMatch(/\s(\?\?|\?\?=|&&|\|\|)\s/);
     expect(code).not.toMatch(/\s\?\s[^:]+\s:\s/);
     // Crude syntax sanity: brackets balance.
-    for (const [open, close] of [['{', '}'], ['(', ')'], ['[', ']']] as const) {
+    for (const [open, close] of [
+      ['{', '}'],
+      ['(', ')'],
+      ['[', ']'],
+    ] as const) {
       expect(code.split(open).length).toBe(code.split(close).length);
     }
   });
@@ -290,27 +322,39 @@ describe('restart-replication-agent.yaml', () => {
   });
 
   it('never restarts the Linux helper units', () => {
-    const code = linux.split('\n').filter((line) => !isCommentLine(line)).join('\n');
-    for (const helper of ['aws-replication-run-migration-scripts', 'aws-replication-tailer', 'aws-replication-update-volumes']) {
+    const code = linux
+      .split('\n')
+      .filter((line) => !isCommentLine(line))
+      .join('\n');
+    for (const helper of [
+      'aws-replication-run-migration-scripts',
+      'aws-replication-tailer',
+      'aws-replication-update-volumes',
+    ]) {
       expect(code).not.toContain(helper);
     }
   });
 
   it('restarts the real Windows service, leaves AwsReplicationPostConvertService alone and reads both install folders', () => {
     expect(windows).toContain("$ServiceName = 'AwsReplicationService'");
-    expect(windows).toContain("$service = Get-Service -Name $ServiceName");
+    expect(windows).toContain('$service = Get-Service -Name $ServiceName');
     expect(windows).toContain('$service.Stop()');
     expect(windows).toContain("$service.WaitForStatus('Stopped', $StopTimeout)");
     expect(windows).toContain('$service.Start()');
     expect(windows).toContain("$service.WaitForStatus('Running', $StartTimeout)");
     // Restart-Service waits without end for a service stuck in StopPending.
-    const code = windows.split('\n').filter((line) => !isCommentLine(line)).join('\n');
+    const code = windows
+      .split('\n')
+      .filter((line) => !isCommentLine(line))
+      .join('\n');
     expect(code).not.toMatch(/Restart-Service|Stop-Service|Start-Service/);
     expect(windows).toContain('C:\\Program Files (x86)\\AWS Replication Agent');
     expect(windows).toContain('C:\\Program Files\\AWS Replication Agent');
     expect(windows).toContain("Find-AgentFile 'agent.log.0'");
     expect(windows).toContain('Get-Content -LiteralPath $agentLog -Tail $logLines');
-    for (const line of windows.split('\n').filter((candidate) => candidate.includes('AwsReplicationPostConvertService'))) {
+    for (const line of windows
+      .split('\n')
+      .filter((candidate) => candidate.includes('AwsReplicationPostConvertService'))) {
       expect(isCommentLine(line)).toBe(true);
     }
     expect(windows).toMatch(/NOT_INSTALLED service=\$ServiceName"\s*\n\s*exit 1/);
@@ -326,7 +370,9 @@ describe('restart-replication-agent.yaml', () => {
     const windowsBounds = [...windows.matchAll(/New-TimeSpan -Seconds (\d+)/g)].map((match) => Number(match[1]));
     expect(windowsBounds).toHaveLength(2);
     // Stop, start, and up to 30 s for each dependent service that ServiceController.Stop() stops first.
-    expect(windowsBounds.reduce((sum, bound) => sum + bound, 0) + maxWait + 120).toBeLessThan(findStep(document, 'Windows').inputs.timeoutSeconds);
+    expect(windowsBounds.reduce((sum, bound) => sum + bound, 0) + maxWait + 120).toBeLessThan(
+      findStep(document, 'Windows').inputs.timeoutSeconds,
+    );
   });
 
   it('hides credential-looking log lines and defuses MGN_DOCTOR look-alikes on Windows too', () => {
@@ -342,7 +388,11 @@ describe('restart-replication-agent.yaml', () => {
     ]) {
       expect({ line, hidden: credential.test(line) }).toEqual({ line, hidden: true });
     }
-    for (const line of ['Connecting to replicator i-0123456789abcdef0', 'token refresh scheduled in 5 minutes', 'Replicated 12 GiB']) {
+    for (const line of [
+      'Connecting to replicator i-0123456789abcdef0',
+      'token refresh scheduled in 5 minutes',
+      'Replicated 12 GiB',
+    ]) {
       expect({ line, hidden: credential.test(line) }).toEqual({ line, hidden: false });
     }
     expect(windows).toContain("if ($cut -match 'MGN_DOCTOR') { return '> ' + $cut }");
@@ -381,9 +431,11 @@ describe('check-connectivity.yaml', () => {
 
   it('accepts real regions and IPv4 addresses', () => {
     const region = compile(document.parameters.region?.allowedPattern ?? '');
-    for (const value of ['us-east-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1']) expect(value).toMatch(region);
+    for (const value of ['us-east-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1'])
+      expect(value).toMatch(region);
     const ip = compile(document.parameters.replicationServerIp?.allowedPattern ?? '');
-    for (const value of ['', '10.0.0.1', '172.31.255.254', '192.168.0.10', '0.0.0.0', '255.255.255.255']) expect(value).toMatch(ip);
+    for (const value of ['', '10.0.0.1', '172.31.255.254', '192.168.0.10', '0.0.0.0', '255.255.255.255'])
+      expect(value).toMatch(ip);
   });
 
   describe('replicationServerIps (one command for many nodes, each on its own replication server)', () => {
@@ -409,7 +461,8 @@ describe('check-connectivity.yaml', () => {
       const alphabet = '0123456789.x';
       let checked = 0;
       const visit = (value: string): void => {
-        if (single.test(value) !== mapped.test(value)) throw new Error(`octet patterns differ on ${JSON.stringify(value)}`);
+        if (single.test(value) !== mapped.test(value))
+          throw new Error(`octet patterns differ on ${JSON.stringify(value)}`);
         checked++;
         if (value.length < 4) for (const char of alphabet) visit(value + char);
       };
@@ -417,8 +470,21 @@ describe('check-connectivity.yaml', () => {
       expect(checked).toBeGreaterThan(20_000);
       // And whole addresses: the mapping takes exactly the IPs replicationServerIp takes.
       const ip = compile(document.parameters.replicationServerIp?.allowedPattern ?? '');
-      for (const value of ['10.0.1.25', '0.0.0.0', '255.255.255.255', '01.02.03.04', '199.199.199.199', '256.1.1.1', '1.1.1.300', '001.1.1.1', '10.0.0']) {
-        expect({ value, mapped: pattern.test(`${NODE_A}=${value}`) }).toEqual({ value, mapped: value !== '' && ip.test(value) });
+      for (const value of [
+        '10.0.1.25',
+        '0.0.0.0',
+        '255.255.255.255',
+        '01.02.03.04',
+        '199.199.199.199',
+        '256.1.1.1',
+        '1.1.1.300',
+        '001.1.1.1',
+        '10.0.0',
+      ]) {
+        expect({ value, mapped: pattern.test(`${NODE_A}=${value}`) }).toEqual({
+          value,
+          mapped: value !== '' && ip.test(value),
+        });
       }
     });
 
@@ -431,7 +497,10 @@ describe('check-connectivity.yaml', () => {
         const results = [entries.join(',') + ',x', entries.join(',') + ',' + entries[0], entries.slice(0, 49).join(',') + ',i-0=10.10.10.10', entries.join(',') + ' ']
           .map((value) => pattern.test(value));
         console.log(JSON.stringify({ results, ms: Date.now() - started }));`;
-      const run = spawnSync(process.execPath, ['-e', code, parameter?.allowedPattern ?? ''], { encoding: 'utf8', timeout: 10_000 });
+      const run = spawnSync(process.execPath, ['-e', code, parameter?.allowedPattern ?? ''], {
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
       expect(run.error).toBeUndefined();
       const outcome = JSON.parse(run.stdout) as { results: boolean[]; ms: number };
       expect(outcome.results).toEqual([false, false, false, false]);
@@ -474,8 +543,12 @@ describe('check-connectivity.yaml', () => {
       const body = (parameter?.allowedPattern ?? '').replace(/^\^\$\|/, '').replace(/\$$/, '\\z');
       expect(windows).toContain(`$IpMapPattern = '${body}'`);
       expect(windows).toContain('($replicationMap -cnotmatch $IpMapPattern)');
-      expect(windows).toContain("if ($null -eq $env:SSM_replicationServerIps) { $env:SSM_replicationServerIps = '{{ replicationServerIps }}' }");
-      expect(windows).toContain("if ((-not $ipsFromEnv) -and ($replicationMap -match '[{}$]')) { $replicationMap = '' }");
+      expect(windows).toContain(
+        "if ($null -eq $env:SSM_replicationServerIps) { $env:SSM_replicationServerIps = '{{ replicationServerIps }}' }",
+      );
+      expect(windows).toContain(
+        "if ((-not $ipsFromEnv) -and ($replicationMap -match '[{}$]')) { $replicationMap = '' }",
+      );
       expect(windows).toContain('$nodeId = [string]$env:AWS_SSM_INSTANCE_ID');
       expect(windows).toContain("foreach ($entry in ($replicationMap -split ','))");
       expect(windows).toContain("$pair = $entry -split '=', 2");
@@ -484,13 +557,20 @@ describe('check-connectivity.yaml', () => {
       expect(windows).toContain("if (($replicationIp -eq '') -and ($replicationMap -ne '') -and ($nodeId -ne '')) {");
       expect(windows).toContain('$summary += " replication_server=$replicationServer"');
       // The lookup happens after validation and before the targets are listed.
-      expect(windows.indexOf("Write-Report 'status=ERROR reason=invalid_parameter'")).toBeLessThan(windows.indexOf('$nodeId = '));
-      expect(windows.indexOf('$nodeId = ')).toBeLessThan(windows.indexOf("if ($replicationIp -ne '') { $targets += New-Target $replicationIp 1500 $false }"));
+      expect(windows.indexOf("Write-Report 'status=ERROR reason=invalid_parameter'")).toBeLessThan(
+        windows.indexOf('$nodeId = '),
+      );
+      expect(windows.indexOf('$nodeId = ')).toBeLessThan(
+        windows.indexOf("if ($replicationIp -ne '') { $targets += New-Target $replicationIp 1500 $false }"),
+      );
     });
 
     it('splits the mapping on Linux with builtins only, in a subshell, and compares the ID whole', () => {
       const linux = readScript('check-connectivity', 'Linux');
-      const code = linux.split('\n').filter((line) => !isCommentLine(line)).join('\n');
+      const code = linux
+        .split('\n')
+        .filter((line) => !isCommentLine(line))
+        .join('\n');
       expect(code).toContain('node_id=${AWS_SSM_INSTANCE_ID:-}');
       expect(code).toMatch(/replication_ip=\$\(\s*set -f\s*IFS=,\s*for entry in \$replication_map; do/);
       expect(code).toContain('if [ "${entry%%=*}" = "$node_id" ]; then printf \'%s\' "${entry#*=}"; break; fi');

@@ -16,11 +16,14 @@ function firstLine(text: string): string {
 }
 
 describeWithBash('Linux scripts are valid bash', () => {
-  it.each(['restart-replication-agent', 'check-disk-space', 'check-connectivity'] as const)('%s parses with bash -n', (name) => {
-    const checked = spawnSync(BASH_PATH ?? 'bash', ['-n'], { input: readScript(name, 'Linux'), encoding: 'utf8' });
-    expect(checked.stderr).toBe('');
-    expect(checked.status).toBe(0);
-  });
+  it.each(['restart-replication-agent', 'check-disk-space', 'check-connectivity'] as const)(
+    '%s parses with bash -n',
+    (name) => {
+      const checked = spawnSync(BASH_PATH ?? 'bash', ['-n'], { input: readScript(name, 'Linux'), encoding: 'utf8' });
+      expect(checked.stderr).toBe('');
+      expect(checked.status).toBe(0);
+    },
+  );
 });
 
 // --- RestartReplicationAgent ---------------------------------------------------------------------
@@ -43,7 +46,11 @@ const SYSTEMD_DIR = 'run/systemd/system';
 const AGENT_HOME = 'var/lib/aws-replication-agent';
 
 function agentLog(lineCount: number): string {
-  return Array.from({ length: lineCount }, (_unused, index) => `2026-01-01 00:00:${String(index).padStart(2, '0')} INFO line ${index + 1}`).join('\n') + '\n';
+  const lines = Array.from(
+    { length: lineCount },
+    (_unused, index) => `2026-01-01 00:00:${String(index).padStart(2, '0')} INFO line ${index + 1}`,
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 function runRestart(options: RunOptions & { fake?: Record<string, string> } = {}) {
@@ -62,7 +69,14 @@ describeWithBash('restart-replication-agent (Linux)', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
     expect(parseDoctorLines(run.stdout)).toEqual([
-      { check: 'agent', status: 'RUNNING', service: 'aws-replication-agent', active_state: 'active', version: '7.1.2.3', restart: 'ok' },
+      {
+        check: 'agent',
+        status: 'RUNNING',
+        service: 'aws-replication-agent',
+        active_state: 'active',
+        version: '7.1.2.3',
+        restart: 'ok',
+      },
     ]);
     expect(firstLine(run.stdout)).toMatch(/^MGN_DOCTOR check=agent status=RUNNING /);
     const lines = run.stdout.trimEnd().split('\n');
@@ -92,13 +106,21 @@ describeWithBash('restart-replication-agent (Linux)', () => {
   it('reports NOT_RUNNING and exits 1 when the agent does not stay active', () => {
     const run = runRestart({ fake: { FAKE_ACTIVE: 'failed' } });
     expect(run.exitCode).toBe(1);
-    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'NOT_RUNNING', active_state: 'failed', restart: 'ok' });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({
+      status: 'NOT_RUNNING',
+      active_state: 'failed',
+      restart: 'ok',
+    });
   });
 
   it('reports a failed restart and shows systemctl’s message after the summary', () => {
     const run = runRestart({ fake: { FAKE_RESTART: 'fail', FAKE_ACTIVE: 'inactive' } });
     expect(run.exitCode).toBe(1);
-    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'NOT_RUNNING', active_state: 'inactive', restart: 'failed' });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({
+      status: 'NOT_RUNNING',
+      active_state: 'inactive',
+      restart: 'failed',
+    });
     const lines = run.stdout.split('\n');
     expect(lines[1]).toBe('systemctl restart aws-replication-agent failed:');
     expect(lines[2]).toContain('Job for aws-replication-agent.service failed');
@@ -107,7 +129,9 @@ describeWithBash('restart-replication-agent (Linux)', () => {
   it('reports UNSUPPORTED without systemd', () => {
     const run = runRestart({ dirs: [] });
     expect(run.exitCode).toBe(1);
-    expect(parseDoctorLines(run.stdout)).toEqual([{ check: 'agent', status: 'UNSUPPORTED', reason: 'no_systemd', service: 'aws-replication-agent' }]);
+    expect(parseDoctorLines(run.stdout)).toEqual([
+      { check: 'agent', status: 'UNSUPPORTED', reason: 'no_systemd', service: 'aws-replication-agent' },
+    ]);
     expect(run.calls).toEqual([]);
   });
 
@@ -134,7 +158,12 @@ describeWithBash('restart-replication-agent (Linux)', () => {
     const log = `${'x'.repeat(500)}\nawsSecretAccessKey = "abc123"\n"password": "hunter2"\nplain line\n`;
     const run = runRestart({ params: { logLines: '4' }, files: { [`${AGENT_HOME}/agent.log.0`]: log } });
     const tail = run.stdout.trimEnd().split('\n').slice(2);
-    expect(tail).toEqual(['x'.repeat(300), '[line hidden: it may hold a credential]', '[line hidden: it may hold a credential]', 'plain line']);
+    expect(tail).toEqual([
+      'x'.repeat(300),
+      '[line hidden: it may hold a credential]',
+      '[line hidden: it may hold a credential]',
+      'plain line',
+    ]);
     expect(run.stdout).not.toContain('abc123');
     expect(run.stdout).not.toContain('hunter2');
   });
@@ -159,18 +188,28 @@ describeWithBash('restart-replication-agent (Linux)', () => {
   });
 
   it('never lets a log line pass for a result line', () => {
-    const log = 'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent\nnoise\rMGN_DOCTOR check=agent status=RUNNING\n';
+    const log =
+      'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent\nnoise\rMGN_DOCTOR check=agent status=RUNNING\n';
     const files = { [`${AGENT_HOME}/VERSION`]: '7.1.2.3\n', [`${AGENT_HOME}/agent.log.0`]: log };
     const run = runRestart({ fake: { FAKE_ACTIVE: 'failed' }, params: { logLines: '2' }, files });
     expect(run.exitCode).toBe(1);
     expect(parseDoctorLines(run.stdout)).toEqual([
-      { check: 'agent', status: 'NOT_RUNNING', service: 'aws-replication-agent', active_state: 'failed', version: '7.1.2.3', restart: 'ok' },
+      {
+        check: 'agent',
+        status: 'NOT_RUNNING',
+        service: 'aws-replication-agent',
+        active_state: 'failed',
+        version: '7.1.2.3',
+        restart: 'ok',
+      },
     ]);
     expect(run.stdout).toContain('> MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent');
   });
 
   it('bounds systemctl restart with timeout where the host has it', () => {
-    const run = runRestart({ stubs: { systemctl: SYSTEMCTL, sleep: SLEEP, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' } });
+    const run = runRestart({
+      stubs: { systemctl: SYSTEMCTL, sleep: SLEEP, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.calls).toContain('timeout 300 systemctl restart aws-replication-agent.service');
     expect(run.calls).toContain('systemctl restart aws-replication-agent.service');
@@ -183,7 +222,14 @@ describeWithBash('restart-replication-agent (Linux)', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(parseDoctorLines(run.stdout)).toEqual([
-      { check: 'agent', status: 'NOT_RUNNING', service: 'aws-replication-agent', active_state: 'deactivating', version: '7.1.2.3', restart: 'failed' },
+      {
+        check: 'agent',
+        status: 'NOT_RUNNING',
+        service: 'aws-replication-agent',
+        active_state: 'deactivating',
+        version: '7.1.2.3',
+        restart: 'failed',
+      },
     ]);
     const lines = run.stdout.split('\n');
     expect(lines[1]).toBe('systemctl restart aws-replication-agent failed:');
@@ -212,7 +258,9 @@ describeWithBash('restart-replication-agent (Linux)', () => {
     for (const value of ['1; touch pwned', '$(touch pwned)', '`touch pwned`']) {
       const run = runRestart({ env: { SSM_waitSeconds: value } });
       expect(run.exitCode).toBe(1);
-      expect(run.stdout).toBe('MGN_DOCTOR check=agent status=ERROR reason=invalid_parameter service=aws-replication-agent\n');
+      expect(run.stdout).toBe(
+        'MGN_DOCTOR check=agent status=ERROR reason=invalid_parameter service=aws-replication-agent\n',
+      );
       expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
       expect(run.calls).toEqual([]);
     }
@@ -259,7 +307,15 @@ describeWithBash('check-disk-space (Linux)', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
     expect(parseDoctorLines(run.stdout)).toEqual([
-      { check: 'disk', status: 'OK', root_free_mib: '10000', root_min_mib: '2048', tmp_free_mib: '3000', tmp_min_mib: '500', tmp_noexec: 'no' },
+      {
+        check: 'disk',
+        status: 'OK',
+        root_free_mib: '10000',
+        root_min_mib: '2048',
+        tmp_free_mib: '3000',
+        tmp_min_mib: '500',
+        tmp_noexec: 'no',
+      },
     ]);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[1]).toBe('--- df -Ph / /tmp ---');
@@ -269,7 +325,11 @@ describeWithBash('check-disk-space (Linux)', () => {
   it('reports LOW and exits 1 when / is below its threshold', () => {
     const run = runDisk({ FAKE_ROOT_FREE: '2047' });
     expect(run.exitCode).toBe(1);
-    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'LOW', root_free_mib: '2047', root_min_mib: '2048' });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({
+      status: 'LOW',
+      root_free_mib: '2047',
+      root_min_mib: '2048',
+    });
   });
 
   it('reports LOW and exits 1 when /tmp is below its threshold', () => {
@@ -279,7 +339,10 @@ describeWithBash('check-disk-space (Linux)', () => {
   });
 
   it('uses the given thresholds, read in base 10', () => {
-    const run = runDisk({ FAKE_ROOT_FREE: '900', FAKE_TMP_FREE: '90' }, { params: { minFreeRootMiB: '0800', minFreeTmpMiB: '09' } });
+    const run = runDisk(
+      { FAKE_ROOT_FREE: '900', FAKE_TMP_FREE: '90' },
+      { params: { minFreeRootMiB: '0800', minFreeTmpMiB: '09' } },
+    );
     expect(run.exitCode).toBe(0);
     expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'OK', root_min_mib: '800', tmp_min_mib: '9' });
   });
@@ -317,21 +380,45 @@ describeWithBash('check-disk-space (Linux)', () => {
   });
 
   it('bounds df and findmnt with timeout, and reports a filesystem that does not answer as ERROR', () => {
-    const passThrough = runDisk({}, { stubs: { df: DF, findmnt: FINDMNT, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' } });
+    const passThrough = runDisk(
+      {},
+      { stubs: { df: DF, findmnt: FINDMNT, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' } },
+    );
     expect(passThrough.exitCode).toBe(0);
     expect(passThrough.calls).toEqual(
-      expect.arrayContaining(['timeout 20 df -Pm /', 'timeout 20 df -Pm /tmp', 'timeout 20 findmnt -n -o OPTIONS -T /tmp']),
+      expect.arrayContaining([
+        'timeout 20 df -Pm /',
+        'timeout 20 df -Pm /tmp',
+        'timeout 20 findmnt -n -o OPTIONS -T /tmp',
+      ]),
     );
     // A hung NFS /tmp: timeout kills df and answers 124 with nothing on stdout.
-    const hung = runDisk({}, { stubs: { df: DF, findmnt: FINDMNT, timeout: 'if [ "$3" = -Pm ] && [ "$4" = /tmp ]; then exit 124; fi; shift; exec "$@"' } });
+    const hung = runDisk(
+      {},
+      {
+        stubs: {
+          df: DF,
+          findmnt: FINDMNT,
+          timeout: 'if [ "$3" = -Pm ] && [ "$4" = /tmp ]; then exit 124; fi; shift; exec "$@"',
+        },
+      },
+    );
     expect(hung.exitCode).toBe(1);
-    expect(parseDoctorLines(hung.stdout)[0]).toMatchObject({ status: 'ERROR', root_free_mib: '10000', tmp_free_mib: 'unknown' });
+    expect(parseDoctorLines(hung.stdout)[0]).toMatchObject({
+      status: 'ERROR',
+      root_free_mib: '10000',
+      tmp_free_mib: 'unknown',
+    });
   });
 
   it('reports ERROR and exits 1 when df fails', () => {
     const run = runDisk({ FAKE_DF: 'fail' });
     expect(run.exitCode).toBe(1);
-    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'ERROR', root_free_mib: 'unknown', tmp_free_mib: 'unknown' });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({
+      status: 'ERROR',
+      root_free_mib: 'unknown',
+      tmp_free_mib: 'unknown',
+    });
   });
 
   it('works with an SSM Agent that only substitutes {{ }}', () => {
@@ -408,7 +495,8 @@ case "$(lookup "$host:443")" in
   *) exit 0 ;;
 esac`;
 
-const BUCKET_HOSTS = (region: string): string[] => MGN_BUCKETS.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`);
+const BUCKET_HOSTS = (region: string): string[] =>
+  MGN_BUCKETS.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`);
 
 function runConnectivity(params: Record<string, string>, fake: Record<string, string> = {}, options: RunOptions = {}) {
   return runLinuxStep('check-connectivity', {
@@ -430,15 +518,25 @@ describeWithBash('check-connectivity (Linux)', () => {
       ...BUCKET_HOSTS('eu-west-1').map((target) => ({ target, result: 'reachable' })),
       { target: '10.0.1.25:1500', result: 'reachable' },
     ]);
-    const probes = parseDoctorLines(run.stdout).slice(1).map((line) => line.probe);
+    const probes = parseDoctorLines(run.stdout)
+      .slice(1)
+      .map((line) => line.probe);
     expect(probes).toEqual([...Array<string>(7).fill('tls'), 'tcp']);
     expect(run.calls.filter((call) => call.startsWith('openssl'))).toHaveLength(7);
   });
 
   it('reports FAILED and exits 1 when the replication server refuses port 1500', () => {
-    const run = runConnectivity({ region: 'us-east-1', replicationServerIp: '10.0.1.25' }, { FAKE_NET: '10.0.1.25:1500=refused' });
+    const run = runConnectivity(
+      { region: 'us-east-1', replicationServerIp: '10.0.1.25' },
+      { FAKE_NET: '10.0.1.25:1500=refused' },
+    );
     expect(run.exitCode).toBe(1);
-    expect(parseDoctorLines(run.stdout)[0]).toEqual({ check: 'connectivity', status: 'FAILED', reachable: '7', failed: '1' });
+    expect(parseDoctorLines(run.stdout)[0]).toEqual({
+      check: 'connectivity',
+      status: 'FAILED',
+      reachable: '7',
+      failed: '1',
+    });
     expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '10.0.1.25:1500', result: 'refused' });
   });
 
@@ -451,7 +549,15 @@ describeWithBash('check-connectivity (Linux)', () => {
     expect(run.exitCode).toBe(1);
     expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'FAILED', reachable: '4', failed: '3' });
     const results = parseConnectivityTargets(run.stdout).map((target) => target.result);
-    expect(results).toEqual(['timed_out', 'dns_failed', 'tls_failed', 'reachable', 'reachable', 'reachable', 'reachable']);
+    expect(results).toEqual([
+      'timed_out',
+      'dns_failed',
+      'tls_failed',
+      'reachable',
+      'reachable',
+      'reachable',
+      'reachable',
+    ]);
   });
 
   it('fails the TLS probe on a certificate the host does not trust (a TLS-inspecting middlebox)', () => {
@@ -478,10 +584,16 @@ describeWithBash('check-connectivity (Linux)', () => {
 
   it('probes this node’s own replication server from replicationServerIps, found by AWS_SSM_INSTANCE_ID', () => {
     const mapping = `${EC2_NODE}=10.0.1.25,${HYBRID_NODE}=10.0.2.7,${SHORT_NODE}=10.0.3.9`;
-    const run = runConnectivity({ region: 'eu-west-1', replicationServerIps: mapping }, { FAKE_NET: '10.0.2.7:1500=refused' }, onNode(HYBRID_NODE));
+    const run = runConnectivity(
+      { region: 'eu-west-1', replicationServerIps: mapping },
+      { FAKE_NET: '10.0.2.7:1500=refused' },
+      onNode(HYBRID_NODE),
+    );
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toBe('');
-    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=FAILED reachable=7 failed=1 replication_server=10.0.2.7');
+    expect(firstLine(run.stdout)).toBe(
+      'MGN_DOCTOR check=connectivity status=FAILED reachable=7 failed=1 replication_server=10.0.2.7',
+    );
     const targets = parseConnectivityTargets(run.stdout);
     expect(targets).toHaveLength(8);
     expect(targets.at(-1)).toEqual({ target: '10.0.2.7:1500', result: 'refused' });
@@ -490,7 +602,10 @@ describeWithBash('check-connectivity (Linux)', () => {
   });
 
   it('finds an EC2 node’s entry anywhere in a 50-entry mapping', () => {
-    const others = Array.from({ length: 49 }, (_unused, index) => `mi-${index.toString(16).padStart(17, '0')}=10.9.${index}.1`);
+    const others = Array.from(
+      { length: 49 },
+      (_unused, index) => `mi-${index.toString(16).padStart(17, '0')}=10.9.${index}.1`,
+    );
     const mapping = [...others, `${EC2_NODE}=192.168.7.9`].join(',');
     const run = runConnectivity({ region: 'us-east-1', replicationServerIps: mapping }, {}, onNode(EC2_NODE));
     expect(run.exitCode).toBe(0);
@@ -506,9 +621,15 @@ describeWithBash('check-connectivity (Linux)', () => {
   });
 
   it('skips port 1500 when the mapping has no entry for this node, and says so', () => {
-    const run = runConnectivity({ region: 'us-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25` }, {}, onNode(HYBRID_NODE));
+    const run = runConnectivity(
+      { region: 'us-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25` },
+      {},
+      onNode(HYBRID_NODE),
+    );
     expect(run.exitCode).toBe(0);
-    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0 replication_server=none');
+    expect(firstLine(run.stdout)).toBe(
+      'MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0 replication_server=none',
+    );
     expect(parseConnectivityTargets(run.stdout)).toHaveLength(7);
     expect(run.stdout).not.toContain(':1500');
     expect(run.stdout).not.toContain('10.0.1.25');
@@ -517,18 +638,31 @@ describeWithBash('check-connectivity (Linux)', () => {
   it('skips port 1500 when the agent gave no node ID', () => {
     const run = runConnectivity({ region: 'us-east-1', replicationServerIps: `${EC2_NODE}=10.0.1.25` });
     expect(run.exitCode).toBe(0);
-    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0 replication_server=none');
+    expect(firstLine(run.stdout)).toBe(
+      'MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0 replication_server=none',
+    );
     expect(run.stdout).not.toContain(':1500');
   });
 
   it('never takes the entry of another node whose ID starts with this one’s, or is contained in it', () => {
-    const shortHost = runConnectivity({ region: 'us-east-1', replicationServerIps: `${LONG_NODE}=10.0.1.25` }, {}, onNode(SHORT_NODE));
+    const shortHost = runConnectivity(
+      { region: 'us-east-1', replicationServerIps: `${LONG_NODE}=10.0.1.25` },
+      {},
+      onNode(SHORT_NODE),
+    );
     expect(shortHost.stdout).not.toContain(':1500');
     expect(firstLine(shortHost.stdout)).toContain('replication_server=none');
-    const longHost = runConnectivity({ region: 'us-east-1', replicationServerIps: `${SHORT_NODE}=10.0.1.25` }, {}, onNode(LONG_NODE));
+    const longHost = runConnectivity(
+      { region: 'us-east-1', replicationServerIps: `${SHORT_NODE}=10.0.1.25` },
+      {},
+      onNode(LONG_NODE),
+    );
     expect(longHost.stdout).not.toContain(':1500');
     // Both present: each takes its own, whatever the order.
-    for (const mapping of [`${SHORT_NODE}=10.0.1.25,${LONG_NODE}=10.0.2.7`, `${LONG_NODE}=10.0.2.7,${SHORT_NODE}=10.0.1.25`]) {
+    for (const mapping of [
+      `${SHORT_NODE}=10.0.1.25,${LONG_NODE}=10.0.2.7`,
+      `${LONG_NODE}=10.0.2.7,${SHORT_NODE}=10.0.1.25`,
+    ]) {
       const asLong = runConnectivity({ region: 'us-east-1', replicationServerIps: mapping }, {}, onNode(LONG_NODE));
       expect(parseConnectivityTargets(asLong.stdout).at(-1)?.target).toBe('10.0.2.7:1500');
       const asShort = runConnectivity({ region: 'us-east-1', replicationServerIps: mapping }, {}, onNode(SHORT_NODE));
@@ -536,7 +670,11 @@ describeWithBash('check-connectivity (Linux)', () => {
     }
     // Nor does a glob-looking or suffixed node ID match anything.
     for (const nodeId of ['i-0abc*', 'i-0abc1234*', `${SHORT_NODE}=10.0.1.25`, ` ${SHORT_NODE}`, 'abc1234']) {
-      const run = runConnectivity({ region: 'us-east-1', replicationServerIps: `${SHORT_NODE}=10.0.1.25` }, {}, onNode(nodeId));
+      const run = runConnectivity(
+        { region: 'us-east-1', replicationServerIps: `${SHORT_NODE}=10.0.1.25` },
+        {},
+        onNode(nodeId),
+      );
       expect({ nodeId, probed: run.stdout.includes(':1500') }).toEqual({ nodeId, probed: false });
     }
   });
@@ -558,7 +696,9 @@ describeWithBash('check-connectivity (Linux)', () => {
       onNode(HYBRID_NODE),
     );
     expect(run.exitCode).toBe(0);
-    expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0 replication_server=172.31.0.5');
+    expect(firstLine(run.stdout)).toBe(
+      'MGN_DOCTOR check=connectivity status=OK reachable=8 failed=0 replication_server=172.31.0.5',
+    );
     expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '172.31.0.5:1500', result: 'reachable' });
     expect(run.stdout).not.toContain('10.0.2.7');
   });
@@ -591,7 +731,11 @@ describeWithBash('check-connectivity (Linux)', () => {
       '*=10.0.2.7',
       Array.from({ length: 51 }, (_unused, index) => `mi-${index.toString(16).padStart(17, '0')}=10.0.0.1`).join(','),
     ]) {
-      const run = runConnectivity({ region: 'us-east-1' }, {}, { env: { AWS_SSM_INSTANCE_ID: HYBRID_NODE, SSM_replicationServerIps: value } });
+      const run = runConnectivity(
+        { region: 'us-east-1' },
+        {},
+        { env: { AWS_SSM_INSTANCE_ID: HYBRID_NODE, SSM_replicationServerIps: value } },
+      );
       expect({ value, exitCode: run.exitCode, stdout: run.stdout }).toEqual({
         value,
         exitCode: 1,
@@ -607,14 +751,34 @@ describeWithBash('check-connectivity (Linux)', () => {
       .replace('{{ region }}', 'us-east-1')
       .replace('{{ replicationServerIp }}', '')
       .replace('{{ timeoutSeconds }}', '5');
-    for (const hostile of [`${HYBRID_NODE}=10.0.2.7;touch pwned`, `${HYBRID_NODE}=\`touch pwned\``, `${HYBRID_NODE}=10.0.2.7 touch pwned`]) {
-      const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: template.replace('{{ replicationServerIps }}', hostile), ...onNode(HYBRID_NODE) });
+    for (const hostile of [
+      `${HYBRID_NODE}=10.0.2.7;touch pwned`,
+      `${HYBRID_NODE}=\`touch pwned\``,
+      `${HYBRID_NODE}=10.0.2.7 touch pwned`,
+    ]) {
+      const run = runConnectivity(
+        { region: 'us-east-1' },
+        {},
+        {
+          mode: 'template',
+          rawScript: template.replace('{{ replicationServerIps }}', hostile),
+          ...onNode(HYBRID_NODE),
+        },
+      );
       expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
       expect(run.calls).toEqual([]);
       expect(run.stdout).toBe('MGN_DOCTOR check=connectivity status=ERROR reason=invalid_parameter\n');
     }
     // With a dollar sign or a brace it reads as template text the agent left: not given, and still not run.
-    const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: template.replace('{{ replicationServerIps }}', `${HYBRID_NODE}=10.0.2.7,$(touch pwned)`), ...onNode(HYBRID_NODE) });
+    const run = runConnectivity(
+      { region: 'us-east-1' },
+      {},
+      {
+        mode: 'template',
+        rawScript: template.replace('{{ replicationServerIps }}', `${HYBRID_NODE}=10.0.2.7,$(touch pwned)`),
+        ...onNode(HYBRID_NODE),
+      },
+    );
     expect(existsSync(join(run.sandbox, 'pwned'))).toBe(false);
     expect(firstLine(run.stdout)).toBe('MGN_DOCTOR check=connectivity status=OK reachable=7 failed=0');
     expect(run.stdout).not.toContain(':1500');
@@ -677,19 +841,36 @@ describeWithBash('check-connectivity (Linux)', () => {
   });
 
   it('works with an SSM Agent that only substitutes {{ }}', () => {
-    const run = runConnectivity({ region: 'sa-east-1', replicationServerIp: '192.168.7.9', timeoutSeconds: '12' }, {}, { mode: 'template' });
+    const run = runConnectivity(
+      { region: 'sa-east-1', replicationServerIp: '192.168.7.9', timeoutSeconds: '12' },
+      {},
+      { mode: 'template' },
+    );
     expect(run.exitCode).toBe(0);
     expect(parseConnectivityTargets(run.stdout).at(-1)).toEqual({ target: '192.168.7.9:1500', result: 'reachable' });
     expect(run.calls.every((call) => !call.startsWith('timeout') || call.startsWith('timeout 12 '))).toBe(true);
   });
 
   it('treats a replicationServerIp the agent left as template text as not given', () => {
-    const template = readScript('check-connectivity', 'Linux').replace('{{ region }}', 'us-east-1').replace('{{ timeoutSeconds }}', '5');
-    const bothLeft = template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp').replace('{{ replicationServerIps }}', '$SSM_replicationServerIps');
-    for (const script of [template, template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp'), bothLeft]) {
+    const template = readScript('check-connectivity', 'Linux')
+      .replace('{{ region }}', 'us-east-1')
+      .replace('{{ timeoutSeconds }}', '5');
+    const bothLeft = template
+      .replace('{{ replicationServerIp }}', '$SSM_replicationServerIp')
+      .replace('{{ replicationServerIps }}', '$SSM_replicationServerIps');
+    for (const script of [
+      template,
+      template.replace('{{ replicationServerIp }}', '$SSM_replicationServerIp'),
+      bothLeft,
+    ]) {
       const run = runConnectivity({ region: 'us-east-1' }, {}, { mode: 'template', rawScript: script });
       expect(run.exitCode).toBe(0);
-      expect(parseDoctorLines(run.stdout)[0]).toEqual({ check: 'connectivity', status: 'OK', reachable: '7', failed: '0' });
+      expect(parseDoctorLines(run.stdout)[0]).toEqual({
+        check: 'connectivity',
+        status: 'OK',
+        reachable: '7',
+        failed: '0',
+      });
     }
   });
 
