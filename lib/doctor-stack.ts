@@ -2,6 +2,7 @@
 // publishes what operators need as outputs.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
 import type { StackConfig } from './config';
 import { DoctorFunction } from './constructs/doctor-function';
 import { DoctorTriggers } from './constructs/doctor-triggers';
@@ -79,9 +80,8 @@ export class DoctorStack extends Stack {
     output('TopicArn', this.notifications.topic.topicArn, 'Notification topic (e-mail subscribers must confirm)');
     output('FunctionName', this.doctor.function.functionName, 'Doctor function (invoke it to run now)');
     output('LedgerTableName', this.ledger.table.tableName, 'Remediation ledger table');
-    output('RestartReplicationAgentDocumentName', this.documents.documentNames.RestartReplicationAgent, 'SSM document');
-    output('CheckDiskSpaceDocumentName', this.documents.documentNames.CheckDiskSpace, 'SSM document');
-    output('CheckConnectivityDocumentName', this.documents.documentNames.CheckConnectivity, 'SSM document');
+    for (const role of DOCUMENT_ROLES)
+      output(`${role}DocumentName`, this.documents.documentNames[role], 'SSM document');
     output('CommandLogGroupName', this.documents.commandLogGroup.logGroupName, 'Run Command output log group');
     output(
       'HostOutputPolicyArn',

@@ -10,7 +10,8 @@ import { SsmManagedNodeDirectory } from '../lambdas/adapters/ssm-managed-node-di
 import type { DocumentRole, SourceServer } from '../lambdas/core/model';
 import type { Log } from '../lambdas/core/ports';
 import type { RunReport } from '../lambdas/core/report';
-import { runDoctor } from '../lambdas/core/run-doctor';
+import { runDoctor } from '../lambdas/core/run/run-doctor';
+import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
 import { DEFAULT_SETTINGS, SETTING_PARSERS, SettingError, type DoctorSettings } from '../lambdas/shared/settings';
 import { systemClock } from '../lambdas/shared/system-clock';
 import { exitQuietlyOnBrokenPipe, writeLine, type CliIo } from './lib/cli-io';
@@ -46,11 +47,9 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const SOURCE_SERVER_ARN = /^arn:aws[a-z-]*:mgn:[a-z0-9-]*:(\d{12}):source-server\//;
 /** The preview only reads results through the SSM runner, so its document names are never used. */
-const UNUSED_DOCUMENT_NAMES: Readonly<Record<DocumentRole, string>> = {
-  RestartReplicationAgent: 'not-sent-by-the-preview',
-  CheckDiskSpace: 'not-sent-by-the-preview',
-  CheckConnectivity: 'not-sent-by-the-preview',
-};
+const UNUSED_DOCUMENT_NAMES = Object.fromEntries(
+  DOCUMENT_ROLES.map((role) => [role, 'not-sent-by-the-preview']),
+) as Readonly<Record<DocumentRole, string>>;
 
 interface CheckOptions {
   readonly help: boolean;

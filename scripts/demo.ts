@@ -6,7 +6,7 @@ import { summarizeCommandOutput } from '../lambdas/core/command-output';
 import type { LedgerEntry } from '../lambdas/core/ledger';
 import type { Digest } from '../lambdas/core/model';
 import type { RunReport, ServerReport } from '../lambdas/core/report';
-import { runDoctor } from '../lambdas/core/run-doctor';
+import { runDoctor } from '../lambdas/core/run/run-doctor';
 import type { DoctorSettings } from '../lambdas/shared/settings';
 import { exitQuietlyOnBrokenPipe, writeLine } from './lib/cli-io';
 import {

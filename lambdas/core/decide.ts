@@ -28,7 +28,19 @@ export type Step =
   /** Escalated earlier: no more automatic actions until it recovers. */
   | { readonly kind: 'ESCALATED'; readonly playbook: Playbook };
 
-export type Blocker = 'REPORT_ONLY' | 'AGENTLESS' | 'SERVICE_RETRY_DISABLED' | 'UNMANAGED' | 'OFFLINE' | 'AMBIGUOUS';
+export type Blocker =
+  | 'REPORT_ONLY'
+  | 'AGENTLESS'
+  | 'SERVICE_RETRY_DISABLED'
+  | 'UNMANAGED'
+  | 'OFFLINE'
+  | 'AMBIGUOUS'
+  /** The node-ID tag and MGN's own EC2 instance ID disagree: the doctor never picks one. */
+  | 'MISMATCH'
+  /** SSM refused every command for the node (not valid for the account). */
+  | 'REFUSED'
+  /** IAM's `requireNodeTag` guard: the node does not carry the tag that admits the doctor. */
+  | 'NOT_OPTED_IN';
 
 const AFFECTED = new Set(['STALLED', 'DISCONNECTED', 'LAGGING', 'UNKNOWN']);
 

@@ -1,10 +1,12 @@
 // Design section 7: one digest per run with news. The e-mail lists each server with what was seen, done and
 // advised; the SMS is one line; neither ever exceeds SNS's limits, whatever MGN or the hosts return.
 import { formatMinutes, minutesBetween, parseDurationMinutes } from './durations';
-import { parseConnectivityTargets, parseDoctorLines, summarizeCommandOutput } from './command-output';
 import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';
-import type { Condition, Digest, DocumentRole } from './model';
+import type { Condition, Digest } from './model';
 import type { News, ServerReport, Trigger } from './report';
+import { clip } from './text';
+
+export { clip } from './text';
 
 export const SUBJECT_MAX = 99;
 export const SMS_MAX = 140;
@@ -42,15 +44,6 @@ const NEWS_HEADINGS: ReadonlyArray<[string, readonly News[]]> = [
   ['Recovered', ['RECOVERED', 'CLEARED']],
   ['Reminder: still unresolved', ['REMINDER']],
 ];
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this filter
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
-
-/** No control characters or line breaks, at most `max` characters (with an ellipsis when cut). */
-export function clip(text: string, max: number): string {
-  const flat = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
-}
 
 const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
@@ -209,20 +202,4 @@ export function composeDigest(input: DigestInput): Digest {
     used += size;
   }
   return { subject: composeSubject(input, parts), text, sms: composeSms(input, parts) };
-}
-
-/**
- * The key output lines of an invocation, for the ledger and the digest. Connectivity gets one word per target
- * (reachable, refused, timed_out, …), so a person sees at once which path is blocked.
- */
-export function summarizeInvocationOutput(document: DocumentRole, output: string): string {
-  if (document === 'CheckConnectivity') {
-    const targets = parseConnectivityTargets(output);
-    if (targets.length > 0) {
-      const status = parseDoctorLines(output).find((line) => line.check === 'connectivity' && line.status)?.status;
-      const list = targets.map(({ target, result }) => `${target} ${result}`).join(', ');
-      return clip(`${status ? `status=${status}: ` : ''}${list}`, 900);
-    }
-  }
-  return summarizeCommandOutput(output, 400);
 }

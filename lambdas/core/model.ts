@@ -106,7 +106,8 @@ export type TargetResolution =
   | { readonly status: 'RESOLVED'; readonly node: ManagedNode; readonly matchedBy: MatchSource }
   | { readonly status: 'OFFLINE'; readonly node: ManagedNode; readonly matchedBy: MatchSource; readonly advice: string }
   | { readonly status: 'UNMANAGED'; readonly advice: string }
-  | { readonly status: 'AMBIGUOUS'; readonly candidates: readonly string[]; readonly advice: string };
+  | { readonly status: 'AMBIGUOUS'; readonly candidates: readonly string[]; readonly advice: string }
+  | { readonly status: 'MISMATCH'; readonly candidates: readonly string[]; readonly advice: string };
 
 export type MatchSource = 'tag' | 'awsInstanceId' | 'hostname' | 'ip';
 
@@ -150,10 +151,16 @@ export interface CommandRequest {
   readonly comment: string;
 }
 
+/**
+ * Why SSM refused a node itself rather than a whole request: the node is not valid for the account (deregistered,
+ * or not a managed node), or IAM does not let the doctor send to it (the `requireNodeTag` guard).
+ */
+export type CommandRefusal = 'REFUSED' | 'NOT_OPTED_IN';
+
 /** One SendCommand call's outcome: a command ID, or the error that kept these instances from getting one. */
 export type CommandBatchResult =
   | { readonly instanceIds: readonly string[]; readonly commandId: string }
-  | { readonly instanceIds: readonly string[]; readonly error: string };
+  | { readonly instanceIds: readonly string[]; readonly error: string; readonly refusal?: CommandRefusal };
 
 export interface ReplicationSettings {
   readonly bandwidthThrottling?: number;

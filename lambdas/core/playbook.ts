@@ -11,6 +11,10 @@ export interface Playbook {
   readonly serviceAction?: ServiceAction;
   /** Show bandwidth throttling and private-IP settings next to the advice. */
   readonly reportReplicationSettings: boolean;
+  /** Look up each host's replication server, so CheckConnectivity probes its TCP 1500 too. */
+  readonly needsReplicationServerIps: boolean;
+  /** Check once per run that MGN's own IAM service roles exist (a service-side error may be their absence). */
+  readonly checksServiceRoles: boolean;
   readonly guidance: string;
 }
 
@@ -88,6 +92,8 @@ export function choosePlaybook(
   if (condition === 'DISCONNECTED') {
     return {
       family: 'disconnected',
+      needsReplicationServerIps: false,
+      checksServiceRoles: false,
       hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace'],
       reportReplicationSettings: false,
       guidance: DISCONNECTED_GUIDANCE,
@@ -98,6 +104,8 @@ export function choosePlaybook(
   if (errorCode === undefined || errorCode === 'AGENT_NOT_SEEN') {
     return {
       family: 'agent',
+      needsReplicationServerIps: false,
+      checksServiceRoles: false,
       hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity'],
       reportReplicationSettings: false,
       guidance: AGENT_GUIDANCE,
@@ -106,6 +114,8 @@ export function choosePlaybook(
   if (NETWORK_CODES.has(errorCode)) {
     return {
       family: 'network',
+      needsReplicationServerIps: true,
+      checksServiceRoles: false,
       hostDocuments: ['CheckConnectivity', 'RestartReplicationAgent'],
       reportReplicationSettings: true,
       guidance: NETWORK_GUIDANCE,
@@ -114,6 +124,8 @@ export function choosePlaybook(
   if (errorCode === 'NOT_CONVERGING') {
     return {
       family: 'converging',
+      needsReplicationServerIps: false,
+      checksServiceRoles: false,
       hostDocuments: ['CheckDiskSpace'],
       reportReplicationSettings: true,
       guidance: CONVERGING_GUIDANCE,
@@ -123,6 +135,8 @@ export function choosePlaybook(
   if (serviceGuidance !== undefined) {
     return {
       family: 'service',
+      needsReplicationServerIps: false,
+      checksServiceRoles: true,
       hostDocuments: [],
       serviceAction: 'RetryDataReplication',
       reportReplicationSettings: false,
@@ -131,6 +145,8 @@ export function choosePlaybook(
   }
   return {
     family: 'unknown',
+    needsReplicationServerIps: false,
+    checksServiceRoles: false,
     hostDocuments: ['RestartReplicationAgent', 'CheckDiskSpace'],
     reportReplicationSettings: false,
     guidance:

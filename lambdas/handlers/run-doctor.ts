@@ -12,7 +12,7 @@ import { SsmCommandRunner } from '../adapters/ssm-command-runner';
 import { SsmManagedNodeDirectory } from '../adapters/ssm-managed-node-directory';
 import { parseInvocation } from '../core/parse-event';
 import type { RunReport } from '../core/report';
-import { runDoctor, type DoctorDependencies } from '../core/run-doctor';
+import { runDoctor, type DoctorDependencies } from '../core/run/run-doctor';
 import { measureRun } from '../core/run-metrics';
 import { METRIC, type MetricName } from '../shared/metric-names';
 import { log, logger, metrics, tracer } from '../shared/powertools';

@@ -1,5 +1,6 @@
 // The Lambda's configuration: parsed once at start from the environment the stack wrote, failing fast with the
 // variable's name. Names come from ./environment, shared with the stack.
+import { DOCUMENT_ROLES, DOCUMENTS } from './documents';
 import { ENV } from './environment';
 import { SETTING_ENV, SETTING_PARSERS, type DoctorSettings } from './settings';
 import type { DocumentRole } from '../core/model';
@@ -43,11 +44,9 @@ export function parseRuntimeConfig(environment: Environment): RuntimeConfig {
     settings: Object.freeze(settings) as unknown as DoctorSettings,
     topicArn: required(environment, ENV.topicArn),
     ledgerTableName: required(environment, ENV.ledgerTableName),
-    documentNames: Object.freeze({
-      RestartReplicationAgent: required(environment, ENV.restartAgentDocument),
-      CheckDiskSpace: required(environment, ENV.checkDiskDocument),
-      CheckConnectivity: required(environment, ENV.checkConnectivityDocument),
-    }),
+    documentNames: Object.freeze(
+      Object.fromEntries(DOCUMENT_ROLES.map((role) => [role, required(environment, DOCUMENTS[role].environmentName)])),
+    ) as Readonly<Record<DocumentRole, string>>,
     commandLogGroup: required(environment, ENV.commandLogGroup),
   });
 }

@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DOCUMENT_ROLES, DOCUMENTS } from '../../lambdas/shared/documents';
 import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
@@ -128,9 +129,9 @@ export class DoctorFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         [ENV.topicArn]: props.topicArn,
         [ENV.ledgerTableName]: props.ledgerTableName,
-        [ENV.restartAgentDocument]: props.documentNames.RestartReplicationAgent,
-        [ENV.checkDiskDocument]: props.documentNames.CheckDiskSpace,
-        [ENV.checkConnectivityDocument]: props.documentNames.CheckConnectivity,
+        ...Object.fromEntries(
+          DOCUMENT_ROLES.map((role) => [DOCUMENTS[role].environmentName, props.documentNames[role]]),
+        ),
         [ENV.commandLogGroup]: props.commandLogGroupName,
         ...renderSettingsEnvironment(props.settings),
       },

@@ -28,6 +28,8 @@ export function describeNode(target: TargetResolution | undefined): string {
       return 'UNMANAGED';
     case 'AMBIGUOUS':
       return `AMBIGUOUS (${target.candidates.length} nodes)`;
+    case 'MISMATCH':
+      return `MISMATCH (${target.candidates.join(' vs ')})`;
   }
 }
 

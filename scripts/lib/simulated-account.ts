@@ -17,7 +17,7 @@ import type {
   ReplicationServerLocator,
   SourceServerRepository,
 } from '../../lambdas/core/ports';
-import type { DoctorDependencies } from '../../lambdas/core/run-doctor';
+import type { DoctorDependencies } from '../../lambdas/core/run/run-doctor';
 import { parametersForBatch } from '../../lambdas/core/command-parameters';
 import { answerDocument, type SimulatedHost } from './simulated-host-output';
 import { InMemoryLedger, ManualClock, MemoryLog, RecordingPublisher } from './in-memory-ports';

@@ -3,7 +3,7 @@
 import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
 import { startLocalLedgerTable, type LocalLedgerTable } from '../../support/dynalite';
 import { DynamoDbRemediationLedger } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
-import { runDoctor } from '../../../lambdas/core/run-doctor';
+import { runDoctor } from '../../../lambdas/core/run/run-doctor';
 import { DEFAULT_SETTINGS } from '../../../lambdas/shared/settings';
 import { aNodeFor, aStalledServer } from '../../fakes/builders';
 import {

@@ -1,5 +1,5 @@
 // Whole runs, and series of runs, against in-memory ports: what the doctor does over time (issues 2 and 3).
-import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../lambdas/core/run-doctor';
+import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../lambdas/core/run/run-doctor';
 import type { ManagedNode, SourceServer } from '../../../lambdas/core/model';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../fakes/builders';

@@ -1,0 +1,71 @@
+// Stage 4b: write the ledger, then publish. The entries are saved already marked as notified, before the
+// digest goes out, so a run that published is never followed by the same news again, whatever happens to
+// its later writes. If the publish fails, the marks are written back out and the run fails (Lambda's retry,
+// the DLQ and the alarm apply): the next run sends the news again. Only a process that dies between the
+// save and SNS's answer can lose a digest, and that invocation fails visibly. See docs/design.md section 7.
+import { errorText } from '../concurrency';
+import { markNotified, type LedgerEntry } from '../ledger';
+import type { Digest } from '../model';
+import type { DoctorDependencies } from './dependencies';
+import { saveChangedEntries } from './save-entries';
+
+export interface Delivery {
+  /** Every entry to keep, as this run leaves it (before any notification mark). */
+  readonly entries: readonly LedgerEntry[];
+  /** The IDs of the entries whose news (or unchanged state) the digest tells people. */
+  readonly told: ReadonlySet<string>;
+  /** Undefined when there is nothing to publish (no news, or a preview). */
+  readonly digest?: Digest;
+  readonly writeLedger: boolean;
+  readonly now: Date;
+}
+
+export async function deliverNews(
+  delivery: Delivery,
+  stored: ReadonlyMap<string, LedgerEntry>,
+  deps: DoctorDependencies,
+): Promise<{ readonly published: boolean }> {
+  const { entries, told, digest, writeLedger, now } = delivery;
+  const marked = digest
+    ? entries.map((entry) => (told.has(entry.sourceServerId) ? markNotified(entry, now) : entry))
+    : entries;
+  const saved = writeLedger ? await saveChangedEntries(marked, stored, deps) : new Map<string, LedgerEntry>();
+  if (!digest) return { published: false };
+  try {
+    await deps.publisher.publish(digest);
+  } catch (error) {
+    deps.log.error('Could not publish the digest; the next run will send its news again', { error: errorText(error) });
+    await unmark(entries, saved, deps);
+    throw error;
+  }
+  await publishToChannels(digest, deps);
+  return { published: true };
+}
+
+/** Puts back the entries as they were before the notification mark, at the versions this run just wrote. */
+async function unmark(
+  entries: readonly LedgerEntry[],
+  saved: ReadonlyMap<string, LedgerEntry>,
+  deps: DoctorDependencies,
+) {
+  const written = entries.flatMap((entry) => {
+    const current = saved.get(entry.sourceServerId);
+    return current ? [{ ...entry, version: current.version }] : [];
+  });
+  await saveChangedEntries(written, saved, deps);
+}
+
+/** Channels beyond the topic are best effort: their failure is logged, never a lost digest or a failed run. */
+async function publishToChannels(digest: Digest, deps: DoctorDependencies): Promise<void> {
+  await Promise.all(
+    (deps.channels ?? []).map(async (channel) => {
+      try {
+        await channel.publish(digest);
+      } catch (error) {
+        deps.log.warn('A notification channel failed; the digest was delivered on the topic', {
+          error: errorText(error),
+        });
+      }
+    }),
+  );
+}

@@ -1,0 +1,134 @@
+// One run of the doctor, as the list of its stages (docs/design.md section 2). Each stage takes immutable
+// values and returns new ones; a failure on one server or one command becomes that server's outcome, and only
+// systemic failures (MGN unreachable, the ledger unreadable, SNS refusing the digest) fail the run, so that
+// Lambda's retry and the DLQ apply.
+import { errorText } from '../concurrency';
+import { composeDigest } from '../digest';
+import { closeEntry, type LedgerEntry } from '../ledger';
+import type { SourceServer } from '../model';
+import { countConditions, type RunReport } from '../report';
+import type { DoctorSettings } from '../../shared/settings';
+import { assignNews, orderByNews } from './assign-news';
+import { collectEarlierResults } from './collect-earlier-results';
+import type { DoctorDependencies, RunEnvironment, RunRequest } from './dependencies';
+import { deliverNews } from './deliver-news';
+import { planServers } from './plan-servers';
+import { logServer, playbookOf, toReport, type ServerPlan } from './server-plan';
+import { treatServers } from './treat-servers';
+
+export type { DoctorDependencies, RunEnvironment, RunRequest } from './dependencies';
+
+export async function runDoctor(
+  request: RunRequest,
+  settings: DoctorSettings,
+  environment: RunEnvironment,
+  deps: DoctorDependencies,
+): Promise<RunReport> {
+  const now = deps.clock.now();
+  const dryRun = settings.dryRun || request.trigger === 'preview';
+
+  const { servers, stored } = await readFleet(request, deps);
+  const current = await collectEarlierResults(inScope(stored, request), deps);
+  const planned = await planServers(servers, current, settings, now, dryRun, deps);
+  const treated = dryRun
+    ? { plans: planned, commandsSent: 0 }
+    : await treatServers(planned, request, settings, environment, now, deps);
+  const missingServiceRoles = await checkServiceRoles(treated.plans, deps);
+
+  const followed = assignNews(
+    treated.plans.filter((plan) => plan.entry !== undefined),
+    stored,
+    settings,
+    now,
+  );
+  const news = orderByNews(followed.filter((plan) => plan.news !== undefined));
+  const unresolved = followed.filter((plan) => plan.news === undefined && plan.entry?.status !== 'CLOSED');
+  const counts = countConditions(treated.plans);
+  const digest =
+    news.length > 0
+      ? composeDigest({
+          ...environment,
+          runId: request.runId,
+          trigger: request.trigger,
+          dryRun,
+          now,
+          counts,
+          news: news.map(toReport),
+          unresolved: unresolved.map(toReport),
+          missingServiceRoles,
+        })
+      : undefined;
+
+  const byId = new Map(followed.map((plan) => [plan.server.sourceServerId, plan]));
+  const reports = treated.plans
+    .map((plan) => byId.get(plan.server.sourceServerId) ?? plan)
+    .filter((plan) => plan.entry !== undefined || plan.action !== 'NONE')
+    .map(toReport);
+  const { published } = await deliverNews(
+    {
+      entries: [...followed.map((plan) => plan.entry as LedgerEntry), ...closeVanished(current, servers, request, now)],
+      told: new Set([...news, ...unresolved].map((plan) => plan.server.sourceServerId)),
+      digest: request.trigger === 'preview' ? undefined : digest,
+      writeLedger: !dryRun,
+      now,
+    },
+    stored,
+    deps,
+  ).finally(() => {
+    for (const report of reports) logServer(deps.log, report);
+  });
+
+  return {
+    runId: request.runId,
+    trigger: request.trigger,
+    dryRun,
+    startedAt: now.toISOString(),
+    finishedAt: deps.clock.now().toISOString(),
+    counts,
+    servers: reports,
+    commandsSent: treated.commandsSent,
+    published,
+    subject: digest?.subject,
+    missingServiceRoles,
+  };
+}
+
+/** The servers MGN lists and the ledger's entries, read together. An event run lists only its servers. */
+async function readFleet(request: RunRequest, deps: DoctorDependencies) {
+  const filter = request.sourceServerIds ? { sourceServerIds: request.sourceServerIds } : undefined;
+  const [servers, entries] = await Promise.all([deps.servers.listSourceServers(filter), deps.ledger.loadEntries()]);
+  return { servers, stored: new Map(entries.map((entry) => [entry.sourceServerId, entry])) };
+}
+
+function inScope(stored: ReadonlyMap<string, LedgerEntry>, request: RunRequest): Map<string, LedgerEntry> {
+  const ids = request.sourceServerIds;
+  return new Map([...stored].filter(([id]) => !ids || ids.includes(id)));
+}
+
+/** Entries of servers MGN no longer lists (archived or deleted) are closed without a word. */
+function closeVanished(
+  entries: ReadonlyMap<string, LedgerEntry>,
+  servers: readonly SourceServer[],
+  request: RunRequest,
+  now: Date,
+): LedgerEntry[] {
+  if (request.sourceServerIds) return [];
+  const listed = new Set(servers.map((server) => server.sourceServerId));
+  return [...entries.values()]
+    .filter((entry) => entry.status !== 'CLOSED' && !listed.has(entry.sourceServerId))
+    .map((entry) => closeEntry(entry, 'NOT_LISTED', now, { silent: true }));
+}
+
+/** Once per run, and only when a playbook asks for it: are MGN's own IAM roles there? */
+async function checkServiceRoles(
+  plans: readonly ServerPlan[],
+  deps: DoctorDependencies,
+): Promise<string[] | undefined> {
+  if (!plans.some((plan) => playbookOf(plan.step)?.checksServiceRoles) || !deps.serviceRoles) return undefined;
+  try {
+    return await deps.serviceRoles.findMissingRoles();
+  } catch (error) {
+    deps.log.warn('Could not check the MGN service roles', { error: errorText(error) });
+    return undefined;
+  }
+}
