@@ -11,6 +11,7 @@ import {
   type SourceServer as MgnSourceServer,
 } from '@aws-sdk/client-mgn';
 import type { ReplicationSettings, SourceServer } from '../core/model';
+import { plainHostText } from '../core/text';
 import type { SourceServerRepository } from '../core/ports';
 import { chunk, collectPages, unique } from './paging';
 
@@ -87,10 +88,11 @@ export function toSourceServer(server: MgnSourceServer): SourceServer | undefine
     etaDateTime: replication?.etaDateTime,
     replicatorId: replication?.replicatorId,
     backloggedStorageBytes: sumBacklog(replication?.replicatedDisks),
-    hostname: hints?.hostname,
-    fqdn: hints?.fqdn,
+    // The agent reports these about its own host: plain text only, so they cannot forge lines in a digest.
+    hostname: plainHostText(hints?.hostname),
+    fqdn: plainHostText(hints?.fqdn),
     awsInstanceId: hints?.awsInstanceID,
-    osFullString: server.sourceProperties?.os?.fullString,
+    osFullString: plainHostText(server.sourceProperties?.os?.fullString),
     ips: networkIps(server.sourceProperties?.networkInterfaces),
     tags: { ...server.tags },
   };

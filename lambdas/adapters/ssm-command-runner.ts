@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { parametersForBatch } from '../core/command-parameters';
 import { errorText } from '../core/concurrency';
-import type { CommandBatchResult, CommandRequest, DocumentRole, InvocationResult } from '../core/model';
+import type { CommandBatchResult, CommandRefusal, CommandRequest, DocumentRole, InvocationResult } from '../core/model';
 import type { CommandRunner } from '../core/ports';
 import { chunk, collectPages, unique } from './paging';
 
@@ -34,36 +34,56 @@ export class SsmCommandRunner implements CommandRunner {
 
   async sendCommand(request: CommandRequest): Promise<CommandBatchResult[]> {
     const batches = chunk(unique(request.instanceIds), INSTANCES_PER_COMMAND);
-    const comment = truncate(request.comment, MAX_COMMENT_LENGTH);
     // Batches are independent commands: send them together, and let one batch's failure stay that batch's.
-    const settled = await Promise.allSettled(
-      batches.map((instanceIds) =>
-        this.ssm.send(
-          new SendCommandCommand({
-            DocumentName: this.options.documentNames[request.document],
-            // The stack updates documents as new versions; run the newest even if the default did not move.
-            DocumentVersion: '$LATEST',
-            InstanceIds: instanceIds,
-            Parameters: parametersForBatch(request, instanceIds),
-            Comment: comment,
-            // The default (0) stops sending to the remaining hosts after the first failure; one bad host must not.
-            MaxErrors: '100%',
-            MaxConcurrency: String(INSTANCES_PER_COMMAND),
-            TimeoutSeconds: this.options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS,
-            CloudWatchOutputConfig: {
-              CloudWatchOutputEnabled: true,
-              CloudWatchLogGroupName: this.options.logGroupName,
-            },
-          }),
-        ),
-      ),
+    const results = await Promise.all(batches.map((instanceIds) => this.sendBatch(request, instanceIds)));
+    return results.flat();
+  }
+
+  /**
+   * One SendCommand. SSM refuses the whole call when one node in it is not valid for the account, or (with the
+   * `requireNodeTag` guard) not one IAM lets the doctor reach: the refused nodes are set apart, by the IDs the
+   * error names or else by halving the batch, and the others are sent again. Each resend has fewer nodes, so
+   * this ends after at most one call per node.
+   */
+  private async sendBatch(request: CommandRequest, instanceIds: readonly string[]): Promise<CommandBatchResult[]> {
+    try {
+      const commandId = await this.send(request, instanceIds);
+      return [commandId ? { instanceIds, commandId } : { instanceIds, error: 'SendCommand returned no command ID' }];
+    } catch (error) {
+      const refusal = classifyRefusal(error, instanceIds);
+      if (refusal === undefined) return [{ instanceIds, error: errorText(error) }];
+      const refused = { instanceIds: refusal.nodes, error: errorText(error), refusal: refusal.kind } as const;
+      if (refusal.nodes.length > 0) {
+        const rest = instanceIds.filter((id) => !refusal.nodes.includes(id));
+        return [refused, ...(rest.length > 0 ? await this.sendBatch(request, rest) : [])];
+      }
+      if (instanceIds.length === 1) return [{ ...refused, instanceIds }];
+      const half = Math.ceil(instanceIds.length / 2);
+      const halves = [instanceIds.slice(0, half), instanceIds.slice(half)];
+      return (await Promise.all(halves.map((part) => this.sendBatch(request, part)))).flat();
+    }
+  }
+
+  private async send(request: CommandRequest, instanceIds: readonly string[]): Promise<string | undefined> {
+    const output = await this.ssm.send(
+      new SendCommandCommand({
+        DocumentName: this.options.documentNames[request.document],
+        // The stack updates documents as new versions; run the newest even if the default did not move.
+        DocumentVersion: '$LATEST',
+        InstanceIds: [...instanceIds],
+        Parameters: parametersForBatch(request, instanceIds),
+        Comment: truncate(request.comment, MAX_COMMENT_LENGTH),
+        // The default (0) stops sending to the remaining hosts after the first failure; one bad host must not.
+        MaxErrors: '100%',
+        MaxConcurrency: String(INSTANCES_PER_COMMAND),
+        TimeoutSeconds: this.options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS,
+        CloudWatchOutputConfig: {
+          CloudWatchOutputEnabled: true,
+          CloudWatchLogGroupName: this.options.logGroupName,
+        },
+      }),
     );
-    return settled.map((outcome, index): CommandBatchResult => {
-      const instanceIds = batches[index] ?? [];
-      if (outcome.status === 'rejected') return { instanceIds, error: errorText(outcome.reason) };
-      const commandId = outcome.value.Command?.CommandId;
-      return commandId ? { instanceIds, commandId } : { instanceIds, error: 'SendCommand returned no command ID' };
-    });
+    return output.Command?.CommandId;
   }
 
   async listInvocations(commandId: string): Promise<InvocationResult[]> {
@@ -83,6 +103,30 @@ export class SsmCommandRunner implements CommandRunner {
       return result === undefined ? [] : [result];
     });
   }
+}
+
+const NODE_ID_IN_TEXT = /\b(?:i-[0-9a-f]{8}(?:[0-9a-f]{9})?|mi-[0-9a-f]{17})\b/g;
+
+/**
+ * Whether SSM refused nodes rather than the request: `InvalidInstanceId` (deregistered, terminated, not managed
+ * here) or `AccessDeniedException` on an instance or managed-instance resource (IAM's tag condition). `nodes` are
+ * the batch's nodes the message names; empty when it names none (then a refused single node is that node).
+ */
+export function classifyRefusal(
+  error: unknown,
+  instanceIds: readonly string[],
+): { readonly kind: CommandRefusal; readonly nodes: string[] } | undefined {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  const nodes = unique([...message.matchAll(NODE_ID_IN_TEXT)].map((match) => match[0])).filter((id) =>
+    instanceIds.includes(id),
+  );
+  if (name === 'InvalidInstanceId') return { kind: 'REFUSED', nodes };
+  // An access denial that names no node is about the document, a key or the role: not a node's refusal.
+  if (name === 'AccessDeniedException' && /:(?:instance|managed-instance)\//.test(message)) {
+    return { kind: 'NOT_OPTED_IN', nodes };
+  }
+  return undefined;
 }
 
 export function toInvocationResult(commandId: string, invocation: CommandInvocation): InvocationResult | undefined {

@@ -8,13 +8,26 @@ export interface ClassifyOptions {
   readonly optOutTagKey: string;
 }
 
-/** Lifecycle states in which the doctor never acts: finished, disconnected on purpose, or no agent yet. */
+/**
+ * Lifecycle states in which the doctor never acts: a cutover in progress or finished, disconnected on purpose,
+ * or no agent yet. Test and cutover readiness stay treatable: a stall there blocks the cutover.
+ */
 const IGNORED_LIFECYCLES: ReadonlySet<string> = new Set([
+  'CUTTING_OVER',
   'CUTOVER',
   'DISCONNECTED',
   'DISCOVERED',
   'PENDING_INSTALLATION',
 ]);
+/** Lifecycle states in which replication is live and a stall is worth treating. */
+const LIVE_LIFECYCLES: ReadonlySet<string> = new Set([
+  'STOPPED',
+  'NOT_READY',
+  'READY_FOR_TEST',
+  'TESTING',
+  'READY_FOR_CUTOVER',
+]);
+const REPLICATION_TYPES: ReadonlySet<string> = new Set(['AGENT_BASED', 'SNAPSHOT_SHIPPING']);
 /** Data states an operator sets on purpose (StopReplication, PauseReplication). */
 const INTENTIONAL_DATA_STATES: ReadonlySet<string> = new Set(['STOPPED', 'PAUSED']);
 const PROGRESSING_STATES: ReadonlySet<string> = new Set([
@@ -49,6 +62,12 @@ export function classifyServer(server: SourceServer, options: ClassifyOptions): 
     return result('IGNORED', `replication ${state} by an operator`);
   if (isOptedOut(server, options.optOutTagKey)) return result('IGNORED', `opt-out tag ${options.optOutTagKey}`);
 
+  // A value this version does not know (MGN adds enum values) is reported and never acted on.
+  if (lifecycle !== undefined && !LIVE_LIFECYCLES.has(lifecycle))
+    return result('UNKNOWN', `unknown lifecycle ${lifecycle}`);
+  if (server.replicationType !== undefined && !REPLICATION_TYPES.has(server.replicationType)) {
+    return result('UNKNOWN', `unknown replication type ${server.replicationType}`);
+  }
   if (state === undefined) return result('UNKNOWN', 'MGN reports no data replication state');
   if (state === 'STALLED') return result('STALLED', server.errorCode ? `stalled: ${server.errorCode}` : 'stalled');
   if (state === 'DISCONNECTED')

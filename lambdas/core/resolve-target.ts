@@ -124,6 +124,17 @@ export function resolveTarget(server: SourceServer, index: NodeIndex, nodeIdTagK
       advice: `Tag ${nodeIdTagKey} does not hold an SSM node ID (i-… or mi-…); fix the tag or remove it.`,
     };
   }
+  // Anyone who may tag a source server could aim the documents at another node: when MGN itself saw this
+  // server on a different EC2 instance, the doctor refuses rather than choose (docs/design.md section 9).
+  if (hint?.matchedBy === 'tag' && server.awsInstanceId && server.awsInstanceId !== hint.instanceId) {
+    return {
+      status: 'MISMATCH',
+      candidates: [`${hint.instanceId} (tag ${nodeIdTagKey})`, `${server.awsInstanceId} (MGN's EC2 instance ID)`],
+      advice:
+        `Tag ${nodeIdTagKey} names ${hint.instanceId}, but MGN reports this server as EC2 instance ` +
+        `${server.awsInstanceId}. Correct or remove the tag; the doctor runs nothing until they agree.`,
+    };
+  }
   if (hint) {
     const node = index.byId.get(hint.instanceId);
     if (node) return checkReachable(node, hint.matchedBy);

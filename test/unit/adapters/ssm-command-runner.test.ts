@@ -170,16 +170,13 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input.Comment).toBe('a'.repeat(99));
   });
 
-  it("keeps a rejected batch's error with that batch while the others get command IDs, and never throws", async () => {
+  it("keeps a failed batch's error with that batch while the others get command IDs, and never throws", async () => {
     // Arrange
     const ids = Array.from({ length: 120 }, (_, n) => hybridId(n));
     answerWithCommandIds();
-    ssmMock.on(SendCommandCommand, { InstanceIds: ids.slice(50, 100) }).rejects(
-      new InvalidInstanceId({
-        message: 'Instances [[mi-00000000000000032]] not in a valid state for account 111122223333',
-        $metadata: {},
-      }),
-    );
+    ssmMock
+      .on(SendCommandCommand, { InstanceIds: ids.slice(50, 100) })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
 
     // Act
@@ -189,12 +186,95 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 3);
     expect(results).toEqual([
       { instanceIds: ids.slice(0, 50), commandId: commandId(0) },
-      {
-        instanceIds: ids.slice(50, 100),
-        error: 'InvalidInstanceId: Instances [[mi-00000000000000032]] not in a valid state for account 111122223333',
-      },
+      { instanceIds: ids.slice(50, 100), error: 'ThrottlingException: Rate exceeded' },
       { instanceIds: ids.slice(100), commandId: commandId(100) },
     ]);
+  });
+
+  it('sets apart a node SSM names as not valid and sends the rest of its batch again', async () => {
+    // Arrange
+    const ids = Array.from({ length: 120 }, (_, n) => hybridId(n));
+    const message = `Instances [[${hybridId(50)}]] not in a valid state for account 111122223333`;
+    ssmMock.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => {
+      if (input.InstanceIds?.includes(hybridId(50))) throw new InvalidInstanceId({ message, $metadata: {} });
+      return { Command: { CommandId: commandId(Number.parseInt((input.InstanceIds?.[0] ?? 'mi-0').slice(3), 16)) } };
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request(ids));
+
+    // Assert
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 4);
+    expect(results).toEqual(
+      expect.arrayContaining([
+        { instanceIds: [hybridId(50)], error: `InvalidInstanceId: ${message}`, refusal: 'REFUSED' },
+        { instanceIds: ids.slice(51, 100), commandId: commandId(51) },
+      ]),
+    );
+    const sent = results.flatMap((result) => ('commandId' in result ? result.instanceIds : []));
+    expect(sent).toHaveLength(119);
+  });
+
+  it('halves a batch whose refusal names no node, until the refused node stands alone', async () => {
+    // Arrange
+    const ids = Array.from({ length: 8 }, (_, n) => hybridId(n));
+    ssmMock.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => {
+      if (input.InstanceIds?.includes(hybridId(5))) {
+        throw new InvalidInstanceId({ message: 'Instances not in a valid state', $metadata: {} });
+      }
+      return { Command: { CommandId: commandId(Number.parseInt((input.InstanceIds?.[0] ?? 'mi-0').slice(3), 16)) } };
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request(ids));
+
+    // Assert
+    const refused = results.filter((result) => 'refusal' in result);
+    expect(refused).toEqual([
+      { instanceIds: [hybridId(5)], error: 'InvalidInstanceId: Instances not in a valid state', refusal: 'REFUSED' },
+    ]);
+    expect(results.flatMap((result) => ('commandId' in result ? result.instanceIds : []))).toHaveLength(7);
+    expect(ssmMock.commandCalls(SendCommandCommand).length).toBeLessThanOrEqual(1 + 2 * Math.log2(8));
+  });
+
+  it("reports a node IAM's tag condition keeps out as not opted in, and sends the others", async () => {
+    // Arrange
+    const ids = [hybridId(1), hybridId(2), hybridId(3)];
+    const denied =
+      'User: arn:aws:sts::111122223333:assumed-role/Doctor/fn is not authorized to perform: ssm:SendCommand on ' +
+      `resource: arn:aws:ssm:us-east-1:111122223333:managed-instance/${hybridId(2)} because no identity-based ` +
+      'policy allows the ssm:SendCommand action';
+    ssmMock.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => {
+      if (input.InstanceIds?.includes(hybridId(2))) {
+        throw Object.assign(new Error(denied), { name: 'AccessDeniedException' });
+      }
+      return { Command: { CommandId: commandId(1) } };
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+
+    // Act
+    const results = await runner.sendCommand(request(ids));
+
+    // Assert
+    expect(results).toEqual([
+      { instanceIds: [hybridId(2)], error: `AccessDeniedException: ${denied}`, refusal: 'NOT_OPTED_IN' },
+      { instanceIds: [hybridId(1), hybridId(3)], commandId: commandId(1) },
+    ]);
+  });
+
+  it('keeps an access denial that names no node (the document, a key) as the batch error', async () => {
+    ssmMock.on(SendCommandCommand).rejects(
+      Object.assign(new Error('not authorized on resource: arn:aws:ssm:us-east-1:111122223333:document/X'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    const runner = new SsmCommandRunner(new SSMClient({}), OPTIONS);
+    const results = await runner.sendCommand(request([hybridId(1), hybridId(2)]));
+    expect(results).toHaveLength(1);
+    expect(results[0]).not.toHaveProperty('refusal');
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
   });
 
   it('sends the batches concurrently', async () => {

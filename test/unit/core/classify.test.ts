@@ -83,8 +83,29 @@ describe('classifyServer (design section 3)', () => {
     expect(classify({ dataReplicationState: undefined }).condition).toBe('UNKNOWN');
   });
 
-  it('an unknown lifecycle does not hide a stall', () => {
-    expect(classify({ lifeCycleState: 'SOMETHING_NEW', dataReplicationState: 'STALLED' }).condition).toBe('STALLED');
+  it('a stall under a lifecycle this version does not know is reported, never treated', () => {
+    expect(classify({ lifeCycleState: 'SOMETHING_NEW', dataReplicationState: 'STALLED' })).toMatchObject({
+      condition: 'UNKNOWN',
+      reason: 'unknown lifecycle SOMETHING_NEW',
+    });
+  });
+
+  it('a cutover in progress (CUTTING_OVER) is left alone, even when stalled', () => {
+    expect(classify({ lifeCycleState: 'CUTTING_OVER', dataReplicationState: 'STALLED' }).condition).toBe('IGNORED');
+  });
+
+  it.each(['NOT_READY', 'READY_FOR_TEST', 'TESTING', 'READY_FOR_CUTOVER'])(
+    'a stall during %s stays treatable: it blocks the test or the cutover',
+    (lifeCycleState) => {
+      expect(classify({ lifeCycleState, dataReplicationState: 'STALLED' }).condition).toBe('STALLED');
+    },
+  );
+
+  it('a replication type this version does not know is reported, never treated', () => {
+    expect(classify({ replicationType: 'SOMETHING_NEW', dataReplicationState: 'STALLED' })).toMatchObject({
+      condition: 'UNKNOWN',
+      reason: 'unknown replication type SOMETHING_NEW',
+    });
   });
 
   it('marks agentless servers', () => {

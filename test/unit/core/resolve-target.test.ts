@@ -6,15 +6,30 @@ const resolve = (server: ReturnType<typeof aServer>, nodes: ReturnType<typeof aN
   resolveTarget(server, indexNodes(nodes), TAG);
 
 describe('resolveTarget (design section 5)', () => {
-  it('an operator tag wins over every other hint', () => {
+  it('an operator tag wins over a hostname or IP match', () => {
     const tagged = aNode({ instanceId: 'mi-0123456789abcdef0' });
-    const server = aServer({ tags: { [TAG]: ' mi-0123456789abcdef0 ' }, awsInstanceId: 'i-0aaaaaaaaaaaaaaaa' });
+    const server = aServer({ tags: { [TAG]: ' mi-0123456789abcdef0 ' } });
     const byName = aNodeFor(server);
-    expect(resolve(server, [byName, tagged, aNode({ instanceId: 'i-0aaaaaaaaaaaaaaaa' })])).toMatchObject({
+    expect(resolve(server, [byName, tagged])).toMatchObject({
       status: 'RESOLVED',
       matchedBy: 'tag',
       node: { instanceId: 'mi-0123456789abcdef0' },
     });
+  });
+
+  it("refuses when the tag and MGN's own EC2 instance ID name different nodes", () => {
+    const tagged = aNode({ instanceId: 'mi-0123456789abcdef0' });
+    const server = aServer({ tags: { [TAG]: 'mi-0123456789abcdef0' }, awsInstanceId: 'i-0aaaaaaaaaaaaaaaa' });
+    expect(resolve(server, [tagged, aNode({ instanceId: 'i-0aaaaaaaaaaaaaaaa' })])).toMatchObject({
+      status: 'MISMATCH',
+      advice: expect.stringContaining('i-0aaaaaaaaaaaaaaaa'),
+    });
+  });
+
+  it("accepts a tag that agrees with MGN's EC2 instance ID", () => {
+    const node = aNode({ instanceId: 'i-0aaaaaaaaaaaaaaaa' });
+    const server = aServer({ tags: { [TAG]: 'i-0aaaaaaaaaaaaaaaa' }, awsInstanceId: 'i-0aaaaaaaaaaaaaaaa' });
+    expect(resolve(server, [node])).toMatchObject({ status: 'RESOLVED', matchedBy: 'tag' });
   });
 
   it('a tag that is not a node ID is reported, never sent to SSM', () => {
