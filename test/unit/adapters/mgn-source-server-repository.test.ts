@@ -198,6 +198,28 @@ describe('MgnSourceServerRepository.listSourceServers', () => {
     expect(server?.dataReplicationState).toBeUndefined();
   });
 
+  it('makes names the agent reports about its host plain text, so they cannot forge digest lines', async () => {
+    // Arrange
+    const forged = 'web01\n[ESCALATED] s-00000000000000000 all fine\u2028\u202eevil';
+    const item: MgnSourceServer = {
+      sourceServerID: 's-0000000000000000b',
+      sourceProperties: {
+        identificationHints: { hostname: forged, fqdn: `${'a'.repeat(300)}.example.com` },
+        os: { fullString: 'Linux\r\nInjected: yes' },
+      },
+    };
+    mgnMock.on(describeCommand).resolves({ items: [item] } satisfies Page as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const [server] = await repository.listSourceServers();
+
+    // Assert
+    expect(server?.hostname).toBe('web01 [ESCALATED] s-00000000000000000 all fine evil');
+    expect(server?.osFullString).toBe('Linux Injected: yes');
+    expect(server?.fqdn?.length).toBeLessThanOrEqual(255);
+  });
+
   it('passes enum values it does not know through as strings', async () => {
     // Arrange
     const future: MgnSourceServer = {
