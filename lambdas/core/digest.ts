@@ -4,6 +4,7 @@ import { formatMinutes, minutesBetween, parseDurationMinutes } from './durations
 import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';
 import type { Condition, Digest } from './model';
 import type { News, ServerReport, Trigger } from './report';
+import { groupNews, restartFailed, SECTION_TITLES, sectionOf } from './digest-groups';
 import { clip } from './text';
 
 export { clip } from './text';
@@ -31,19 +32,16 @@ export interface DigestInput {
   readonly unresolved: readonly ServerReport[];
   /** MGN service roles that do not exist (checked when a service-side error appears). */
   readonly missingServiceRoles?: readonly string[];
+  /** Causes many servers share (a mass stall), each one line of evidence, shown first. */
+  readonly findings?: readonly string[];
+  /** Named where the digest cannot list every server. */
+  readonly ledgerTableName?: string;
 }
 
 export const mgnServerUrl = (region: string, sourceServerId: string): string =>
   `https://${region}.console.aws.amazon.com/mgn/home?region=${region}#/sourceServers/${sourceServerId}`;
 export const runCommandUrl = (region: string, commandId: string): string =>
   `https://${region}.console.aws.amazon.com/systems-manager/run-command/${commandId}?region=${region}`;
-
-const NEWS_HEADINGS: ReadonlyArray<[string, readonly News[]]> = [
-  ['Escalated: a person needs to look', ['ESCALATED']],
-  ['New or changed', ['NEW', 'CHANGED', 'OUTCOME']],
-  ['Recovered', ['RECOVERED', 'CLEARED']],
-  ['Reminder: still unresolved', ['REMINDER']],
-];
 
 const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
@@ -60,6 +58,26 @@ function headline(input: DigestInput): string[] {
     counts.UNKNOWN ? `${counts.UNKNOWN} unknown` : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts : ['all clear'];
+}
+
+/** Past this many stalled servers, the subject and SMS name the largest error: a cluster has one cause. */
+const CLUSTER_SIZE = 5;
+
+/** `150 stalled (143 AGENT_NOT_SEEN)`: the largest error of a cluster of stalled servers, and what failed. */
+function headlineWithCauses(input: DigestInput, parts: readonly string[]): string[] {
+  const codes = new Map<string, number>();
+  for (const report of input.news) {
+    if (report.classification.condition !== 'STALLED' || !report.server.errorCode) continue;
+    codes.set(report.server.errorCode, (codes.get(report.server.errorCode) ?? 0) + 1);
+  }
+  const [code, count] = [...codes].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const stalled = input.counts.STALLED;
+  const withCode = parts.map((part) =>
+    code && stalled >= CLUSTER_SIZE && part === `${stalled} stalled` ? `${part} (${count} ${code})` : part,
+  );
+  const failedRestarts = input.news.filter(restartFailed).length;
+  const tail = failedRestarts ? ` — ${failedRestarts} restart${failedRestarts > 1 ? 's' : ''} failed` : '';
+  return tail ? [...withCode.slice(0, -1), `${withCode.at(-1)}${tail}`] : withCode;
 }
 
 function composeSubject(input: DigestInput, parts: readonly string[]): string {
@@ -101,7 +119,12 @@ function describeHistory(entry: LedgerEntry): string {
 }
 
 /** One server's block in the e-mail. */
-export function describeServer(report: ServerReport, region: string, now: Date): string {
+export function describeServer(
+  report: ServerReport,
+  region: string,
+  now: Date,
+  options: { readonly advice: boolean } = { advice: true },
+): string {
   const { server, classification, entry, target, playbook } = report;
   const name = server.hostname ?? server.fqdn ?? 'unknown host';
   const lines = [
@@ -134,7 +157,7 @@ export function describeServer(report: ServerReport, region: string, now: Date):
   } else if (entry?.advice) {
     lines.push(`  ${entry.advice}`);
   }
-  if (playbook && report.news !== 'RECOVERED' && report.news !== 'CLEARED')
+  if (options.advice && playbook && report.news !== 'RECOVERED' && report.news !== 'CLEARED')
     lines.push(`  Advice: ${playbook.guidance}`);
   if (report.replicationSettings) {
     const settings = report.replicationSettings;
@@ -153,11 +176,22 @@ export function describeServer(report: ServerReport, region: string, now: Date):
   return lines.join('\n');
 }
 
-export function composeDigest(input: DigestInput): Digest {
-  const parts = headline(input);
+/** Past this many servers with news, only those that need a person get their full block (the rest one line). */
+const DETAIL_ALL_UP_TO = 10;
+/** Room for full blocks of servers that need a person, before they too get one line each. */
+const DETAIL_MAX_BYTES = 12_000;
+
+/** One line per server: ID, hostname and, where the fleet uses them, its wave and application. */
+function describeServerBriefly(report: ServerReport): string {
+  const { server } = report;
+  const name = server.hostname ?? server.fqdn ?? '';
+  return `  ${server.sourceServerId} ${name}${report.label ? ` · ${report.label}` : ''}`.trimEnd();
+}
+
+function composeHeader(input: DigestInput): string[] {
   const { counts } = input;
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  const header = [
+  return [
     `MGN replication doctor: ${input.region}, account ${input.accountId}, ${input.now.toISOString()} (${input.trigger} run ${input.runId})`,
     input.dryRun
       ? 'DRY RUN: nothing was sent to any host and nothing was changed; this is what the doctor would do.'
@@ -168,38 +202,80 @@ export function composeDigest(input: DigestInput): Digest {
     input.missingServiceRoles?.length
       ? `MGN's IAM roles missing in this account: ${input.missingServiceRoles.join(', ')}. Re-initialise MGN in this Region (console: Settings) or create them as the MGN user guide describes.`
       : '',
+    ...(input.findings ?? []).map((finding) => `Likely common cause: ${finding}`),
   ].filter(Boolean);
+}
 
-  const blocks: { readonly text: string; readonly isServer: boolean }[] = [];
-  const heading = (text: string): void => void blocks.push({ text, isServer: false });
-  const server = (text: string): void => void blocks.push({ text, isServer: true });
-  for (const [title, kinds] of NEWS_HEADINGS) {
-    const reports = input.news.filter((report) => report.news !== undefined && kinds.includes(report.news));
-    if (reports.length === 0) continue;
-    heading(`\n== ${title} (${reports.length}) ==`);
-    for (const report of reports) server(describeServer(report, input.region, input.now));
-  }
-  if (input.unresolved.length > 0) {
-    heading(`\n== Still followed, no change (${input.unresolved.length}) ==`);
-    for (const { server: source, classification, detail } of input.unresolved) {
-      server(
-        `  ${source.sourceServerId} ${source.hostname ?? source.fqdn ?? ''} ${classification.condition}: ${clip(detail, 200)}`,
-      );
+interface Block {
+  readonly text: string;
+  /** The servers this block names (0 for headings). */
+  readonly servers: number;
+}
+
+/** The groups as blocks: a heading per section and group, the advice once, then each server. */
+function composeBlocks(input: DigestInput): Block[] {
+  const blocks: Block[] = [];
+  const detailAll = input.news.length <= DETAIL_ALL_UP_TO;
+  let detailBytes = 0;
+  let section: string | undefined;
+  for (const group of groupNews(input.news)) {
+    if (group.section !== section) {
+      section = group.section;
+      const size = input.news.filter((report) => sectionOf(report) === group.section).length;
+      blocks.push({ text: `\n== ${SECTION_TITLES[group.section]} (${size}) ==`, servers: 0 });
+    }
+    const advice = group.reports[0]?.playbook?.guidance;
+    const showAdvice = advice && group.section !== 'RECOVERED';
+    blocks.push({
+      text: `${group.title}: ${group.reports.length} server(s)${showAdvice ? `\n  Advice: ${advice}` : ''}`,
+      servers: 0,
+    });
+    for (const report of group.reports) {
+      const needsPerson = group.section === 'ESCALATED' || group.section === 'PERSON';
+      const detailed = detailAll || (needsPerson && detailBytes < DETAIL_MAX_BYTES);
+      const text = detailed
+        ? describeServer(report, input.region, input.now, { advice: false })
+        : describeServerBriefly(report);
+      if (detailed && !detailAll) detailBytes += escapedBytes(text);
+      blocks.push({ text, servers: 1 });
     }
   }
+  if (input.unresolved.length > 0) {
+    blocks.push({ text: `\n== Still followed, no change (${input.unresolved.length}) ==`, servers: 0 });
+    for (const report of input.unresolved) {
+      const brief = input.unresolved.length > DETAIL_ALL_UP_TO ? '' : `: ${clip(report.detail, 200)}`;
+      blocks.push({ text: `${describeServerBriefly(report)} ${report.classification.condition}${brief}`, servers: 1 });
+    }
+  }
+  return blocks;
+}
 
-  let text = header.join('\n');
+export function composeDigest(input: DigestInput): Digest {
+  const parts = headlineWithCauses(input, headline(input));
+  let text = composeHeader(input).join('\n');
   let used = escapedBytes(text);
+  const blocks = composeBlocks(input);
   for (let index = 0; index < blocks.length; index++) {
     const block = `\n${blocks[index]?.text}`;
     const size = escapedBytes(block);
-    if (used + size > TEXT_MAX_BYTES - 200) {
-      const left = blocks.slice(index).filter((candidate) => candidate.isServer).length;
-      text += `\n\n…and ${left} more (the doctor's log has every server).`;
+    if (used + size > TEXT_MAX_BYTES - 600) {
+      const left = blocks.slice(index).reduce((sum, candidate) => sum + candidate.servers, 0);
+      text += `\n\n…and ${left} more servers not listed here (the SNS message size limit). ${whereTheRestIs(input)}`;
       break;
     }
     text += block;
     used += size;
   }
   return { subject: composeSubject(input, parts), text, sms: composeSms(input, parts) };
+}
+
+/** Where a person finds every server when the digest could not name them all. */
+function whereTheRestIs(input: DigestInput): string {
+  const table = input.ledgerTableName
+    ? ` the DynamoDB table ${input.ledgerTableName} (one item per followed server), or`
+    : '';
+  return (
+    `Every server is in${table} the doctor's log: CloudWatch Logs Insights, ` +
+    `fields sourceServerId, hostname, condition, action | filter message = 'server' and runId = '${input.runId}'.`
+  );
 }

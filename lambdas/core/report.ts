@@ -35,6 +35,8 @@ export interface ServerReport {
   /** The ledger entry after this run (as it would be, in a dry run). */
   readonly entry?: LedgerEntry;
   readonly news?: News;
+  /** The server's wave and application, where the fleet uses them (e.g. `Wave 3 / payments`). */
+  readonly label?: string;
 }
 
 export type Trigger = 'schedule' | 'event' | 'preview';

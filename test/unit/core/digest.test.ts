@@ -92,17 +92,18 @@ describe('composeDigest (design section 7)', () => {
     expect(line.endsWith('…')).toBe(true);
   });
 
-  it('keeps a 4,000-server digest under the 256 KB SNS limit and says how many were left out', () => {
+  it('keeps a 4,000-server digest under the 256 KB SNS limit, and says where every server it could not name is', () => {
     const reports = Array.from({ length: 4000 }, () =>
-      aReport(aStalledServer({ rawError: 'e'.repeat(2000), osFullString: 'Ø'.repeat(300) })),
+      aReport(aStalledServer({ rawError: 'e'.repeat(2000), osFullString: 'Ø'.repeat(300), hostname: 'h'.repeat(60) })),
     );
-    const digest = composeDigest(input(reports));
+    const digest = composeDigest(input(reports, { ledgerTableName: 'MgnDoctor-Ledger' }));
 
     expect(messageBytes(digest)).toBeLessThanOrEqual(262_144);
-    expect(digest.text).toMatch(/…and \d+ more \(the doctor's log has every server\)\.$/);
-    const shown = (digest.text.match(/^\[NEW\] /gm) ?? []).length;
-    const leftOut = Number(/…and (\d+) more/.exec(digest.text)?.[1]);
-    expect(shown + leftOut).toBe(4000);
+    const named = reports.filter((report) => digest.text.includes(report.server.sourceServerId)).length;
+    const leftOut = Number(/…and (\d+) more servers not listed here/.exec(digest.text)?.[1]);
+    expect(named + leftOut).toBe(4000);
+    expect(digest.text).toContain('MgnDoctor-Ledger');
+    expect(digest.text).toContain("runId = 'abcd1234'");
   });
 
   it.each([
