@@ -1,6 +1,6 @@
 // One server's next step, from what MGN says now and what the ledger remembers. Pure: the run applies it.
 import { choosePlaybook, type Playbook } from './playbook';
-import { minutesBetween } from './durations';
+import { minutesBetween, parseDurationMinutes } from './durations';
 import { isInFlight, isRelapse, lastTreatment, pendingCommands, type LedgerEntry } from './ledger';
 import type { Classification, SourceServer } from './model';
 import type { DoctorSettings } from '../shared/settings';
@@ -40,7 +40,9 @@ export type Blocker =
   /** SSM refused every command for the node (not valid for the account). */
   | 'REFUSED'
   /** IAM's `requireNodeTag` guard: the node does not carry the tag that admits the doctor. */
-  | 'NOT_OPTED_IN';
+  | 'NOT_OPTED_IN'
+  /** A mass stall: the agent restart waits until a sample shows that restarts help. */
+  | 'HELD';
 
 const AFFECTED = new Set(['STALLED', 'DISCONNECTED', 'LAGGING', 'UNKNOWN']);
 
@@ -54,6 +56,16 @@ export function decideStep(
   const open = entry !== undefined && entry.status !== 'CLOSED';
   const { condition } = classification;
   if (open && isInFlight(entry, now)) return { kind: 'IN_FLIGHT' };
+
+  // Replication resumed after a treatment and is catching up: that is a recovery as people see it. The lag is
+  // followed as LAGGING again only if it does not shrink below what it was when the recovery was reported.
+  const lag = parseDurationMinutes(server.lagDuration);
+  if (condition === 'LAGGING' && open && entry.attempts > 0 && entry.condition !== 'LAGGING') {
+    return { kind: 'CLOSE', reason: 'RECOVERED', silent: false };
+  }
+  if (condition === 'LAGGING' && !open && entry && isRelapse(entry, now) && lag !== undefined) {
+    if (entry.recoveredLagMinutes !== undefined && lag < entry.recoveredLagMinutes) return { kind: 'NONE' };
+  }
 
   if (!AFFECTED.has(condition)) {
     if (!open) return { kind: 'NONE' };

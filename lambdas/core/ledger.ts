@@ -65,6 +65,8 @@ export interface LedgerEntry {
   /** When a closed entry was closed, and why (RECOVERED, CUTOVER, ARCHIVED, …). */
   readonly closedAt?: string;
   readonly closedReason?: string;
+  /** The replication lag when a treated server was reported recovered while still catching up. */
+  readonly recoveredLagMinutes?: number;
   /** DynamoDB TTL (epoch seconds): set once the entry is closed. */
   readonly expiresAt?: number;
 }
@@ -139,10 +141,11 @@ export function closeEntry(
   entry: LedgerEntry,
   reason: string,
   now: Date,
-  options: { readonly silent: boolean },
+  options: { readonly silent: boolean; readonly lagMinutes?: number },
 ): LedgerEntry {
   const closed: LedgerEntry = {
     ...entry,
+    recoveredLagMinutes: options.lagMinutes,
     status: 'CLOSED',
     closedAt: now.toISOString(),
     closedReason: reason,

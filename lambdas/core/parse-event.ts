@@ -19,8 +19,11 @@ export function parseInvocation(event: unknown): Invocation {
   if (detailType !== 'MGN Source Server Data Replication Stalled Change') {
     return { kind: 'ignore', reason: `unexpected detail-type ${JSON.stringify(detailType)}` };
   }
+  // STALLED: treat at once. NOT_STALLED: report a recovery within a minute instead of at the next schedule.
   const state = isRecord(event.detail) ? event.detail.state : undefined;
-  if (state !== 'STALLED') return { kind: 'ignore', reason: `stall change to ${JSON.stringify(state)}, not STALLED` };
+  if (state !== 'STALLED' && state !== 'NOT_STALLED') {
+    return { kind: 'ignore', reason: `stall change to ${JSON.stringify(state)}, not STALLED or NOT_STALLED` };
+  }
   const resources = Array.isArray(event.resources) ? event.resources : [];
   const ids = resources.map((resource) =>
     typeof resource === 'string' ? SOURCE_SERVER_ARN.exec(resource)?.[1] : undefined,

@@ -55,6 +55,8 @@ export interface RunReport {
   readonly subject?: string;
   /** MGN service roles found missing (checked only when a service-side error appeared). */
   readonly missingServiceRoles?: readonly string[];
+  /** An event run's news left to the next digest (within `notifyIntervalMinutes` of the last one). */
+  readonly coalesced?: boolean;
 }
 
 export function countConditions(

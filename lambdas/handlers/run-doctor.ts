@@ -57,7 +57,11 @@ export async function handler(event: unknown, context: Context): Promise<RunRepo
         sourceServerIds: invocation.kind === 'server' ? [invocation.sourceServerId] : undefined,
       },
       config.settings,
-      { region: process.env.AWS_REGION ?? 'unknown', accountId: accountOf(context) },
+      {
+        region: process.env.AWS_REGION ?? 'unknown',
+        accountId: accountOf(context),
+        ledgerTableName: config.ledgerTableName,
+      },
       dependencies,
     );
     for (const [name, value] of Object.entries(measureRun(report)) as [MetricName, number][])

@@ -20,6 +20,8 @@ export const ENV = {
   reminderHours: 'REMINDER_HOURS',
   nodeIdTagKey: 'NODE_ID_TAG_KEY',
   optOutTagKey: 'OPT_OUT_TAG_KEY',
+  notifyIntervalMinutes: 'NOTIFY_INTERVAL_MINUTES',
+  massStallThreshold: 'MASS_STALL_THRESHOLD',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -19,6 +19,10 @@ export interface DoctorSettings {
   readonly reminderHours: number;
   readonly nodeIdTagKey: string;
   readonly optOutTagKey: string;
+  /** Event runs within this many minutes of the last digest record their news for the next one (0: never wait). */
+  readonly notifyIntervalMinutes: number;
+  /** Newly stalled servers that make a mass stall: restarts then go to a sample first (0: off). */
+  readonly massStallThreshold: number;
 }
 
 export const DEFAULT_SETTINGS: DoctorSettings = {
@@ -34,6 +38,8 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   reminderHours: 24,
   nodeIdTagKey: 'mgn-doctor:ssm-node-id',
   optOutTagKey: 'mgn-doctor:opt-out',
+  notifyIntervalMinutes: 15,
+  massStallThreshold: 20,
 };
 
 /** The longest result wait that still fits the Lambda's 15-minute limit with room for the rest of the run. */
@@ -119,6 +125,8 @@ export const SETTING_PARSERS: Parsers = {
   reminderHours: (key, raw) => parseInteger(key, raw, 1, 720),
   nodeIdTagKey: parseTagKey,
   optOutTagKey: parseTagKey,
+  notifyIntervalMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
+  massStallThreshold: (key, raw) => parseInteger(key, raw, 0, 4000),
 };
 
 /** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
@@ -135,6 +143,8 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   reminderHours: ENV.reminderHours,
   nodeIdTagKey: ENV.nodeIdTagKey,
   optOutTagKey: ENV.optOutTagKey,
+  notifyIntervalMinutes: ENV.notifyIntervalMinutes,
+  massStallThreshold: ENV.massStallThreshold,
 };
 
 /** Renders settings as environment strings (lists comma-separated), the inverse of the parsers above. */

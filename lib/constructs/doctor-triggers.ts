@@ -45,11 +45,11 @@ export class DoctorTriggers extends Construct {
     });
 
     this.stallRule = new events.Rule(this, 'StallEvent', {
-      description: 'Runs the MGN replication doctor for a source server MGN reports as stalled',
+      description: 'Runs the MGN replication doctor for a source server MGN reports as stalled or no longer stalled',
       eventPattern: {
         source: ['aws.mgn'],
         detailType: [MGN_STALL_DETAIL_TYPE],
-        detail: { state: ['STALLED'] },
+        detail: { state: ['STALLED', 'NOT_STALLED'] },
       },
       targets: [target],
     });

@@ -255,8 +255,8 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
     { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
     {
       operation: 'dynamodb:PutItem',
-      minimum: 2 * stalled,
-      basis: `2 × ${stalled}: claim + final entry per treated server`,
+      minimum: 3 * stalled,
+      basis: `3 × ${stalled}: claim, the accepted command IDs, and the final entry per treated server`,
     },
     {
       operation: 'ec2:DescribeInstances',

@@ -178,7 +178,7 @@ describe('triggers', () => {
       EventPattern: {
         source: ['aws.mgn'],
         'detail-type': ['MGN Source Server Data Replication Stalled Change'],
-        detail: { state: ['STALLED'] },
+        detail: { state: ['STALLED', 'NOT_STALLED'] },
       },
       Targets: [Match.objectLike(targetWithDlq())],
     });

@@ -42,7 +42,7 @@ describe('npm run bench machinery', () => {
       'ssm:SendCommand': 3,
       'ssm:ListCommandInvocations': 3,
       'sns:Publish': 1,
-      'dynamodb:PutItem': 20,
+      'dynamodb:PutItem': 30,
     });
     expect([0, 1]).toContain(result.operations.find((row) => row.operation === 'ec2:DescribeInstances')?.calls);
     expect(

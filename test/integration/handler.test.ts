@@ -358,8 +358,15 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     expect((await harness.ledgerItems()).map((item) => item.sourceServerId)).toEqual([EVENT_ID]);
   });
 
+  test('the NOT_STALLED event runs for that one server: no command, and no digest for a server nobody followed', async () => {
+    expect(await handler(notStalledEvent, context())).toBeUndefined();
+
+    expect(harness.mgn.requestsFor('DescribeSourceServers')).toHaveLength(1);
+    expect(await harness.listCommands()).toEqual([]);
+    expect(await harness.drainDigestQueue()).toEqual([]);
+  });
+
   test.each([
-    ['the NOT_STALLED event', notStalledEvent],
     ['an event from another source', { ...stalledEvent, source: 'aws.ec2' }],
     [
       'a stall event without a source-server ARN',

@@ -38,6 +38,8 @@ export interface RunRequest {
 export interface RunEnvironment {
   readonly region: string;
   readonly accountId: string;
+  /** Named in a digest too large to list every server. */
+  readonly ledgerTableName?: string;
 }
 
 /** Independent calls to one service overlap, but never more than this many at once. */

@@ -1,5 +1,6 @@
 // The decided step in words and as the ledger entry to keep. Pure: the same plan and entry give the same result.
 import type { Blocker } from '../decide';
+import { formatMinutes, parseDurationMinutes } from '../durations';
 import { closeEntry, hasNews, isRelapse, lastTreatment, openEntry, type LedgerEntry } from '../ledger';
 import type { ServerPlan } from './server-plan';
 
@@ -13,6 +14,7 @@ const BLOCKER_DETAILS: Readonly<Record<Blocker, string>> = {
   MISMATCH: "the node-ID tag and MGN's own EC2 instance ID name different nodes; nothing was run",
   REFUSED: 'SSM refused every command for this host; nothing ran',
   NOT_OPTED_IN: 'the SSM node does not carry the tag that admits the doctor (requireNodeTag); nothing was run',
+  HELD: 'agent restart held: a mass stall is under way and a sample is treated first (massStallThreshold)',
 };
 
 export function describeDocuments(documents: readonly string[], serviceAction: string | undefined): string {
@@ -129,10 +131,17 @@ function describeClose(
   now: Date,
 ): ServerPlan {
   const { reason } = plan.classification;
-  const closed = closeEntry(entry, step.reason === 'INTENTIONAL' ? reason : step.reason, now, { silent: step.silent });
+  const catchingUp = step.reason === 'RECOVERED' && plan.classification.condition === 'LAGGING';
+  const lagMinutes = catchingUp ? parseDurationMinutes(plan.server.lagDuration) : undefined;
+  const closed = closeEntry(entry, step.reason === 'INTENTIONAL' ? reason : step.reason, now, {
+    silent: step.silent,
+    lagMinutes,
+  });
   const last = lastTreatment(entry);
-  const detail =
-    step.reason === 'RECOVERED'
+  const eta = plan.server.etaDateTime ? `, ETA ${plan.server.etaDateTime}` : '';
+  const detail = catchingUp
+    ? `replication resumed after ${entry.attempts} treatment(s), catching up: lag ${formatMinutes(lagMinutes ?? 0)}${eta}`
+    : step.reason === 'RECOVERED'
       ? `recovered (${reason}) after ${entry.attempts} treatment(s): ${describeDocuments(last?.commands.map((command) => command.document) ?? [], last?.serviceAction?.action)}`
       : step.reason === 'CLEARED'
         ? `no longer ${entry.condition}: ${reason}`

@@ -8,7 +8,8 @@ import { findNodeIdHint, indexNodes, needsFullInventory, resolveTarget, type Nod
 import type { DoctorSettings } from '../../shared/settings';
 import type { DoctorDependencies } from './dependencies';
 import { describeStep } from './describe-step';
-import type { ServerPlan } from './server-plan';
+import { playbookOf, type ServerPlan } from './server-plan';
+import { decideSampleRule, type SampleRule } from '../mass-stall';
 
 export async function planServers(
   servers: readonly SourceServer[],
@@ -23,8 +24,50 @@ export async function planServers(
     const step = decideStep(server, classification, entries.get(server.sourceServerId), settings, now);
     return { server, classification, step, action: 'NONE', detail: classification.reason, hostDocuments: [] };
   });
-  const resolved = await resolveTargets(decided, settings, deps);
+  const recoveredNow = decided.some(({ step }) => step.kind === 'CLOSE' && step.reason === 'RECOVERED');
+  const newlyAffected = countNewlyAffected(decided, entries);
+  const rule = decideSampleRule(entries.values(), newlyAffected, recoveredNow, settings.massStallThreshold, now);
+  if (rule.holding) deps.log.warn('Mass stall: agent restarts beyond the sample are held', { servers: rule.size });
+  const resolved = await resolveTargets(holdBeyondSample(decided, entries, rule), settings, deps);
   return resolved.map((plan) => describeStep(plan, entries.get(plan.server.sourceServerId), now, dryRun));
+}
+
+const AFFECTED: ReadonlySet<string> = new Set(['STALLED', 'DISCONNECTED']);
+
+function countNewlyAffected(plans: readonly ServerPlan[], entries: ReadonlyMap<string, LedgerEntry>): number {
+  return plans.filter((plan) => {
+    const entry = entries.get(plan.server.sourceServerId);
+    return AFFECTED.has(plan.classification.condition) && (entry === undefined || entry.status === 'CLOSED');
+  }).length;
+}
+
+/** In a mass stall, servers beyond the sample wait with their agent restart (the sample keeps its treatment). */
+function holdBeyondSample(
+  plans: readonly ServerPlan[],
+  entries: ReadonlyMap<string, LedgerEntry>,
+  rule: SampleRule,
+): ServerPlan[] {
+  if (!rule.holding) return [...plans];
+  const inSample = (id: string): boolean => {
+    const entry = entries.get(id);
+    return entry !== undefined && entry.status !== 'CLOSED' && entry.attempts > 0;
+  };
+  const candidates = plans
+    .filter(
+      ({ step, server }) =>
+        step.kind === 'TREAT' &&
+        !step.playbook.serviceAction &&
+        step.playbook.hostDocuments.includes('RestartReplicationAgent') &&
+        !inSample(server.sourceServerId),
+    )
+    .map((plan) => plan.server.sourceServerId)
+    .sort();
+  const held = new Set(candidates.slice(rule.openSlots));
+  return plans.map((plan) =>
+    held.has(plan.server.sourceServerId)
+      ? { ...plan, step: { kind: 'REPORT', blocker: 'HELD', playbook: playbookOf(plan.step) } }
+      : plan,
+  );
 }
 
 const needsHost = (step: Step): step is Extract<Step, { kind: 'TREAT' }> =>

@@ -3,6 +3,7 @@
 // systemic failures (MGN unreachable, the ledger unreadable, SNS refusing the digest) fail the run, so that
 // Lambda's retry and the DLQ apply.
 import { errorText } from '../concurrency';
+import { findCommonCauses } from '../common-cause';
 import { composeDigest } from '../digest';
 import { closeEntry, type LedgerEntry } from '../ledger';
 import type { SourceServer } from '../model';
@@ -56,9 +57,17 @@ export async function runDoctor(
           news: news.map(toReport),
           unresolved: unresolved.map(toReport),
           missingServiceRoles,
+          findings: findCommonCauses(
+            [...news, ...unresolved].map(toReport),
+            followed.filter((plan) => plan.blocker === 'HELD').length,
+          ),
+          ledgerTableName: environment.ledgerTableName,
         })
       : undefined;
 
+  // No paging storm: within the interval, an event run's news waits in the ledger for the next digest.
+  const coalesced = digest !== undefined && isCoalesced(request, stored, settings, now);
+  if (coalesced) deps.log.info('News recorded for the next digest (notifyIntervalMinutes)', { news: news.length });
   const byId = new Map(followed.map((plan) => [plan.server.sourceServerId, plan]));
   const reports = treated.plans
     .map((plan) => byId.get(plan.server.sourceServerId) ?? plan)
@@ -68,14 +77,14 @@ export async function runDoctor(
     {
       entries: [...followed.map((plan) => plan.entry as LedgerEntry), ...closeVanished(current, servers, request, now)],
       told: new Set([...news, ...unresolved].map((plan) => plan.server.sourceServerId)),
-      digest: request.trigger === 'preview' ? undefined : digest,
+      digest: request.trigger === 'preview' || coalesced ? undefined : digest,
       writeLedger: !dryRun,
       now,
     },
     stored,
     deps,
   ).finally(() => {
-    for (const report of reports) logServer(deps.log, report);
+    for (const report of reports) logServer(deps.log, report, request.runId);
   });
 
   return {
@@ -90,7 +99,20 @@ export async function runDoctor(
     published,
     subject: digest?.subject,
     missingServiceRoles,
+    coalesced,
   };
+}
+
+/** An event run within `notifyIntervalMinutes` of the last digest leaves its news to the next one. */
+function isCoalesced(
+  request: RunRequest,
+  stored: ReadonlyMap<string, LedgerEntry>,
+  settings: DoctorSettings,
+  now: Date,
+): boolean {
+  if (request.trigger !== 'event' || settings.notifyIntervalMinutes === 0) return false;
+  const last = Math.max(0, ...[...stored.values()].map((entry) => Date.parse(entry.notifiedAt ?? '') || 0));
+  return now.getTime() - last < settings.notifyIntervalMinutes * 60_000;
 }
 
 /** The servers MGN lists and the ledger's entries, read together. An event run lists only its servers. */

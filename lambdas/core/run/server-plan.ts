@@ -45,9 +45,10 @@ export function toReport(plan: ServerPlan): ServerReport {
 }
 
 /** One structured line per server; never the tags (sensitive in the MGN model). */
-export function logServer(log: Log, report: ServerReport): void {
+export function logServer(log: Log, report: ServerReport, runId: string): void {
   const last = report.entry && lastTreatment(report.entry);
   log.info('server', {
+    runId,
     sourceServerId: report.server.sourceServerId,
     hostname: report.server.hostname ?? report.server.fqdn,
     condition: report.classification.condition,

@@ -17,10 +17,21 @@ describe('parseInvocation', () => {
     });
   });
 
-  it('ignores NOT_STALLED with a reason', () => {
+  it('runs for the server of a NOT_STALLED event, so a recovery is reported within a minute', () => {
     expect(parseInvocation(fixture('mgn-data-replication-not-stalled.json'))).toEqual({
+      kind: 'server',
+      sourceServerId: 's-12345678901234567',
+    });
+  });
+
+  it('ignores a stall change to any other state, with a reason', () => {
+    const event = {
+      ...(fixture('mgn-data-replication-not-stalled.json') as object),
+      detail: { state: 'SOMETHING_ELSE' },
+    };
+    expect(parseInvocation(event)).toEqual({
       kind: 'ignore',
-      reason: 'stall change to "NOT_STALLED", not STALLED',
+      reason: 'stall change to "SOMETHING_ELSE", not STALLED or NOT_STALLED',
     });
   });
 

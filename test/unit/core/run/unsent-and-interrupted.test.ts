@@ -35,7 +35,13 @@ function setup(count: number, overrides: Partial<DoctorSettings> = {}, extras: P
   const ledger = new InMemoryLedger();
   const publisher = new RecordingPublisher();
   const clock = new FixedClock();
-  const settings: DoctorSettings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 60, cooldownMinutes: 0, ...overrides };
+  const settings: DoctorSettings = {
+    ...DEFAULT_SETTINGS,
+    resultWaitSeconds: 60,
+    cooldownMinutes: 0,
+    massStallThreshold: 0,
+    ...overrides,
+  };
   let runs = 0;
   const deps: DoctorDependencies = {
     servers: new InMemorySourceServerRepository(servers),
