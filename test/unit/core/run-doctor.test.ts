@@ -4,14 +4,14 @@ import type { ManagedNode, SourceServer } from '../../../lambdas/core/model';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../fakes/builders';
 import {
-  FixedClock,
+  ManualClock,
   InMemoryLedger,
   InMemoryNodeDirectory,
   InMemorySourceServerRepository,
   MemoryLog,
   RecordingCommandRunner,
   RecordingPublisher,
-} from '../../fakes/in-memory';
+} from '../../../lambdas/adapters/in-memory';
 
 const AGENT_OK =
   'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=1.2.3';
@@ -27,7 +27,7 @@ function setup(
   const runner = new RecordingCommandRunner();
   const publisher = new RecordingPublisher();
   const ledger = new InMemoryLedger();
-  const clock = new FixedClock();
+  const clock = new ManualClock();
   const log = new MemoryLog();
   const settings: DoctorSettings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 60, ...overrides };
   let runs = 0;
