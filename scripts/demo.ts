@@ -1,6 +1,7 @@
 // `npm run demo`: the real doctor core, run after run, against a simulated account (scripts/lib). No AWS
 // account, no network, no Python: it shows what the doctor decides, which SSM commands it sends, what it
 // asks MGN, and the e-mail and SMS people get. The transcript is returned too, so tests can compare.
+import type { RetryCall } from '../lambdas/adapters/in-memory';
 import { parametersForBatch } from '../lambdas/core/command-parameters';
 import { summarizeCommandOutput } from '../lambdas/core/command-output';
 import type { LedgerEntry } from '../lambdas/core/ledger';
@@ -19,7 +20,7 @@ import {
   DEMO_STORY,
   DEMO_WORLD_RULES,
 } from './lib/demo-fleet';
-import { SimulatedAccount, type SentCommand, type ServiceCall } from './lib/simulated-account';
+import { SimulatedAccount, type SentCommand } from './lib/simulated-account';
 
 export interface DemoRun {
   readonly number: number;
@@ -29,7 +30,7 @@ export interface DemoRun {
   readonly events: readonly string[];
   readonly report: RunReport;
   readonly commands: readonly SentCommand[];
-  readonly serviceCalls: readonly ServiceCall[];
+  readonly serviceCalls: readonly RetryCall[];
   readonly digest?: Digest;
   readonly warnings: readonly string[];
 }
@@ -54,7 +55,7 @@ export const formatDecision = (report: ServerReport): string =>
 
 async function printIntro(write: (line: string) => void, account: SimulatedAccount): Promise<void> {
   const servers = await account.mgn.listSourceServers();
-  const nodes = await account.ssm.listNodes();
+  const nodes = await account.nodes.listNodes();
   const settings = DEMO_SETTINGS;
   write('SIMULATION — no AWS calls are made. Everything below runs in memory against a simulated account;');
   write('every decision is made by the real doctor core (runDoctor), the code the Lambda runs.');
@@ -177,7 +178,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
 
     const before = {
       commands: account.ssm.sent.length,
-      calls: account.mgn.calls.length,
+      calls: account.mgn.retryCalls.length,
       digests: account.publisher.published.length,
       log: account.log.lines.length,
     };
@@ -193,7 +194,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
       events,
       report,
       commands: account.ssm.sent.slice(before.commands),
-      serviceCalls: account.mgn.calls.slice(before.calls),
+      serviceCalls: account.mgn.retryCalls.slice(before.calls),
       digest: account.publisher.published[before.digests],
       warnings: account.log.lines
         .slice(before.log)

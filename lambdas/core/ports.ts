@@ -1,5 +1,5 @@
 // The doctor's side effects, named by role. Adapters implement them with the AWS SDK (lambdas/adapters);
-// tests implement them in memory (test/fakes).
+// lambdas/adapters/in-memory implements them in memory for the tests, the demo and the preview CLI.
 import type {
   CommandBatchResult,
   CommandRequest,

@@ -1,5 +1,6 @@
 // Ports for the preview CLI. A preview is a dry run, so the core never sends, publishes or writes; these
 // wrappers make that a guarantee of the wiring too: every call that would change something throws.
+import { InMemoryLedger } from '../../lambdas/adapters/in-memory';
 import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type {
   CommandBatchResult,
@@ -59,7 +60,7 @@ export class ReadOnlyLedger implements RemediationLedger {
 }
 
 /** No ledger: every server is seen for the first time. */
-export const emptyLedger = new ReadOnlyLedger({ loadEntries: async () => [] });
+export const emptyLedger = new ReadOnlyLedger(new InMemoryLedger());
 
 /**
  * Serves a listing made beforehand (the CLI lists first, to report progress and find the account) and

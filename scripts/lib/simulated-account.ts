@@ -1,6 +1,6 @@
-// A simulated AWS account for the offline demo: MGN source servers, SSM managed nodes that answer Run Command
-// like real hosts, a versioned ledger, and a publisher that keeps each digest. Everything is in memory and the
-// clock is simulated, so a demo of several hours runs in milliseconds without any network.
+// A simulated AWS account for the offline demo. MGN, the SSM inventory, the ledger and the publisher are the
+// in-memory ports (lambdas/adapters/in-memory); what this file adds are hosts that answer Run Command from their
+// own state. The clock is simulated, so a demo of several hours runs in milliseconds without any network.
 import type {
   CommandBatchResult,
   CommandRequest,
@@ -10,70 +10,19 @@ import type {
   ReplicationSettings,
   SourceServer,
 } from '../../lambdas/core/model';
-import type {
-  Clock,
-  CommandRunner,
-  ManagedNodeDirectory,
-  ReplicationServerLocator,
-  SourceServerRepository,
-} from '../../lambdas/core/ports';
+import type { Clock, CommandRunner } from '../../lambdas/core/ports';
 import type { DoctorDependencies } from '../../lambdas/core/run/run-doctor';
 import { parametersForBatch } from '../../lambdas/core/command-parameters';
+import {
+  InMemoryLedger,
+  InMemoryNodeDirectory,
+  InMemoryReplicationServerLocator,
+  InMemorySourceServerRepository,
+  ManualClock,
+  MemoryLog,
+  RecordingPublisher,
+} from '../../lambdas/adapters/in-memory';
 import { answerDocument, type SimulatedHost } from './simulated-host-output';
-import { InMemoryLedger, ManualClock, MemoryLog, RecordingPublisher } from './in-memory-ports';
-
-export interface ServiceCall {
-  readonly at: string;
-  readonly action: 'RetryDataReplication';
-  readonly sourceServerId: string;
-  readonly outcome: 'accepted' | 'refused';
-  readonly detail?: string;
-}
-
-/** MGN: lists the fleet, and refuses RetryDataReplication for a server that is not stalled, as MGN does. */
-export class SimulatedMgn implements SourceServerRepository {
-  readonly calls: ServiceCall[] = [];
-  private readonly servers = new Map<string, SourceServer>();
-
-  constructor(
-    servers: readonly SourceServer[],
-    private readonly clock: Clock,
-    private readonly settings: ReplicationSettings,
-  ) {
-    for (const server of servers) this.servers.set(server.sourceServerId, server);
-  }
-
-  async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
-    const ids = filter?.sourceServerIds;
-    return [...this.servers.values()].filter(
-      (server) => !server.isArchived && (!ids || ids.includes(server.sourceServerId)),
-    );
-  }
-
-  async retryDataReplication(sourceServerId: string): Promise<void> {
-    const at = this.clock.now().toISOString();
-    if (this.get(sourceServerId).dataReplicationState !== 'STALLED') {
-      const detail = 'Source server data replication is not stalled';
-      this.calls.push({ at, action: 'RetryDataReplication', sourceServerId, outcome: 'refused', detail });
-      throw Object.assign(new Error(detail), { name: 'ValidationException' });
-    }
-    this.calls.push({ at, action: 'RetryDataReplication', sourceServerId, outcome: 'accepted' });
-  }
-
-  async getReplicationSettings(): Promise<ReplicationSettings> {
-    return this.settings;
-  }
-
-  get(sourceServerId: string): SourceServer {
-    const server = this.servers.get(sourceServerId);
-    if (!server) throw new Error(`No simulated source server ${sourceServerId}`);
-    return server;
-  }
-
-  update(sourceServerId: string, change: Partial<SourceServer>): void {
-    this.servers.set(sourceServerId, { ...this.get(sourceServerId), ...change });
-  }
-}
 
 export interface SentCommand {
   readonly commandId: string;
@@ -86,26 +35,17 @@ export interface SentCommand {
   readonly results: readonly InvocationResult[];
 }
 
-/** SSM: the managed-node inventory and Run Command. Each invocation is InProgress on its first poll. */
-export class SimulatedSsm implements ManagedNodeDirectory, CommandRunner {
+/** SSM Run Command on simulated hosts: each host answers from its own state; InProgress on the first poll. */
+export class SimulatedRunCommand implements CommandRunner {
   readonly sent: SentCommand[] = [];
   private readonly polls = new Map<string, number>();
   private readonly hosts: ReadonlyMap<string, SimulatedHost>;
 
   constructor(
-    private readonly nodes: readonly ManagedNode[],
     hosts: readonly SimulatedHost[],
     private readonly clock: Clock,
   ) {
     this.hosts = new Map(hosts.map((host) => [host.instanceId, host]));
-  }
-
-  async describeNodes(instanceIds: readonly string[]): Promise<ManagedNode[]> {
-    return this.nodes.filter((node) => instanceIds.includes(node.instanceId));
-  }
-
-  async listNodes(): Promise<ManagedNode[]> {
-    return [...this.nodes];
   }
 
   async sendCommand(request: CommandRequest): Promise<CommandBatchResult[]> {
@@ -150,14 +90,6 @@ export class SimulatedSsm implements ManagedNodeDirectory, CommandRunner {
   }
 }
 
-/** EC2's view of the replication servers: their private IPs, for CheckConnectivity's port 1500 probe. */
-export class SimulatedReplicationServers implements ReplicationServerLocator {
-  constructor(private readonly privateIps: ReadonlyMap<string, string>) {}
-  async findPrivateIps(instanceIds: readonly string[]): Promise<Map<string, string>> {
-    return new Map([...this.privateIps].filter(([id]) => instanceIds.includes(id)));
-  }
-}
-
 export interface SimulatedAccountSpec {
   readonly start: Date;
   readonly servers: readonly SourceServer[];
@@ -169,29 +101,31 @@ export interface SimulatedAccountSpec {
 
 export class SimulatedAccount {
   readonly clock: ManualClock;
-  readonly mgn: SimulatedMgn;
-  readonly ssm: SimulatedSsm;
+  readonly mgn: InMemorySourceServerRepository;
+  readonly nodes: InMemoryNodeDirectory;
+  readonly ssm: SimulatedRunCommand;
   readonly ledger = new InMemoryLedger();
   readonly publisher = new RecordingPublisher();
   readonly log = new MemoryLog();
-  private readonly replicationServers: SimulatedReplicationServers;
+  private readonly replicationServers: InMemoryReplicationServerLocator;
 
   constructor(spec: SimulatedAccountSpec) {
     this.clock = new ManualClock(spec.start);
-    this.mgn = new SimulatedMgn(spec.servers, this.clock, spec.replicationSettings);
+    this.mgn = new InMemorySourceServerRepository([...spec.servers], this.clock);
+    this.mgn.settings = spec.replicationSettings;
+    this.nodes = new InMemoryNodeDirectory([...spec.nodes]);
     // Hosts are copied: a restart changes a host's state, and each demo starts from the same world.
-    this.ssm = new SimulatedSsm(
-      spec.nodes,
+    this.ssm = new SimulatedRunCommand(
       spec.hosts.map((host) => ({ ...host })),
       this.clock,
     );
-    this.replicationServers = new SimulatedReplicationServers(spec.replicationServerIps);
+    this.replicationServers = new InMemoryReplicationServerLocator(spec.replicationServerIps);
   }
 
   dependencies(): DoctorDependencies {
     return {
       servers: this.mgn,
-      nodes: this.ssm,
+      nodes: this.nodes,
       commands: this.ssm,
       publisher: this.publisher,
       ledger: this.ledger,
@@ -211,6 +145,6 @@ export class SimulatedAccount {
   }
 
   retryAccepted(sourceServerId: string): boolean {
-    return this.mgn.calls.some((call) => call.sourceServerId === sourceServerId && call.outcome === 'accepted');
+    return this.mgn.retryCalls.some((call) => call.sourceServerId === sourceServerId && call.outcome === 'accepted');
   }
 }

@@ -1,4 +1,5 @@
 // Realistic test data: MGN IDs, ARNs and SSM node IDs in the shapes AWS uses.
+import type { CommandRecord, Treatment } from '../../lambdas/core/ledger';
 import type { ManagedNode, SourceServer } from '../../lambdas/core/model';
 
 let sequence = 0;
@@ -47,4 +48,26 @@ export function aNode(overrides: Partial<ManagedNode> = {}): ManagedNode {
 /** A node registered for this server's FQDN and IP, as a hybrid activation would show it. */
 export function aNodeFor(server: SourceServer, overrides: Partial<ManagedNode> = {}): ManagedNode {
   return aNode({ computerName: server.fqdn, ipAddress: server.ips[0], ...overrides });
+}
+
+/** One SSM invocation the doctor recorded; Success unless told otherwise. */
+export function aCommandRecord(overrides: Partial<CommandRecord> = {}): CommandRecord {
+  return {
+    commandId: `00000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}`,
+    document: 'RestartReplicationAgent',
+    instanceId: 'mi-00000000000000001',
+    requestedAt: '2026-11-26T08:00:00.000Z',
+    status: 'Success',
+    ...overrides,
+  };
+}
+
+/** One treatment at `at`: a restart with the given outcome, unless the commands are given. */
+export function aTreatment(at: Date, overrides: Partial<Treatment> = {}): Treatment {
+  return {
+    at: at.toISOString(),
+    runId: `run-${++sequence}`,
+    commands: [aCommandRecord({ requestedAt: at.toISOString() })],
+    ...overrides,
+  };
 }

@@ -52,3 +52,11 @@ test('SDK clients the runtime provides stay external; the bundle fits 1.5 MB', (
   expect(inlined).toEqual([]);
   expect(fs.statSync(path.join(assetDir, 'index.js')).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
 });
+
+test('the in-memory ports stay out of the bundle: the handler wires only the AWS adapters', () => {
+  const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.js.map'), 'utf8')) as { sources: string[] };
+  const adapters = map.sources.filter((source) => source.includes('lambdas/adapters/'));
+
+  expect(adapters).toEqual(expect.arrayContaining([expect.stringContaining('mgn-source-server-repository.ts')]));
+  expect(adapters.filter((source) => source.includes('lambdas/adapters/in-memory/'))).toEqual([]);
+});

@@ -1,4 +1,4 @@
-// Fault injection (issue 3): throttling on every API → the run completes with retries. The whole Lambda handler
+// Fault injection: throttling on every API → the run completes with retries. The whole Lambda handler
 // over real HTTP, as in handler.test.ts, but every AWS API a scheduled run calls answers the FIRST call of each
 // operation with a real throttling error in that service's own wire protocol:
 //

@@ -7,13 +7,13 @@ import { runDoctor } from '../../../lambdas/core/run/run-doctor';
 import { DEFAULT_SETTINGS } from '../../../lambdas/shared/settings';
 import { aNodeFor, aStalledServer } from '../../fakes/builders';
 import {
-  FixedClock,
+  ManualClock,
   InMemoryNodeDirectory,
   InMemorySourceServerRepository,
   MemoryLog,
   RecordingCommandRunner,
   RecordingPublisher,
-} from '../../fakes/in-memory';
+} from '../../../lambdas/adapters/in-memory';
 
 const TABLE = 'overlap-ledger';
 let table: LocalLedgerTable;
@@ -36,7 +36,7 @@ it('two overlapping runs send exactly one treatment per server', async () => {
     commands: runner,
     publisher: new RecordingPublisher(),
     ledger,
-    clock: new FixedClock(),
+    clock: new ManualClock(),
     log: new MemoryLog(),
   });
   const settings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 0 };

@@ -1,4 +1,6 @@
-import { indexNodes, needsFullInventory, resolveTarget } from '../../../lambdas/core/resolve-target';
+import type { PingStatus as SsmPingStatus, PlatformType as SsmPlatformType } from '@aws-sdk/client-ssm';
+import type { ManagedNode, SourceServer, TargetResolution } from '../../../lambdas/core/model';
+import { findNodeIdHint, indexNodes, needsFullInventory, resolveTarget } from '../../../lambdas/core/resolve-target';
 import { aNode, aNodeFor, aServer } from '../../fakes/builders';
 
 const TAG = 'mgn-doctor:ssm-node-id';
@@ -149,5 +151,205 @@ describe('resolveTarget (design section 5)', () => {
       ),
     ).toBe(false);
     expect(needsFullInventory([aServer({ awsInstanceId: 'i-0abc1234def567890' }), aServer()], TAG)).toBe(true);
+  });
+});
+
+// The README's "Which host?" rules as tables. Rows are the Prepare step.
+describe("resolveTarget: which host, in the README's order", () => {
+  const TAGGED = 'mi-0123456789abcdef0';
+  const INSTANCE = 'i-0abc1234def567890';
+  const nodes = {
+    tagged: aNode({ instanceId: TAGGED, computerName: 'tagged-node' }),
+    instance: aNode({ instanceId: INSTANCE, computerName: 'ec2-node' }),
+    name: aNode({ computerName: 'web01.corp.example.com', ipAddress: '192.0.2.1' }),
+    ip: aNode({ computerName: 'other-name', ipAddress: '10.0.0.10' }),
+  };
+  const server = (hints: Partial<SourceServer>): SourceServer =>
+    aServer({ hostname: 'web01', fqdn: 'web01.corp.example.com', ips: ['10.0.0.10'], tags: {}, ...hints });
+
+  it.each<[string, Partial<SourceServer>, (keyof typeof nodes)[], Partial<TargetResolution>]>([
+    [
+      'a tag, a name and an IP: the tag wins',
+      { tags: { [TAG]: TAGGED } },
+      ['tagged', 'name', 'ip'],
+      { status: 'RESOLVED', matchedBy: 'tag', node: nodes.tagged },
+    ],
+    [
+      'a tag that agrees with the EC2 instance ID MGN reports',
+      { tags: { [TAG]: INSTANCE }, awsInstanceId: INSTANCE },
+      ['instance', 'name'],
+      { status: 'RESOLVED', matchedBy: 'tag', node: nodes.instance },
+    ],
+    [
+      'a tag that disagrees with the EC2 instance ID MGN reports: refused, never chosen',
+      { tags: { [TAG]: TAGGED }, awsInstanceId: INSTANCE },
+      ['tagged', 'instance', 'name', 'ip'],
+      { status: 'MISMATCH' },
+    ],
+    [
+      'no tag: the EC2 instance ID MGN reports',
+      { awsInstanceId: INSTANCE },
+      ['tagged', 'instance', 'name', 'ip'],
+      { status: 'RESOLVED', matchedBy: 'awsInstanceId', node: nodes.instance },
+    ],
+    [
+      'no tag or instance ID: the hostname before the IP',
+      {},
+      ['name', 'ip'],
+      { status: 'RESOLVED', matchedBy: 'hostname', node: nodes.name },
+    ],
+    ['no name match: a NIC IP', {}, ['ip'], { status: 'RESOLVED', matchedBy: 'ip', node: nodes.ip }],
+    ['nothing matches', {}, ['tagged', 'instance'], { status: 'UNMANAGED' }],
+    [
+      'a tag naming an unknown node overrides the rest: no guess by name',
+      { tags: { [TAG]: TAGGED } },
+      ['name', 'ip'],
+      { status: 'UNMANAGED' },
+    ],
+    [
+      'an EC2 instance SSM does not manage: no guess by name',
+      { awsInstanceId: INSTANCE },
+      ['name', 'ip'],
+      { status: 'UNMANAGED' },
+    ],
+    [
+      'an instance ID that is not one is ignored',
+      { awsInstanceId: 'web01' },
+      ['name'],
+      { status: 'RESOLVED', matchedBy: 'hostname' },
+    ],
+    ['an empty tag is no tag', { tags: { [TAG]: '  ' } }, ['name'], { status: 'RESOLVED', matchedBy: 'hostname' }],
+  ])('%s', (_name, hints, present, expected) => {
+    // Act
+    const result = resolve(
+      server(hints),
+      present.map((key) => nodes[key]),
+    );
+
+    // Assess
+    expect(result).toMatchObject(expected);
+  });
+
+  it.each<[string, ManagedNode[], Partial<TargetResolution>]>([
+    [
+      'two nodes by name',
+      [aNode({ computerName: 'web01' }), aNode({ computerName: 'WEB01.corp.example.com' })],
+      { status: 'AMBIGUOUS' },
+    ],
+    [
+      'two nodes by IP, none by name',
+      [aNode({ ipAddress: '10.0.0.10' }), aNode({ ipAddress: '10.0.0.10' })],
+      { status: 'AMBIGUOUS' },
+    ],
+    [
+      'one by name and another by IP: the name decides',
+      [aNode({ computerName: 'web01' }), aNode({ ipAddress: '10.0.0.10' })],
+      { status: 'RESOLVED', matchedBy: 'hostname' },
+    ],
+  ])('%s', (_name, candidates, expected) => {
+    // Act
+    const result = resolve(server({}), candidates);
+
+    // Assess
+    expect(result).toMatchObject(expected);
+    if (result.status === 'AMBIGUOUS') expect(result.advice).toContain(`${TAG}=<node ID>`);
+  });
+
+  it.each<[string, string | undefined, string, boolean]>([
+    ['a bare name', 'web01', 'web01', true],
+    ['a short name against an FQDN', 'WEB01', 'web01.corp.example.com', true],
+    ['an FQDN against a short name', 'web01.corp.example.com', 'web01', true],
+    ['an FQDN against one with a trailing dot', 'web01.corp.example.com', 'WEB01.CORP.EXAMPLE.COM.', true],
+    ['a short name with no domain known against any domain', 'web01', 'web01.lab.example.com', true],
+    ['the same short name in two domains', 'web01.prod.example.com', 'web01.test.example.com', false],
+    ['a longer name that starts the same', 'web011', 'web01', false],
+    ['an empty name', '', '', false],
+  ])('name match, %s: %s ~ %s → %s', (_name, hostname, computerName, matches) => {
+    // Prepare
+    const source = aServer({ hostname, fqdn: undefined, ips: [], awsInstanceId: undefined });
+
+    // Act
+    const result = resolve(source, [aNode({ computerName })]);
+
+    // Assess
+    expect(result.status).toBe(matches ? 'RESOLVED' : 'UNMANAGED');
+  });
+});
+
+describe('resolveTarget: only nodes that can run the documents get commands', () => {
+  const PING: Record<SsmPingStatus, TargetResolution['status']> = {
+    Online: 'RESOLVED',
+    ConnectionLost: 'OFFLINE',
+    Inactive: 'OFFLINE',
+  };
+
+  it.each<[string, TargetResolution['status']]>([...Object.entries(PING), ['A_STATUS_SSM_ADDS_LATER', 'OFFLINE']])(
+    'ping status %s → %s',
+    (pingStatus, status) => {
+      // Prepare
+      const source = aServer();
+
+      // Act
+      const result = resolve(source, [aNodeFor(source, { pingStatus })]);
+
+      // Assess
+      expect(result.status).toBe(status);
+    },
+  );
+
+  const PLATFORM: Record<SsmPlatformType, TargetResolution['status']> = {
+    Linux: 'RESOLVED',
+    Windows: 'RESOLVED',
+    MacOS: 'UNMANAGED',
+  };
+
+  it.each<[string | undefined, TargetResolution['status']]>([
+    ...Object.entries(PLATFORM),
+    ['A_PLATFORM_SSM_ADDS_LATER', 'UNMANAGED'],
+    [undefined, 'RESOLVED'],
+  ])('platform %s → %s', (platformType, status) => {
+    // Prepare
+    const source = aServer();
+
+    // Act
+    const result = resolve(source, [aNodeFor(source, { platformType })]);
+
+    // Assess
+    expect(result.status).toBe(status);
+  });
+});
+
+describe('findNodeIdHint: only a real node ID ever reaches SSM', () => {
+  it.each([
+    ['an EC2 instance ID (8 hex digits)', 'i-0abc1234', 'i-0abc1234'],
+    ['an EC2 instance ID (17 hex digits)', 'i-0abc1234def567890', 'i-0abc1234def567890'],
+    ['a hybrid node ID', 'mi-0123456789abcdef0', 'mi-0123456789abcdef0'],
+    ['a node ID with spaces around it', '  mi-0123456789abcdef0 ', 'mi-0123456789abcdef0'],
+  ])('takes %s from the tag', (_name, value, instanceId) => {
+    expect(findNodeIdHint(aServer({ tags: { [TAG]: value } }), TAG)).toEqual({ instanceId, matchedBy: 'tag' });
+  });
+
+  it.each([
+    ['too short', 'i-123'],
+    ['16 hex digits', 'i-0abc1234def56789'],
+    ['upper case', 'i-0ABC1234DEF567890'],
+    ['a hybrid ID one digit short', 'mi-0123456789abcdef'],
+    ['a command after the ID', 'mi-0123456789abcdef0; reboot'],
+    ['a command substitution', '$(reboot)'],
+    ['a hostname', 'web01'],
+  ])('rejects a tag that is %s', (_name, value) => {
+    expect(findNodeIdHint(aServer({ tags: { [TAG]: value } }), TAG)).toEqual({ invalidTag: value.trim() });
+  });
+
+  it.each([
+    [
+      'the EC2 instance ID MGN reports',
+      { awsInstanceId: 'i-0abc1234def567890' },
+      { instanceId: 'i-0abc1234def567890', matchedBy: 'awsInstanceId' },
+    ],
+    ['nothing for a malformed instance ID', { awsInstanceId: 'i-zz' }, undefined],
+    ['nothing without a tag or an instance ID', {}, undefined],
+  ])('without a tag: %s', (_name, hints, hint) => {
+    expect(findNodeIdHint(aServer({ tags: {}, ...hints }), TAG)).toEqual(hint);
   });
 });

@@ -1,17 +1,17 @@
-// Whole runs, and series of runs, against in-memory ports: what the doctor does over time (issues 2 and 3).
+// Whole runs, and series of runs, against the in-memory ports: what the doctor does in one run and over time.
 import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../lambdas/core/run/run-doctor';
 import type { ManagedNode, SourceServer } from '../../../lambdas/core/model';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../fakes/builders';
 import {
-  FixedClock,
+  ManualClock,
   InMemoryLedger,
   InMemoryNodeDirectory,
   InMemorySourceServerRepository,
   MemoryLog,
   RecordingCommandRunner,
   RecordingPublisher,
-} from '../../fakes/in-memory';
+} from '../../../lambdas/adapters/in-memory';
 
 const AGENT_OK =
   'MGN_DOCTOR check=agent status=RUNNING service=aws-replication-agent active_state=active version=1.2.3';
@@ -27,7 +27,7 @@ function setup(
   const runner = new RecordingCommandRunner();
   const publisher = new RecordingPublisher();
   const ledger = new InMemoryLedger();
-  const clock = new FixedClock();
+  const clock = new ManualClock();
   const log = new MemoryLog();
   const settings: DoctorSettings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 60, ...overrides };
   let runs = 0;
@@ -42,7 +42,7 @@ function setup(
   return { repository, directory, runner, publisher, ledger, clock, log, run };
 }
 
-describe('one run (issue 2)', () => {
+describe('one run: list, classify, resolve, treat, collect and publish', () => {
   it('treats a stalled host, collects the results and publishes one digest', async () => {
     const stalled = aStalledServer({ hostname: 'web01', fqdn: 'web01.corp.example.com' });
     const healthy = aServer();
@@ -240,7 +240,7 @@ describe('one run (issue 2)', () => {
   });
 });
 
-describe('service side (issue 4)', () => {
+describe('service-side errors: RetryDataReplication, only when enabled and stalled', () => {
   const snapshotStall = () => aStalledServer({ errorCode: 'SNAPSHOTS_FAILURE' });
 
   it('reports a service-side error without acting while RetryDataReplication is off', async () => {
@@ -289,7 +289,7 @@ describe('service side (issue 4)', () => {
   });
 });
 
-describe('diagnosis (issue 4)', () => {
+describe('diagnosis: service roles, replication-server IPs and replication settings', () => {
   it("checks MGN's service roles once per run, only when a service-side error appears", async () => {
     const servers = [
       aStalledServer({ errorCode: 'SNAPSHOTS_FAILURE' }),
@@ -431,7 +431,7 @@ describe('diagnosis (issue 4)', () => {
   });
 });
 
-describe('closing the loop (issue 3)', () => {
+describe('over several runs: results, cooldown, escalation, recovery and no duplicate alerts', () => {
   it('stall → treated → still stalled → … → escalated once, then hands off', async () => {
     const server = aStalledServer();
     const { runner, publisher, clock, ledger, run } = setup([server], [aNodeFor(server)], {

@@ -6,14 +6,14 @@ import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../..
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../../fakes/builders';
 import {
-  FixedClock,
+  ManualClock,
   InMemoryLedger,
   InMemoryNodeDirectory,
   InMemorySourceServerRepository,
   MemoryLog,
   RecordingCommandRunner,
   RecordingPublisher,
-} from '../../../fakes/in-memory';
+} from '../../../../lambdas/adapters/in-memory';
 
 const CONNECTIVITY_FAILS =
   'MGN_DOCTOR check=connectivity status=FAIL\nMGN_DOCTOR check=connectivity target=mgn.us-east-1.amazonaws.com:443 result=reachable\n' +
@@ -24,7 +24,7 @@ function fleet(servers: SourceServer[], nodes: ManagedNode[], overrides: Partial
   const runner = new RecordingCommandRunner();
   const publisher = new RecordingPublisher();
   const ledger = new InMemoryLedger();
-  const clock = new FixedClock();
+  const clock = new ManualClock();
   const deps: DoctorDependencies = {
     servers: repository,
     nodes: new InMemoryNodeDirectory(nodes),

@@ -5,14 +5,14 @@ import { runDoctor, type DoctorDependencies } from '../../../../lambdas/core/run
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
 import { aNodeFor, aStalledServer } from '../../../fakes/builders';
 import {
-  FixedClock,
+  ManualClock,
   InMemoryLedger,
   InMemoryNodeDirectory,
   InMemorySourceServerRepository,
   MemoryLog,
   RecordingCommandRunner,
   RecordingPublisher,
-} from '../../../fakes/in-memory';
+} from '../../../../lambdas/adapters/in-memory';
 
 /** SSM as it behaves for a node that is not valid for the account: the node is refused, the rest accepted. */
 class RefusingCommandRunner extends RecordingCommandRunner {
@@ -34,7 +34,7 @@ function setup(count: number, overrides: Partial<DoctorSettings> = {}, extras: P
   const runner = new RefusingCommandRunner();
   const ledger = new InMemoryLedger();
   const publisher = new RecordingPublisher();
-  const clock = new FixedClock();
+  const clock = new ManualClock();
   const settings: DoctorSettings = {
     ...DEFAULT_SETTINGS,
     resultWaitSeconds: 60,

@@ -1,0 +1,10 @@
+// In-memory implementations of the core's ports (lambdas/core/ports.ts), next to the AWS ones they stand in
+// for. The unit tests, the offline demo and the preview CLI use them; the Lambda handler never imports them.
+export { ManualClock } from './clock';
+export { type HostAnswer, RecordingCommandRunner } from './command-runner';
+export { MemoryLog } from './log';
+export { InMemoryNodeDirectory } from './managed-node-directory';
+export { RecordingPublisher } from './outcome-publisher';
+export { InMemoryLedger } from './remediation-ledger';
+export { InMemoryReplicationServerLocator } from './replication-server-locator';
+export { InMemorySourceServerRepository, type RetryCall } from './source-server-repository';
