@@ -21,7 +21,7 @@ done
 if [ "${#missing_packages[@]}" -eq 0 ]; then exit 0; fi
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-test-tools: not root with apt-get, not installing ${missing_packages[*]}: tests that need ${missing_commands[*]} are skipped"
+  echo "ensure-test-tools: ${missing_packages[*]} not installed (that needs root and apt-get): tests that need ${missing_commands[*]} are skipped"
   exit 0
 fi
 

@@ -1,6 +1,8 @@
 // ShellCheck on every Linux step of the three documents. scripts/ensure-test-tools.sh installs it before `npm test`
 // where it can (root with apt-get); elsewhere these tests skip and say why.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DOCUMENT_NAMES, readScript } from './document-harness';
 
 const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
@@ -36,6 +38,10 @@ function runShellCheck(script: string): Finding[] {
 describeWithShellCheck('ShellCheck', () => {
   it.each(DOCUMENT_NAMES)('finds nothing in the Linux step of %s', (name) => {
     expect(runShellCheck(readScript(name, 'Linux'))).toEqual([]);
+  });
+
+  it('finds nothing in scripts/ensure-test-tools.sh, which installs it', () => {
+    expect(runShellCheck(readFileSync(join(__dirname, '../../../scripts/ensure-test-tools.sh'), 'utf8'))).toEqual([]);
   });
 
   it('explains every finding it is told to ignore', () => {
