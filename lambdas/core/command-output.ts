@@ -12,7 +12,22 @@ export type ConnectivityResult =
   | 'dns_failed'
   | 'tls_failed'
   | 'error'
+  | HostLimitResult
   | (string & {});
+
+/**
+ * What the host could not check, though TCP to the endpoint worked: `tls_unverified` (OpenSSL 1.0.x with no
+ * trust store to verify the certificate against) and `tls_unsupported` (Windows whose .NET or SChannel cannot do
+ * TLS 1.2). Limits of the host, not failures of the endpoint; the documents count them as `unverified=N`.
+ */
+export type HostLimitResult = 'tls_unverified' | 'tls_unsupported';
+
+const HOST_LIMIT_RESULTS: ReadonlySet<string> = new Set<HostLimitResult>(['tls_unverified', 'tls_unsupported']);
+
+/** Whether a target's result is a limit of the host rather than an answer about the endpoint. */
+export function isHostLimit(result: ConnectivityResult): result is HostLimitResult {
+  return HOST_LIMIT_RESULTS.has(result);
+}
 
 const PREFIX = 'MGN_DOCTOR';
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -3,7 +3,12 @@
 // Everything that lists the documents (the construct, the stack outputs, the runtime config, the run, the CLI,
 // the tests) iterates this registry; adding a document is one entry here plus its YAML file (CONTRIBUTING.md).
 // Constants and pure functions only: the stack imports it without Lambda code, the Lambda without aws-cdk-lib.
-import { parseConnectivityTargets, parseDoctorLines, summarizeCommandOutput } from '../core/command-output';
+import {
+  isHostLimit,
+  parseConnectivityTargets,
+  parseDoctorLines,
+  summarizeCommandOutput,
+} from '../core/command-output';
 import { clip } from '../core/text';
 import type { DocumentRole } from '../core/model';
 import { ENV } from './environment';
@@ -30,13 +35,21 @@ export interface DocumentSpec {
 
 const summarizeFirstLines = (output: string): string => summarizeCommandOutput(output, 400);
 
-/** Connectivity gets one word per target (reachable, refused, timed_out, …): a person sees which path is blocked. */
+/**
+ * Connectivity gets one word per target (reachable, refused, timed_out, …): a person sees which path is blocked.
+ * Targets the host itself could not check (tls_unverified, tls_unsupported) are said up front not to be endpoint
+ * failures.
+ */
 function summarizeConnectivity(output: string): string {
   const targets = parseConnectivityTargets(output);
   if (targets.length === 0) return summarizeFirstLines(output);
   const status = parseDoctorLines(output).find((line) => line.check === 'connectivity' && line.status)?.status;
   const list = targets.map(({ target, result }) => `${target} ${result}`).join(', ');
-  return clip(`${status ? `status=${status}: ` : ''}${list}`, 900);
+  const unverified = targets.filter(({ result }) => isHostLimit(result)).length;
+  const note =
+    unverified > 0 ? ` (${unverified} not verified: this host cannot check TLS; not an endpoint failure)` : '';
+  const head = `${status ? `status=${status}` : ''}${note}`.trim();
+  return clip(`${head ? `${head}: ` : ''}${list}`, 900);
 }
 
 export const DOCUMENTS: Readonly<Record<DocumentRole, DocumentSpec>> = {

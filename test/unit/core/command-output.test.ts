@@ -1,4 +1,5 @@
 import {
+  isHostLimit,
   parseConnectivityTargets,
   parseDoctorLines,
   summarizeCommandOutput,
@@ -207,5 +208,36 @@ describe('summarizeCommandOutput', () => {
 
   it('collapses whitespace in fallback lines', () => {
     expect(summarizeCommandOutput('a\t\tb   c\r\n')).toBe('a b c');
+  });
+});
+
+describe('connectivity results: the endpoint’s failures and the host’s limits', () => {
+  it('reads tls_unverified and tls_unsupported targets and the unverified count', () => {
+    const output = [
+      'MGN_DOCTOR check=connectivity status=OK reachable=1 failed=0 unverified=2',
+      'MGN_DOCTOR check=connectivity target=mgn.us-east-1.amazonaws.com:443 result=tls_unverified probe=tls',
+      'MGN_DOCTOR check=connectivity target=aws-mgn-clients-us-east-1.s3.us-east-1.amazonaws.com:443 result=tls_unsupported probe=tls',
+      'MGN_DOCTOR check=connectivity target=10.0.1.25:1500 result=reachable probe=tcp',
+      '',
+    ].join('\r\n');
+    expect(parseDoctorLines(output)[0]).toEqual({
+      check: 'connectivity',
+      status: 'OK',
+      reachable: '1',
+      failed: '0',
+      unverified: '2',
+    });
+    expect(parseConnectivityTargets(output).map((target) => target.result)).toEqual([
+      'tls_unverified',
+      'tls_unsupported',
+      'reachable',
+    ]);
+  });
+
+  it('tells the host’s limits from the endpoint’s answers', () => {
+    expect(['tls_unverified', 'tls_unsupported'].map(isHostLimit)).toEqual([true, true]);
+    expect(
+      ['reachable', 'refused', 'timed_out', 'dns_failed', 'tls_failed', 'error', 'host_unreachable'].map(isHostLimit),
+    ).toEqual([false, false, false, false, false, false, false]);
   });
 });

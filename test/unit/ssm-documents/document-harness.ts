@@ -100,6 +100,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Files under the fake root (MGN_DOCTOR_TEST_ROOT), path → content. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Executable bash scripts under the fake root (an init script), path → bash body. */
+  readonly executables?: Readonly<Record<string, string>>;
   readonly dirs?: readonly string[];
   /** Stub executables put on PATH, name → bash body. */
   readonly stubs?: Readonly<Record<string, string>>;
@@ -169,6 +171,10 @@ export function runLinuxStep(name: DocumentName, options: RunOptions = {}): RunR
   for (const [path, content] of Object.entries(options.files ?? {})) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
+  }
+  for (const [path, body] of Object.entries(options.executables ?? {})) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), `#!${BASH_PATH}\n${body}\n`, { mode: 0o755 });
   }
   const scriptPath = join(sandbox, '_script.sh');
   writeFileSync(scriptPath, script, { mode: 0o700 });

@@ -12,7 +12,8 @@ import {
 } from './document-harness';
 
 const EXPECTED_PARAMETERS: Readonly<Record<DocumentName, Readonly<Record<string, string | undefined>>>> = {
-  'restart-replication-agent': { waitSeconds: '20', logLines: '20' },
+  // No log excerpt by default: see the comment on logLines in the document.
+  'restart-replication-agent': { waitSeconds: '20', logLines: '0' },
   'check-disk-space': { minFreeRootMiB: '2048', minFreeTmpMiB: '500' },
   'check-connectivity': { region: undefined, replicationServerIp: '', replicationServerIps: '', timeoutSeconds: '5' },
 };
@@ -265,6 +266,16 @@ describe.each(DOCUMENT_NAMES)('%s.yaml', (name) => {
     expect(exportLine).toBeLessThan(firstParameterLine);
   });
 
+  it('stays within the 64 KB SSM allows for a document and its parameter values together', () => {
+    // CreateDocument counts the content with the values given at run time; the longest is a 50-entry mapping.
+    const content = Buffer.byteLength(JSON.stringify(document));
+    const longestValues = Object.values(document.parameters).reduce(
+      (sum, parameter) => sum + (parameter.allowedPattern.includes('{0,49}') ? 50 * 34 : 64),
+      0,
+    );
+    expect(content + longestValues).toBeLessThan(64 * 1000);
+  });
+
   it('never names the fictional seed agent, nor prints the agent config file', () => {
     expect(text.toLowerCase()).not.toContain('mgn-agent');
     for (const line of text.split('\n').filter((candidate) => candidate.includes('agent.config'))) {
@@ -351,7 +362,8 @@ describe('restart-replication-agent.yaml', () => {
     expect(windows).toContain('C:\\Program Files (x86)\\AWS Replication Agent');
     expect(windows).toContain('C:\\Program Files\\AWS Replication Agent');
     expect(windows).toContain("Find-AgentFile 'agent.log.0'");
-    expect(windows).toContain('Get-Content -LiteralPath $agentLog -Tail $logLines');
+    // PowerShell 2.0's Get-Content has no -Tail: the script reads the end of the file itself.
+    expect(windows).toContain('$excerpt = @(Read-LogTail $agentLog $logLines)');
     for (const line of windows
       .split('\n')
       .filter((candidate) => candidate.includes('AwsReplicationPostConvertService'))) {
@@ -373,6 +385,22 @@ describe('restart-replication-agent.yaml', () => {
     expect(windowsBounds.reduce((sum, bound) => sum + bound, 0) + maxWait + 120).toBeLessThan(
       findStep(document, 'Windows').inputs.timeoutSeconds,
     );
+  });
+
+  it('leaves time for every bounded wait of the longest path, including the start after a failed restart', () => {
+    const document = loadDocument('restart-replication-agent');
+    const maxWait = 999;
+    const bound = (name: string): number => Number(new RegExp(`readonly ${name}=(\\d+)`).exec(linux)?.[1]);
+    // Restart, the status query before the start, the start, the final status query (SysV and upstart).
+    const linuxWorst =
+      bound('RESTART_TIMEOUT') + bound('STATUS_TIMEOUT') + bound('START_TIMEOUT') + bound('STATUS_TIMEOUT');
+    expect(linuxWorst).toBeGreaterThan(400);
+    expect(linuxWorst + maxWait + 60).toBeLessThan(findStep(document, 'Linux').inputs.timeoutSeconds);
+    // The stop, a second stop timeout for a service still stopping, the start, and 30 s for each of up to five
+    // dependent services that ServiceController.Stop() stops first.
+    const stop = Number(/\$StopTimeout = New-TimeSpan -Seconds (\d+)/.exec(windows)?.[1]);
+    const start = Number(/\$StartTimeout = New-TimeSpan -Seconds (\d+)/.exec(windows)?.[1]);
+    expect(2 * stop + start + 5 * 30 + maxWait + 60).toBeLessThan(findStep(document, 'Windows').inputs.timeoutSeconds);
   });
 
   it('hides credential-looking log lines and defuses MGN_DOCTOR look-alikes on Windows too', () => {
@@ -402,7 +430,7 @@ describe('restart-replication-agent.yaml', () => {
     expect(linux.indexOf('report "status=$status')).toBeGreaterThan(0);
     expect(linux.indexOf('report "status=$status')).toBeLessThan(linux.indexOf('tail -n'));
     expect(windows.indexOf('Write-Report "status=$status')).toBeGreaterThan(0);
-    expect(windows.indexOf('Write-Report "status=$status')).toBeLessThan(windows.indexOf('-Tail $logLines'));
+    expect(windows.indexOf('Write-Report "status=$status')).toBeLessThan(windows.indexOf('Read-LogTail $agentLog'));
   });
 });
 
@@ -588,7 +616,8 @@ describe('check-connectivity.yaml', () => {
       'AsyncWaitHandle.WaitOne',
       'System.Net.Security.SslStream',
       'AuthenticateAsClient',
-      '[System.Security.Authentication.SslProtocols]::Tls12',
+      // TLS 1.2 by number: the enum member needs .NET 4.5 (see 'TLS 1.2 on older Windows' below).
+      '$Tls12 = [Enum]::ToObject([System.Security.Authentication.SslProtocols], 3072)',
       // Bounded name lookup, like the other probes.
       '[System.Net.Dns]::BeginGetHostAddresses',
       '$lookup.AsyncWaitHandle.WaitOne($timeoutMs, $false)',
@@ -597,6 +626,27 @@ describe('check-connectivity.yaml', () => {
     expect(windows.indexOf('Write-Report "status=$status')).toBeLessThan(windows.indexOf('foreach ($line in $lines)'));
     const linux = readScript('check-connectivity', 'Linux');
     expect(linux.indexOf('report "status=$status')).toBeLessThan(linux.indexOf('printf \'%s\\n\' "${lines[@]}"'));
+  });
+
+  it('TLS 1.2 on older Windows: asks for it by number, and reports a host that cannot do it as tls_unsupported', () => {
+    const windows = readScript('check-connectivity', 'Windows');
+    expect(windows).toContain('$tls.AuthenticateAsClient($HostName, $null, $Tls12, $false)');
+    // SEC_E_ALGORITHM_MISMATCH and SEC_E_UNSUPPORTED_FUNCTION as the signed 32-bit NativeErrorCode .NET gives.
+    const codes = [0x80090331, 0x80090302].map((code) => code - 2 ** 32);
+    expect(windows).toContain(`$NoTls12ErrorCodes = @(${codes.join(', ')})`);
+    // Classified before the generic TLS failure, and counted apart from failures.
+    expect(windows).toMatch(
+      /\} catch \{\s*if \(Test-NoTls12 \$_\.Exception\) \{ return 'tls_unsupported' \}\s*return 'tls_failed'/,
+    );
+    expect(windows).toContain("} elseif ($result -eq 'tls_unsupported') {\n    $unverified++");
+    expect(windows).toContain('if ($unverified -gt 0) { $summary += " unverified=$unverified" }');
+    const handlers = /function Test-NoTls12[\s\S]*?\n}\n/.exec(windows)?.[0] ?? '';
+    for (const type of [
+      'System.ArgumentException',
+      'System.NotSupportedException',
+      'System.ComponentModel.Win32Exception',
+    ])
+      expect(handlers).toContain(`-is [${type}]`);
   });
 
   it('turns certificate verification on for the openssl probe (-verify_return_error alone does not before OpenSSL 3)', () => {

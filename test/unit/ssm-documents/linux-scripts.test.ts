@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConnectivityTargets, parseDoctorLines } from '../../../lambdas/core/command-output';
 import { BASH_PATH, MGN_BUCKETS, readScript, removeSandboxes, runLinuxStep, type RunOptions } from './document-harness';
+import { CURL, DF, FINDMNT, GETENT, OPENSSL, SLEEP, SYSTEMCTL, SYSTEMD_DIR, TIMEOUT } from './linux-stubs';
 
 const describeWithBash = BASH_PATH ? describe : describe.skip;
 if (!BASH_PATH) console.warn('Linux script tests skipped: bash is not installed');
@@ -28,21 +29,6 @@ describeWithBash('Linux scripts are valid bash', () => {
 
 // --- RestartReplicationAgent ---------------------------------------------------------------------
 
-const SYSTEMCTL = `
-echo "systemctl $*" >> "$FAKE_CALLS"
-case "$1" in
-  cat)
-    if [ "\${FAKE_UNIT:-present}" = present ]; then echo "# /usr/lib/systemd/system/$2"; exit 0; fi
-    echo "No files found for $2." >&2; exit 1 ;;
-  restart)
-    if [ "\${FAKE_RESTART:-ok}" = ok ]; then exit 0; fi
-    echo "Job for $2 failed because the control process exited with error code." >&2; exit 1 ;;
-  is-active)
-    echo "\${FAKE_ACTIVE:-active}"; [ "\${FAKE_ACTIVE:-active}" = active ]; exit ;;
-  *) exit 0 ;;
-esac`;
-const SLEEP = 'echo "sleep $*" >> "$FAKE_CALLS"';
-const SYSTEMD_DIR = 'run/systemd/system';
 const AGENT_HOME = 'var/lib/aws-replication-agent';
 
 function agentLog(lineCount: number): string {
@@ -53,12 +39,14 @@ function agentLog(lineCount: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+// With a 20-line excerpt unless a test says otherwise (the document's default is none).
 function runRestart(options: RunOptions & { fake?: Record<string, string> } = {}) {
   return runLinuxStep('restart-replication-agent', {
     stubs: { systemctl: SYSTEMCTL, sleep: SLEEP },
     dirs: [SYSTEMD_DIR],
     files: { [`${AGENT_HOME}/VERSION`]: '7.1.2.3\n', [`${AGENT_HOME}/agent.log.0`]: agentLog(30) },
     ...options,
+    params: { logLines: '20', ...options.params },
     env: { ...options.fake, ...options.env },
   });
 }
@@ -89,7 +77,7 @@ describeWithBash('restart-replication-agent (Linux)', () => {
   it('restarts only the main unit, then waits waitSeconds before checking', () => {
     const run = runRestart({ params: { waitSeconds: '45' } });
     expect(run.calls).toEqual([
-      'systemctl cat aws-replication-agent.service',
+      'systemctl show -p LoadState aws-replication-agent.service',
       'systemctl restart aws-replication-agent.service',
       'sleep 45',
       'systemctl is-active aws-replication-agent.service',
@@ -276,22 +264,92 @@ describeWithBash('restart-replication-agent (Linux)', () => {
   });
 });
 
-// --- CheckDiskSpace ------------------------------------------------------------------------------
+// After the step the agent is running, or the output says exactly why not.
+describeWithBash('restart-replication-agent (Linux) never leaves the agent stopped', () => {
+  it('starts the agent when the restart failed and left it down', () => {
+    const run = runRestart({
+      params: { logLines: '0' },
+      fake: { FAKE_RESTART: 'fail', FAKE_ACTIVE: 'failed', FAKE_ACTIVE_AFTER_START: 'active' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(parseDoctorLines(run.stdout)).toEqual([
+      {
+        check: 'agent',
+        status: 'RUNNING',
+        service: 'aws-replication-agent',
+        active_state: 'active',
+        version: '7.1.2.3',
+        restart: 'failed',
+        start: 'ok',
+      },
+    ]);
+    expect(run.calls).toEqual([
+      'systemctl show -p LoadState aws-replication-agent.service',
+      'systemctl restart aws-replication-agent.service',
+      'systemctl is-active aws-replication-agent.service',
+      'systemctl start aws-replication-agent.service',
+      'sleep 20',
+      'systemctl is-active aws-replication-agent.service',
+    ]);
+    expect(run.stdout.split('\n').slice(1, 3)).toEqual([
+      'systemctl restart aws-replication-agent failed:',
+      'Job for aws-replication-agent.service failed because the control process exited with error code.',
+    ]);
+  });
 
-const DF = `
-if [ "\${FAKE_DF:-ok}" = fail ]; then echo "df: cannot read table of mounted file systems" >&2; exit 1; fi
-if [ "$1" = -Pm ]; then
-  echo "Filesystem     1048576-blocks  Used Available Capacity Mounted on"
-  case "$2" in
-    /) echo "\${FAKE_ROOT_DEV:-/dev/nvme0n1p1}          20470  9000 \${FAKE_ROOT_FREE} 45% /" ;;
-    /tmp) echo "tmpfs                   4000    10 \${FAKE_TMP_FREE} 1% /tmp" ;;
-  esac
-  exit 0
-fi
-echo "Filesystem      Size  Used Avail Use% Mounted on"
-echo "/dev/nvme0n1p1   20G  8.8G   11G  45% /"
-echo "tmpfs           3.9G   10M  3.9G   1% /tmp"`;
-const FINDMNT = 'echo "findmnt $*" >> "$FAKE_CALLS"; echo "$FAKE_TMP_OPTIONS"';
+  it('bounds that start too, and says why the agent is still not running when it fails', () => {
+    const run = runRestart({
+      params: { logLines: '0' },
+      stubs: { systemctl: SYSTEMCTL, sleep: SLEEP, timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; shift; exec "$@"' },
+      fake: {
+        FAKE_RESTART: 'fail',
+        FAKE_START: 'fail',
+        FAKE_ACTIVE: 'failed',
+        FAKE_SUB_STATE: 'failed',
+        FAKE_RESULT: 'exit-code',
+        FAKE_EXIT_STATUS: '3',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({
+      status: 'NOT_RUNNING',
+      restart: 'failed',
+      start: 'failed',
+    });
+    expect(run.calls).toContain('timeout 120 systemctl start aws-replication-agent.service');
+    expect(run.stdout.split('\n').slice(3)).toEqual([
+      'starting aws-replication-agent after the failed restart failed too:',
+      'Job for aws-replication-agent.service failed because the control process exited with error code.',
+      'not running: ActiveState=failed SubState=failed Result=exit-code ExecMainStatus=3',
+      '',
+    ]);
+  });
+
+  it('leaves a unit systemd is still stopping to systemd, and says so', () => {
+    const run = runRestart({
+      params: { logLines: '0' },
+      stubs: {
+        systemctl: SYSTEMCTL,
+        sleep: SLEEP,
+        timeout: 'echo "timeout $*" >> "$FAKE_CALLS"; if [ "$3" = restart ]; then exit 124; fi; shift; exec "$@"',
+      },
+      fake: { FAKE_ACTIVE: 'deactivating', FAKE_SUB_STATE: 'stop-sigterm' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.calls.some((call) => call.includes(' start '))).toBe(false);
+    expect(run.stdout).toContain('not running: ActiveState=deactivating SubState=stop-sigterm');
+  });
+
+  it('does not start again an agent that the restart started but that then crashed', () => {
+    const run = runRestart({ params: { logLines: '0' }, fake: { FAKE_ACTIVE: 'failed', FAKE_RESULT: 'signal' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.calls.filter((call) => call.includes(' start '))).toEqual([]);
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'NOT_RUNNING', restart: 'ok' });
+    expect(run.stdout).toContain('Result=signal');
+  });
+});
+
+// --- CheckDiskSpace ------------------------------------------------------------------------------
 
 function runDisk(fake: Record<string, string>, options: RunOptions = {}) {
   return runLinuxStep('check-disk-space', {
@@ -436,64 +494,6 @@ describeWithBash('check-disk-space (Linux)', () => {
 });
 
 // --- CheckConnectivity ---------------------------------------------------------------------------
-
-// FAKE_NET: space-separated host:port=outcome (ok|refused|timeout|nodns|tlsfail); others use FAKE_NET_DEFAULT (ok).
-const LOOKUP = `
-lookup() {
-  local entry
-  for entry in \${FAKE_NET:-}; do
-    if [ "\${entry%%=*}" = "$1" ]; then echo "\${entry#*=}"; return; fi
-  done
-  echo "\${FAKE_NET_DEFAULT:-ok}"
-}`;
-const TIMEOUT = `${LOOKUP}
-echo "timeout $1 $2" >> "$FAKE_CALLS"
-shift
-# The /dev/tcp probe: bash -c '...' probe HOST PORT.
-if [ "$1" = bash ] && [ "$2" = -c ]; then
-  case "$(lookup "$5:$6")" in
-    refused) echo "probe: connect: Connection refused" >&2; echo "probe: line 1: /dev/tcp/$5/$6: Connection refused" >&2; exit 1 ;;
-    timeout) exit 124 ;;
-    nodns) echo "probe: $5: Name or service not known" >&2; exit 1 ;;
-    *) exit 0 ;;
-  esac
-fi
-"$@"`;
-const GETENT = `${LOOKUP}
-if [ "$(lookup "$2:443")" = nodns ]; then exit 2; fi
-echo "10.1.2.3        $2"`;
-// Like OpenSSL 1.0.2/1.1.1: an untrusted certificate fails the handshake only when -verify turned verification on
-// and -verify_return_error makes the failure fatal.
-const OPENSSL = `${LOOKUP}
-host=""
-verify=no
-return_error=no
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -connect) host=$2 ;;
-    -verify) verify=yes ;;
-    -verify_return_error) return_error=yes ;;
-  esac
-  shift
-done
-echo "openssl $host" >> "$FAKE_CALLS"
-case "$(lookup "$host")" in
-  tlsfail) echo "verify error:num=20:unable to get local issuer certificate"; exit 1 ;;
-  untrusted) if [ "$verify" = yes ] && [ "$return_error" = yes ]; then exit 1; fi ;;
-esac
-echo "CONNECTED(00000003)"`;
-const CURL = `${LOOKUP}
-url="\${!#}"
-host=\${url#https://}
-host=\${host%/}
-echo "curl $host https_proxy=\${https_proxy:+set}" >> "$FAKE_CALLS"
-case "$(lookup "$host:443")" in
-  refused) exit 7 ;;
-  timeout) exit 28 ;;
-  nodns) exit 6 ;;
-  tlsfail) exit 60 ;;
-  *) exit 0 ;;
-esac`;
 
 const BUCKET_HOSTS = (region: string): string[] =>
   MGN_BUCKETS.map((bucket) => `${bucket}-${region}.s3.${region}.amazonaws.com:443`);
