@@ -455,7 +455,11 @@ async function claimServers(
   return claimed.filter((work): work is Work => work !== undefined);
 }
 
-function parametersFor(document: DocumentRole, settings: DoctorSettings, region: string): Record<string, string[]> {
+export function parametersFor(
+  document: DocumentRole,
+  settings: DoctorSettings,
+  region: string,
+): Record<string, string[]> {
   switch (document) {
     case 'RestartReplicationAgent':
       return {};
@@ -467,7 +471,7 @@ function parametersFor(document: DocumentRole, settings: DoctorSettings, region:
 }
 
 /** CheckConnectivity's per-host parameter: each host's own replication server, by node ID. */
-const REPLICATION_SERVER_IPS = 'replicationServerIps';
+export const REPLICATION_SERVER_IPS = 'replicationServerIps';
 
 function commentFor(runId: string, works: readonly Work[]): string {
   const counts = new Map<string, number>();
