@@ -14,6 +14,7 @@ module.exports = {
     project('unit', ['<rootDir>/test/unit']),
     project('infra', ['<rootDir>/test/infra']),
     project('integration', ['<rootDir>/test/integration']),
+    project('hosts', ['<rootDir>/test/hosts']),
   ],
   reporters: ['default', ['<rootDir>/test/summary-reporter.js', {}]],
 };

@@ -6,6 +6,8 @@ set -u
 
 TOOLS=(
   "shellcheck:shellcheck" # lints the SSM documents' Linux steps (test/unit/ssm-documents/shellcheck.test.ts)
+  "debootstrap:debootstrap" # builds the host lane's Debian root filesystem (test/hosts)
+  "systemd-nspawn:systemd-container" # boots it with systemd as PID 1 (test/hosts)
 )
 
 missing_packages=()
