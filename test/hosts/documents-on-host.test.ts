@@ -63,9 +63,14 @@ interface Sent {
   readonly windows: { status?: string; code?: number; output: string };
 }
 
+/** The log excerpt is off by default (logLines=0); these scenarios turn it on, as an operator would by hand. */
+const WITH_LOG_EXCERPT = { extraParameters: { logLines: ['20'] } };
+
 interface SendOptions {
   readonly interpolation?: Interpolation;
   readonly replicationServerIp?: string;
+  /** Parameters beyond the Lambda's, as an operator running the document by hand would add them. */
+  readonly extraParameters?: Record<string, string[]>;
   /** Changes the document before it is sent (only the step-timeout scenario does). */
   readonly edit?: (document: CommandDocument) => CommandDocument;
 }
@@ -105,7 +110,11 @@ async function sendOrReject(
   const document = (options.edit ?? ((unchanged) => unchanged))(readDocument(role));
   const run = await runCommandOnNode(
     host,
-    { commandId, document, parameters: lambdaParameters(role, options.replicationServerIp) },
+    {
+      commandId,
+      document,
+      parameters: { ...lambdaParameters(role, options.replicationServerIp), ...options.extraParameters },
+    },
     { interpolation: options.interpolation ?? 'env-var' },
   );
   if ('rejected' in run) return run;
@@ -156,7 +165,7 @@ describeOnHost('the documents on a real systemd host (Debian, systemd-nspawn, th
     beforeEach(() => resetAgent(host), 60_000);
 
     it('restarts a healthy agent: RUNNING, Success, exit 0', async () => {
-      const sent = await sendTo(host, 'RestartReplicationAgent');
+      const sent = await sendTo(host, 'RestartReplicationAgent', WITH_LOG_EXCERPT);
       expectInvocation(sent, 'Success', 0);
       expect(sent.summary).toEqual({
         check: 'agent',
@@ -189,7 +198,7 @@ describeOnHost('the documents on a real systemd host (Debian, systemd-nspawn, th
 
     it('reports an agent that fails to start as NOT_RUNNING, Failed, exit 1, with its log', async () => {
       resetAgent(host, 'fail-start');
-      const sent = await sendTo(host, 'RestartReplicationAgent');
+      const sent = await sendTo(host, 'RestartReplicationAgent', WITH_LOG_EXCERPT);
       expectInvocation(sent, 'Failed', 1);
       expect(sent.summary).toMatchObject({ status: 'NOT_RUNNING', active_state: 'failed' });
       expect(sent.linux.output).toContain('ERROR cannot open /dev/xvda: permission denied');
@@ -242,7 +251,7 @@ describeOnHost('the documents on a real systemd host (Debian, systemd-nspawn, th
         `2026-11-26 08:00:08 DEBUG password=${secrets[7]}`,
         `2026-11-26 08:00:09 DEBUG {"token": "${secrets[8]}"}`,
       ]);
-      const sent = await sendTo(host, 'RestartReplicationAgent');
+      const sent = await sendTo(host, 'RestartReplicationAgent', WITH_LOG_EXCERPT);
       expectInvocation(sent, 'Success', 0);
       expect(sent.linux.output.split('\n')).toContain(clean);
       const leaked = secrets.filter((secret) => sent.run.steps[0]?.stdout.includes(secret));

@@ -50,6 +50,8 @@ export function installAgent(host: BootedHost): void {
 export function resetAgent(host: BootedHost, mode: AgentMode = 'normal', timeoutStopSeconds = 90): void {
   host.must(
     [
+      // A restart a killed step left behind may still be queued: cancel it, so the stop below does not wait on it.
+      'systemctl cancel >/dev/null 2>&1 || true',
       `systemctl unmask ${AGENT_UNIT} >/dev/null 2>&1 || true`,
       `systemctl kill -s KILL ${AGENT_UNIT} >/dev/null 2>&1 || true`,
       `systemctl stop ${AGENT_UNIT} >/dev/null 2>&1 || true`,
@@ -57,7 +59,7 @@ export function resetAgent(host: BootedHost, mode: AgentMode = 'normal', timeout
       `test -e /usr/lib/systemd/system/${AGENT_UNIT}`,
       `: > ${AGENT_HOME}/agent.log.0`,
     ].join('; '),
-    { timeoutMs: 30_000 },
+    { timeoutMs: 90_000 },
   );
   host.writeFile(
     DROP_IN,

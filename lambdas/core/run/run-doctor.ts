@@ -6,7 +6,7 @@ import { errorText } from '../concurrency';
 import { findCommonCauses } from '../common-cause';
 import { composeDigest } from '../digest';
 import { closeEntry, type LedgerEntry } from '../ledger';
-import type { SourceServer } from '../model';
+import type { Digest, SourceServer } from '../model';
 import { countConditions, type RunReport } from '../report';
 import type { DoctorSettings } from '../../shared/settings';
 import { assignNews, orderByNews } from './assign-news';
@@ -45,25 +45,7 @@ export async function runDoctor(
   const news = orderByNews(followed.filter((plan) => plan.news !== undefined));
   const unresolved = followed.filter((plan) => plan.news === undefined && plan.entry?.status !== 'CLOSED');
   const counts = countConditions(treated.plans);
-  const digest =
-    news.length > 0
-      ? composeDigest({
-          ...environment,
-          runId: request.runId,
-          trigger: request.trigger,
-          dryRun,
-          now,
-          counts,
-          news: news.map(toReport),
-          unresolved: unresolved.map(toReport),
-          missingServiceRoles,
-          findings: findCommonCauses(
-            [...news, ...unresolved].map(toReport),
-            followed.filter((plan) => plan.blocker === 'HELD').length,
-          ),
-          ledgerTableName: environment.ledgerTableName,
-        })
-      : undefined;
+  const digest = composeRunDigest({ request, environment, dryRun, now, counts, news, unresolved, missingServiceRoles });
 
   // No paging storm: within the interval, an event run's news waits in the ledger for the next digest.
   const coalesced = digest !== undefined && isCoalesced(request, stored, settings, now);
@@ -113,6 +95,35 @@ function isCoalesced(
   if (request.trigger !== 'event' || settings.notifyIntervalMinutes === 0) return false;
   const last = Math.max(0, ...[...stored.values()].map((entry) => Date.parse(entry.notifiedAt ?? '') || 0));
   return now.getTime() - last < settings.notifyIntervalMinutes * 60_000;
+}
+
+interface RunNews {
+  readonly request: RunRequest;
+  readonly environment: RunEnvironment;
+  readonly dryRun: boolean;
+  readonly now: Date;
+  readonly counts: RunReport['counts'];
+  readonly news: readonly ServerPlan[];
+  readonly unresolved: readonly ServerPlan[];
+  readonly missingServiceRoles?: readonly string[];
+}
+
+/** The digest of the run's news, with what the stalled servers share; undefined when there is no news. */
+function composeRunDigest(run: RunNews): Digest | undefined {
+  if (run.news.length === 0) return undefined;
+  const told = [...run.news, ...run.unresolved];
+  return composeDigest({
+    ...run.environment,
+    runId: run.request.runId,
+    trigger: run.request.trigger,
+    dryRun: run.dryRun,
+    now: run.now,
+    counts: run.counts,
+    news: run.news.map(toReport),
+    unresolved: run.unresolved.map(toReport),
+    missingServiceRoles: run.missingServiceRoles,
+    findings: findCommonCauses(told.map(toReport), told.filter((plan) => plan.blocker === 'HELD').length),
+  });
 }
 
 /** The servers MGN lists and the ledger's entries, read together. An event run lists only its servers. */
