@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
-const READY_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 1_000;
 /** The last bytes moto printed, for error messages (it logs every request, so the pipe must be drained). */
 const LOG_TAIL_BYTES = 8_192;
