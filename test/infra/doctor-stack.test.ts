@@ -1,5 +1,6 @@
 // Fine-grained assertions on the synthesized DoctorStack: every resource and permission of design sections 1,
 // 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
+import { createHash } from 'node:crypto';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
@@ -198,13 +199,15 @@ describe('triggers', () => {
 });
 
 describe('SSM documents', () => {
-  test('three Command documents, schema 2.2, new versions on update, CloudFormation-named, any node type', () => {
-    const documents = Object.values(template.findResources('AWS::SSM::Document'));
+  test('three Command documents, schema 2.2, replaced on update, named by stack, role and content hash, any node type', () => {
+    const documents = Object.entries(template.findResources('AWS::SSM::Document'));
     expect(documents).toHaveLength(3);
-    for (const document of documents) {
+    for (const [logicalId, document] of documents) {
       const properties = document.Properties as Json;
-      expect(properties).toMatchObject({ DocumentType: 'Command', UpdateMethod: 'NewVersion' });
-      expect(properties).not.toHaveProperty('Name');
+      expect(properties).toMatchObject({ DocumentType: 'Command', UpdateMethod: 'Replace' });
+      const role = logicalId.replace(/^Documents/, '').replace(/[0-9A-F]{8}$/, '');
+      const hash = createHash('sha256').update(JSON.stringify(properties.Content)).digest('hex');
+      expect(properties.Name).toBe(`Test-${role}-${hash}`);
       expect(properties).not.toHaveProperty('TargetType');
       const content = properties.Content as Json;
       expect(content.schemaVersion).toBe('2.2');
