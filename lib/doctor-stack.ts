@@ -1,5 +1,5 @@
-// Wiring only: each construct owns one responsibility (lib/constructs/); this stack connects them and
-// publishes what operators need as outputs.
+// Wiring only: each construct owns one responsibility (lib/constructs/, the function's permissions in lib/iam/);
+// this stack connects them and publishes what operators need as outputs.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
@@ -47,16 +47,16 @@ export class DoctorStack extends Stack {
 
     this.doctor = new DoctorFunction(this, 'Doctor', {
       settings: config.settings,
-      topicArn: this.notifications.topic.topicArn,
-      ledgerTableName: this.ledger.table.tableName,
+      topic: this.notifications.topic,
+      topicKey: this.notifications.key,
+      ledgerTable: this.ledger.table,
+      ledgerKey: this.ledger.key,
       documentNames: this.documents.documentNames,
       documentArns: this.documents.documentArns,
       commandLogGroupName: this.documents.commandLogGroup.logGroupName,
       reservedConcurrency: config.reservedConcurrency,
       logRetention: config.logRetentionDays,
     });
-    this.notifications.grantPublish(this.doctor.function);
-    this.ledger.grantReadWriteEntries(this.doctor.function);
 
     this.triggers = new DoctorTriggers(this, 'Triggers', {
       function: this.doctor.function,

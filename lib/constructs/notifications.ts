@@ -73,12 +73,4 @@ export class Notifications extends Construct {
       this.topic.addSubscription(new subscriptions.SmsSubscription(phoneNumber));
     }
   }
-
-  /**
-   * Lets `grantee` publish. Like `topic.grantPublish`, but with `kms:GenerateDataKey` instead of
-   * `kms:GenerateDataKey*`: a publisher to an encrypted topic needs only that and `kms:Decrypt`.
-   */
-  public grantPublish(grantee: iam.IGrantable): iam.Grant {
-    return this.topic.grants.actions(grantee, ['sns:Publish'], { keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
-  }
 }

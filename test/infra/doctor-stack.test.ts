@@ -38,6 +38,9 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
 const statementsWith = (t: Template, action: string) =>
   roleStatements(t).filter((s) => asList(s.Action).includes(action));
 
+/** `kms:ViaService` of a service in the test stack's Region. */
+const viaService = (service: string) => ({ 'Fn::Join': ['', [`${service}.${REGION}.`, { Ref: 'AWS::URLSuffix' }]] });
+
 const pseudoArn = (service: string, resource: string) => ({
   'Fn::Join': [
     '',
@@ -117,6 +120,14 @@ describe('doctor function', () => {
     const variables = (onlyResource(custom, 'AWS::Lambda::Function').properties.Environment as { Variables: Json })
       .Variables;
     expect(variables).toMatchObject({ [ENV.dryRun]: 'true', [ENV.maxAttempts]: '5', [ENV.remediateStates]: 'STALLED' });
+  });
+
+  test('the node-tag guard reaches the Lambda: REQUIRE_NODE_TAG holds the key, empty when it is off', () => {
+    const variables = (t: Template) =>
+      (onlyResource(t, 'AWS::Lambda::Function').properties.Environment as { Variables: Json }).Variables;
+    expect(variables(template)[ENV.requireNodeTag]).toBe('');
+    const { template: guarded } = synthStack({ requireNodeTag: 'mgn-doctor:target' });
+    expect(variables(guarded)[ENV.requireNodeTag]).toBe('mgn-doctor:target');
   });
 
   test('log groups keep logs for logRetentionDays (default 90)', () => {
@@ -355,6 +366,56 @@ describe('permissions of the doctor role', () => {
     expect(statement).not.toHaveProperty('Condition');
   });
 
+  test('with requireNodeTag, SendCommand reaches only nodes tagged <key>=true; the documents stay unconditioned', () => {
+    const { template: guarded } = synthStack({ requireNodeTag: 'mgn-doctor:target' });
+    const documentArns = Object.keys(guarded.findResources('AWS::SSM::Document')).map((id) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${REGION}:${ACCOUNT}:document/`, { Ref: id }]],
+    }));
+    const sendCommand = statementsWith(guarded, 'ssm:SendCommand');
+    expect(sendCommand).toHaveLength(2);
+    const toDocuments = sendCommand.find((statement) => statement.Sid === 'SendStackDocuments') as Json;
+    expect(toDocuments).not.toHaveProperty('Condition');
+    expect(asList(toDocuments.Resource)).toEqual(expect.arrayContaining(documentArns));
+    expect(asList(toDocuments.Resource)).toHaveLength(3);
+    expect(sendCommand.find((statement) => statement.Sid === 'SendToOptedInNodes')).toEqual({
+      Sid: 'SendToOptedInNodes',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: [pseudoArn('ec2', 'instance/*'), pseudoArn('ssm', 'managed-instance/*')],
+      Condition: { StringEquals: { 'ssm:resourceTag/mgn-doctor:target': 'true' } },
+    });
+    // Without the setting, no statement of the role carries a tag condition.
+    expect(JSON.stringify(roleStatements(template))).not.toContain('ssm:resourceTag');
+  });
+
+  test('every permission comes from one policy per service: no default policy, and X-Ray alone in its own', () => {
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'DoctorRole');
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+    expect(
+      policies.map(([id]) => id).filter((id) => id.startsWith(`${roleId.replace(/[0-9A-F]{8}$/, '')}Default`)),
+    ).toEqual([]);
+    const withXRay = policies.filter(([, policy]) => JSON.stringify(policy).includes('xray:'));
+    expect(withXRay).toHaveLength(1);
+    const [, tracing] = withXRay[0] as [string, { Properties: { PolicyDocument: { Statement: Json[] } } }];
+    expect(tracing.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'SendTraces',
+        Effect: 'Allow',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Resource: '*',
+      },
+    ]);
+  });
+
+  test('Lambda may send failed invocations to the dead-letter queue, granted before it checks the destination', () => {
+    const queueArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'Arn'] };
+    expect(statementsWith(template, 'sqs:SendMessage')).toEqual([
+      { Sid: 'SendFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn },
+    ]);
+    const grantId = logicalIdOf(template, 'AWS::IAM::Policy', 'DoctorDeadLetterAccess');
+    template.hasResource('AWS::Lambda::EventInvokeConfig', { DependsOn: Match.arrayWith([grantId]) });
+  });
+
   test('no wildcard actions, no ssm:* and no iam:PassRole anywhere in the stack', () => {
     const everyStatement = [
       ...Object.values(template.findResources('AWS::IAM::Policy')),
@@ -380,14 +441,15 @@ describe('permissions of the doctor role', () => {
     ]);
   });
 
-  test('MGN: retry and replication settings on source servers of this account and Region only; never destructive', () => {
-    expect(roleStatements(template)).toContainEqual({
+  test('MGN: retry (when enabled) and replication settings on source servers of this account and Region only; never destructive', () => {
+    const { template: retrying } = synthStack({ retryServiceSideErrors: true });
+    expect(roleStatements(retrying)).toContainEqual({
       Sid: 'TreatSourceServers',
       Effect: 'Allow',
       Action: ['mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication'],
       Resource: pseudoArn('mgn', 'source-server/*'),
     });
-    const mgnActions = roleStatements(template)
+    const mgnActions = roleStatements(retrying)
       .flatMap((s) => asList(s.Action) as string[])
       .filter((action) => action.startsWith('mgn:'))
       .sort();
@@ -396,6 +458,19 @@ describe('permissions of the doctor role', () => {
       'mgn:GetReplicationConfiguration',
       'mgn:RetryDataReplication',
     ]);
+  });
+
+  test('MGN: no RetryDataReplication unless retryServiceSideErrors is on (off by default)', () => {
+    const mgnActions = (t: Template) =>
+      roleStatements(t)
+        .flatMap((s) => asList(s.Action) as string[])
+        .filter((action) => action.startsWith('mgn:'))
+        .sort();
+    expect(mgnActions(template)).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration']);
+    expect(mgnActions(synthStack({ retryServiceSideErrors: 'false' }).template)).not.toContain(
+      'mgn:RetryDataReplication',
+    );
+    expect(mgnActions(synthStack({ retryServiceSideErrors: 'true' }).template)).toContain('mgn:RetryDataReplication');
   });
 
   test('EC2: DescribeInstances only (no resource-level permissions, so on "*"), to find replication servers', () => {
@@ -446,7 +521,7 @@ describe('permissions of the doctor role', () => {
     expect(JSON.stringify(statementsWith(template, 'iam:GetRole'))).not.toContain('*');
   });
 
-  test('publish to the topic (with its key), Scan and PutItem on the ledger (with its key)', () => {
+  test('publish to the topic (with its key, through SNS), Scan and PutItem on the ledger (with its key, through DynamoDB)', () => {
     const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic');
     const topicKeyId = logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey');
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'LedgerTable');
@@ -457,6 +532,7 @@ describe('permissions of the doctor role', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [topicKeyId, 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': viaService('sns') } },
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -467,6 +543,7 @@ describe('permissions of the doctor role', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [tableKeyId, 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': viaService('dynamodb') } },
     });
     const dynamoActions = statements
       .flatMap((s) => asList(s.Action) as string[])
