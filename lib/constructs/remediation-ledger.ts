@@ -9,8 +9,8 @@ export const LEDGER_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * The remediation ledger: one item per source server the doctor is following (what it did, when, and what
- * people were told). An audit record, so it is retained when the stack is deleted. The doctor's access to it is
- * lib/iam/ledger-access-policy.ts.
+ * people were told). An audit record, so it is retained when the stack is deleted and protected against deletion
+ * while the stack exists. The doctor's access to it is lib/iam/ledger-access-policy.ts.
  */
 export class RemediationLedger extends Construct {
   /** Customer-managed key of the table. */
@@ -33,6 +33,7 @@ export class RemediationLedger extends Construct {
       timeToLiveAttribute: LEDGER_TTL_ATTRIBUTE,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
   }
 }

@@ -340,6 +340,14 @@ describe('remediation ledger', () => {
   });
 });
 
+describe('remediation ledger protection', () => {
+  test('the table cannot be deleted while deletion protection is on', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ Region: REGION, DeletionProtectionEnabled: true })],
+    });
+  });
+});
+
 describe('permissions of the doctor role', () => {
   test('no managed policies: its own log group replaces AWSLambdaBasicExecutionRole', () => {
     expect(onlyResource(template, 'AWS::IAM::Role').properties).not.toHaveProperty('ManagedPolicyArns');
