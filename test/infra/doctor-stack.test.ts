@@ -41,6 +41,11 @@ const statementsWith = (t: Template, action: string) =>
 /** `kms:ViaService` of a service in the test stack's Region. */
 const viaService = (service: string) => ({ 'Fn::Join': ['', [`${service}.${REGION}.`, { Ref: 'AWS::URLSuffix' }]] });
 
+/** The alarms of the test stack (named `Test/<alarm>`), as the topics' policies name them. */
+const stackAlarmsArn = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:${ACCOUNT}:alarm:Test/*`]],
+};
+
 const pseudoArn = (service: string, resource: string) => ({
   'Fn::Join': [
     '',
@@ -291,28 +296,71 @@ describe('notifications', () => {
     });
   });
 
-  test('CloudWatch alarms of this account may use the topic key', () => {
-    const key = template.findResources('AWS::KMS::Key')[
-      logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey')
-    ] as Json;
-    const statements = ((key.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
-    expect(statements).toContainEqual({
-      Sid: 'AllowCloudWatchAlarmsToPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-    });
+  test.each(['NotificationsTopicKey', 'FailureNotificationsTopicKey'])(
+    'only the alarms of this stack may use the topic key (%s)',
+    (keyPrefix) => {
+      const key = template.findResources('AWS::KMS::Key')[logicalIdOf(template, 'AWS::KMS::Key', keyPrefix)] as Json;
+      const statements = ((key.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
+      expect(statements).toContainEqual({
+        Sid: 'AllowCloudWatchAlarmsToPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': stackAlarmsArn },
+        },
+      });
+    },
+  );
+
+  test('every alarm of the stack is named so that the SourceArn pattern matches it', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => (alarm.Properties as Json).AlarmName,
+    );
+    expect(names.sort()).toEqual(
+      ['Test/DeadLetterQueueNotEmpty', 'Test/DoctorFailed', 'Test/Escalation', 'Test/NotRunning'].sort(),
+    );
   });
 
-  test('one subscription per e-mail address and phone number from the context', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 3);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+14155550100' });
+  test('each topic has one subscription per e-mail address and phone number from the context', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 6);
+    for (const topicPrefix of ['NotificationsTopic', 'FailureNotificationsTopic']) {
+      const TopicArn = { Ref: logicalIdOf(template, 'AWS::SNS::Topic', topicPrefix) };
+      template.resourcePropertiesCountIs('AWS::SNS::Subscription', { TopicArn }, 3);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn,
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn,
+        Protocol: 'email',
+        Endpoint: 'oncall@example.com',
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn, Protocol: 'sms', Endpoint: '+14155550100' });
+    }
     const { template: none } = synthStack();
     none.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('the failure alarms’ topic has its own key, encrypted and TLS-only like the digest’s', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'FailureNotificationsTopicKey');
+    const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'FailureNotificationsTopic');
+    expect(keyId).not.toBe(logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(
+      template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } }),
+    ).toHaveProperty([topicId]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
   });
 });
 
