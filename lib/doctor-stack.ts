@@ -1,13 +1,15 @@
-// Wiring only: each construct owns one responsibility (lib/constructs/); this stack connects them and
-// publishes what operators need as outputs.
+// Wiring only: each construct owns one responsibility (lib/constructs/, the function's permissions in lib/iam/);
+// this stack connects them and publishes what operators need as outputs.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { runCommandHistoryUrl } from '../lambdas/shared/console-links';
 import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
 import type { StackConfig } from './config';
+import { DoctorAlarms } from './constructs/doctor-alarms';
+import { DoctorDashboard } from './constructs/doctor-dashboard';
 import { DoctorFunction } from './constructs/doctor-function';
 import { DoctorTriggers } from './constructs/doctor-triggers';
 import { Notifications } from './constructs/notifications';
-import { Observability } from './constructs/observability';
 import { RemediationDocuments } from './constructs/remediation-documents';
 import { RemediationLedger } from './constructs/remediation-ledger';
 
@@ -20,16 +22,20 @@ export interface DoctorStackProps extends StackProps {
 export class DoctorStack extends Stack {
   /** SSM documents, their output log group and the hosts' output policy. */
   public readonly documents: RemediationDocuments;
-  /** Notification topic, its key and subscriptions. */
+  /** The digest's topic, its key and subscriptions. */
   public readonly notifications: Notifications;
+  /** The failure alarms' own topic and key, with the same subscribers. */
+  public readonly failureNotifications: Notifications;
   /** Remediation ledger table and its key. */
   public readonly ledger: RemediationLedger;
   /** The doctor function, its role, log group and dead-letter queue. */
   public readonly doctor: DoctorFunction;
   /** Schedule and MGN stall-event rules. */
   public readonly triggers: DoctorTriggers;
-  /** Dashboard and alarms (alarms notify the notification topic). */
-  public readonly observability: Observability;
+  /** The four alarms. */
+  public readonly alarms: DoctorAlarms;
+  /** The CloudWatch dashboard. */
+  public readonly dashboard: DoctorDashboard;
 
   constructor(scope: Construct, id: string, props: DoctorStackProps) {
     super(scope, id, {
@@ -37,26 +43,29 @@ export class DoctorStack extends Stack {
       ...props,
     });
     const { config } = props;
+    const subscribers = { emails: config.notificationEmails, phoneNumbers: config.notificationPhoneNumbers };
 
     this.documents = new RemediationDocuments(this, 'Documents', { commandLogRetention: config.logRetentionDays });
-    this.notifications = new Notifications(this, 'Notifications', {
-      emails: config.notificationEmails,
-      phoneNumbers: config.notificationPhoneNumbers,
+    this.notifications = new Notifications(this, 'Notifications', subscribers);
+    this.failureNotifications = new Notifications(this, 'FailureNotifications', {
+      ...subscribers,
+      displayName: 'MGN replication doctor alarm',
+      purpose: "the MGN replication doctor's failure alarm topic",
     });
     this.ledger = new RemediationLedger(this, 'Ledger');
 
     this.doctor = new DoctorFunction(this, 'Doctor', {
       settings: config.settings,
-      topicArn: this.notifications.topic.topicArn,
-      ledgerTableName: this.ledger.table.tableName,
+      topic: this.notifications.topic,
+      topicKey: this.notifications.key,
+      ledgerTable: this.ledger.table,
+      ledgerKey: this.ledger.key,
       documentNames: this.documents.documentNames,
       documentArns: this.documents.documentArns,
       commandLogGroupName: this.documents.commandLogGroup.logGroupName,
       reservedConcurrency: config.reservedConcurrency,
       logRetention: config.logRetentionDays,
     });
-    this.notifications.grantPublish(this.doctor.function);
-    this.ledger.grantReadWriteEntries(this.doctor.function);
 
     this.triggers = new DoctorTriggers(this, 'Triggers', {
       function: this.doctor.function,
@@ -64,12 +73,19 @@ export class DoctorStack extends Stack {
       deadLetterQueue: this.doctor.deadLetterQueue,
     });
 
-    this.observability = new Observability(this, 'Observability', {
+    this.alarms = new DoctorAlarms(this, 'Alarms', {
+      function: this.doctor.function,
+      deadLetterQueue: this.doctor.deadLetterQueue,
+      schedule: config.schedule,
+      digestTopic: this.notifications.topic,
+      failureTopic: this.failureNotifications.topic,
+    });
+    this.dashboard = new DoctorDashboard(this, 'Dashboard', {
       function: this.doctor.function,
       logGroup: this.doctor.logGroup,
       deadLetterQueue: this.doctor.deadLetterQueue,
-      topic: this.notifications.topic,
       schedule: config.schedule,
+      alarms: this.alarms.alarms,
     });
 
     this.addOutputs();
@@ -89,16 +105,11 @@ export class DoctorStack extends Stack {
       "Attach to the hosts' instance profile or hybrid activation role so Run Command output reaches CloudWatch Logs",
     );
     output('DeadLetterQueueUrl', this.doctor.deadLetterQueue.queueUrl, 'Failed invocations and undeliverable events');
-    const ssmConsole = `https://${this.region}.console.aws.amazon.com/systems-manager`;
     output(
       'RunCommandHistoryUrl',
-      `${ssmConsole}/run-command/complete-commands?region=${this.region}`,
+      runCommandHistoryUrl(this.region),
       'Run Command history in the Systems Manager console',
     );
-    output(
-      'DashboardUrl',
-      this.observability.dashboardUrl,
-      'CloudWatch dashboard of the doctor (fleet, commands, alarms)',
-    );
+    output('DashboardUrl', this.dashboard.dashboardUrl, 'CloudWatch dashboard of the doctor (fleet, commands, alarms)');
   }
 }

@@ -1,5 +1,5 @@
 // How far apart the doctor's scheduled runs are, read off the EventBridge schedule expression (already validated
-// by lib/config.ts). The observability construct sizes its "not running" alarm and its graphs from this: a fixed
+// by lib/config.ts). The alarms size their "not running" window, and the dashboard its graphs, from this: a fixed
 // guess for cron schedules made a business-hours or daily cron alarm every night.
 //
 // rate(N unit): every gap is N units. cron(minutes hours day-of-month month day-of-week year), evaluated in UTC as

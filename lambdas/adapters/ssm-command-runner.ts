@@ -15,6 +15,12 @@ import { chunk, collectPages, unique } from './paging';
 const INSTANCES_PER_COMMAND = 50;
 const INVOCATIONS_PER_PAGE = 50;
 const MAX_COMMENT_LENGTH = 100;
+/**
+ * The version of each document the stack deployed. Every content change creates a new document (its name carries
+ * the content's hash, lib/constructs/remediation-documents.ts), so the stack's content is always version 1; an
+ * `ssm:UpdateDocument` by anyone else adds version 2 or later, which the doctor never runs as root on a host.
+ */
+export const STACK_DOCUMENT_VERSION = '1';
 /** Delivery timeout: a node that has not picked the command up by then never runs it. */
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 600;
 
@@ -68,8 +74,7 @@ export class SsmCommandRunner implements CommandRunner {
     const output = await this.ssm.send(
       new SendCommandCommand({
         DocumentName: this.options.documentNames[request.document],
-        // The stack updates documents as new versions; run the newest even if the default did not move.
-        DocumentVersion: '$LATEST',
+        DocumentVersion: STACK_DOCUMENT_VERSION,
         InstanceIds: [...instanceIds],
         Parameters: parametersForBatch(request, instanceIds),
         Comment: truncate(request.comment, MAX_COMMENT_LENGTH),

@@ -8,6 +8,7 @@ import { groupNews, restartFailed, SECTION_TITLES, sectionOf } from './digest-gr
 import { clip } from './text';
 
 export { clip } from './text';
+import { consoleOrigin, runCommandHistoryUrl } from '../shared/console-links';
 
 export const SUBJECT_MAX = 99;
 export const SMS_MAX = 140;
@@ -39,9 +40,9 @@ export interface DigestInput {
 }
 
 export const mgnServerUrl = (region: string, sourceServerId: string): string =>
-  `https://${region}.console.aws.amazon.com/mgn/home?region=${region}#/sourceServers/${sourceServerId}`;
+  `${consoleOrigin(region)}/mgn/home?region=${region}#/sourceServers/${sourceServerId}`;
 export const runCommandUrl = (region: string, commandId: string): string =>
-  `https://${region}.console.aws.amazon.com/systems-manager/run-command/${commandId}?region=${region}`;
+  `${consoleOrigin(region)}/systems-manager/run-command/${commandId}?region=${region}`;
 
 const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
@@ -198,7 +199,7 @@ function composeHeader(input: DigestInput): string[] {
       : '',
     `Fleet: ${total} servers: ${counts.HEALTHY} healthy, ${counts.PROGRESSING} progressing, ${counts.STALLED} stalled, ` +
       `${counts.DISCONNECTED} disconnected, ${counts.LAGGING} lagging, ${counts.UNKNOWN} unknown, ${counts.IGNORED} left alone.`,
-    `Run Command history: https://${input.region}.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=${input.region}`,
+    `Run Command history: ${runCommandHistoryUrl(input.region)}`,
     input.missingServiceRoles?.length
       ? `MGN's IAM roles missing in this account: ${input.missingServiceRoles.join(', ')}. Re-initialise MGN in this Region (console: Settings) or create them as the MGN user guide describes.`
       : '',

@@ -22,6 +22,7 @@ export const ENV = {
   optOutTagKey: 'OPT_OUT_TAG_KEY',
   notifyIntervalMinutes: 'NOTIFY_INTERVAL_MINUTES',
   massStallThreshold: 'MASS_STALL_THRESHOLD',
+  requireNodeTag: 'REQUIRE_NODE_TAG',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

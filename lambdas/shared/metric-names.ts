@@ -1,5 +1,5 @@
 // The metrics the doctor emits, by name: the Lambda (lambdas/handlers/run-doctor.ts) writes them and the stack's
-// dashboard and alarms (lib/constructs/observability.ts) read them, so both sides import this one module.
+// dashboard and alarms (lib/constructs/doctor-dashboard.ts, doctor-alarms.ts) read them, so both sides import this one module.
 // Constants only: no SDK, no CDK, no Powertools, so it is safe in the Lambda bundle and at synth.
 // Namespace and dimension: METRICS_NAMESPACE (./environment) and `service` = SERVICE_NAME, which Powertools adds.
 

@@ -2,7 +2,7 @@
 // variable's name. Names come from ./environment, shared with the stack.
 import { DOCUMENT_ROLES, DOCUMENTS } from './documents';
 import { ENV } from './environment';
-import { SETTING_ENV, SETTING_PARSERS, type DoctorSettings } from './settings';
+import { OPTIONAL_SETTINGS, SETTING_ENV, SETTING_PARSERS, type DoctorSettings } from './settings';
 import type { DocumentRole } from '../core/model';
 
 export interface RuntimeConfig {
@@ -28,12 +28,20 @@ function required(environment: Environment, name: string): string {
   return value;
 }
 
+/** A variable that must be set, but may be empty. */
+function present(environment: Environment, name: string): string {
+  const value = environment[name];
+  if (value === undefined) throw new ConfigurationError(`Environment variable ${name} is missing`);
+  return value.trim();
+}
+
 export function parseRuntimeConfig(environment: Environment): RuntimeConfig {
   const settings = {} as Record<keyof DoctorSettings, unknown>;
   for (const key of Object.keys(SETTING_PARSERS) as (keyof DoctorSettings)[]) {
     const name = SETTING_ENV[key];
     try {
-      settings[key] = SETTING_PARSERS[key](name, required(environment, name));
+      const raw = OPTIONAL_SETTINGS.has(key) ? present(environment, name) : required(environment, name);
+      settings[key] = SETTING_PARSERS[key](name, raw);
     } catch (error) {
       throw error instanceof ConfigurationError
         ? error

@@ -23,6 +23,8 @@ export interface DoctorSettings {
   readonly notifyIntervalMinutes: number;
   /** Newly stalled servers that make a mass stall: restarts then go to a sample first (0: off). */
   readonly massStallThreshold: number;
+  /** Managed-node tag key that opts a node in to Run Command (IAM enforces it); undefined = every node. */
+  readonly requireNodeTag: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: DoctorSettings = {
@@ -40,7 +42,11 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   optOutTagKey: 'mgn-doctor:opt-out',
   notifyIntervalMinutes: 15,
   massStallThreshold: 20,
+  requireNodeTag: undefined,
 };
+
+/** With `requireNodeTag` set, Run Command reaches only managed nodes tagged `<requireNodeTag>=true` (IAM enforces it). */
+export const NODE_OPT_IN_TAG_VALUE = 'true';
 
 /** The longest result wait that still fits the Lambda's 15-minute limit with room for the rest of the run. */
 export const MAX_RESULT_WAIT_SECONDS = 780;
@@ -102,6 +108,11 @@ export function parseTagKey(key: string, raw: unknown): string {
   throw new SettingError(key, 'a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws:', raw);
 }
 
+/** A tag key, or nothing when the value is empty (the environment's and `-c key=`'s way of saying "none"). */
+export function parseOptionalTagKey(key: string, raw: unknown): string | undefined {
+  return raw === '' ? undefined : parseTagKey(key, raw);
+}
+
 export function parseRemediateStates(key: string, raw: unknown): RemediableCondition[] {
   const states = parseList(key, raw);
   const unknown = states.filter((state) => !REMEDIABLE_CONDITIONS.includes(state as RemediableCondition));
@@ -127,6 +138,7 @@ export const SETTING_PARSERS: Parsers = {
   optOutTagKey: parseTagKey,
   notifyIntervalMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
   massStallThreshold: (key, raw) => parseInteger(key, raw, 0, 4000),
+  requireNodeTag: parseOptionalTagKey,
 };
 
 /** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
@@ -145,14 +157,18 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   optOutTagKey: ENV.optOutTagKey,
   notifyIntervalMinutes: ENV.notifyIntervalMinutes,
   massStallThreshold: ENV.massStallThreshold,
+  requireNodeTag: ENV.requireNodeTag,
 };
 
-/** Renders settings as environment strings (lists comma-separated), the inverse of the parsers above. */
+/** Settings that may be empty: an empty environment value means "not set" rather than a missing variable. */
+export const OPTIONAL_SETTINGS: ReadonlySet<keyof DoctorSettings> = new Set(['requireNodeTag']);
+
+/** Renders settings as environment strings (lists comma-separated, unset as ''), the inverse of the parsers above. */
 export function renderSettingsEnvironment(settings: DoctorSettings): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const name of Object.keys(SETTING_ENV) as (keyof DoctorSettings)[]) {
     const value = settings[name];
-    environment[SETTING_ENV[name]] = Array.isArray(value) ? value.join(',') : String(value);
+    environment[SETTING_ENV[name]] = value === undefined ? '' : Array.isArray(value) ? value.join(',') : String(value);
   }
   return environment;
 }

@@ -1,17 +1,28 @@
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DOCUMENT_ROLES, DOCUMENTS } from '../../lambdas/shared/documents';
 import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
-import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
 import { renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
+import { DeadLetterPolicy } from '../iam/dead-letter-policy';
+import { FunctionLogsPolicy } from '../iam/function-logs-policy';
+import { LedgerAccessPolicy } from '../iam/ledger-access-policy';
+import { MgnAccessPolicy } from '../iam/mgn-access-policy';
+import { ReplicationServerLookupPolicy } from '../iam/replication-server-lookup-policy';
+import { RunCommandPolicy } from '../iam/run-command-policy';
+import { ServiceRoleCheckPolicy } from '../iam/service-role-check-policy';
+import { TopicPublishPolicy } from '../iam/topic-publish-policy';
+import { TracingPolicy } from '../iam/tracing-policy';
 
 /** Lambda's hard limit. */
 const MAX_TIMEOUT_SECONDS = 900;
@@ -21,10 +32,12 @@ const RUN_OVERHEAD_SECONDS = 120;
 export interface DoctorFunctionProps {
   /** Runtime settings, handed over as environment variables. */
   readonly settings: DoctorSettings;
-  /** ARN of the notification topic. */
-  readonly topicArn: string;
-  /** Name of the remediation ledger table. */
-  readonly ledgerTableName: string;
+  /** The digest's topic, and its key. */
+  readonly topic: sns.ITopic;
+  readonly topicKey: kms.IKey;
+  /** The remediation ledger table, and its key. */
+  readonly ledgerTable: dynamodb.ITableV2;
+  readonly ledgerKey: kms.IKey;
   /** SSM document names, by role. */
   readonly documentNames: Readonly<Record<DocumentRole, string>>;
   /** SSM document ARNs, by role: the only documents the function may send. */
@@ -44,9 +57,9 @@ export interface DoctorFunctionProps {
 }
 
 /**
- * The doctor Lambda (one run = one pass of list → classify → act → verify → report), its role with the MGN,
- * Run Command and diagnosis (EC2 DescribeInstances, IAM GetRole on MGN's roles) permissions it needs and no
- * more, its log group, and the dead-letter queue for failed asynchronous invocations.
+ * The doctor Lambda (one run = one pass of list → classify → act → verify → report), its role with exactly the
+ * permissions of lib/iam/ (one policy per service, each with its own cdk-nag acknowledgements), its log group, and
+ * the dead-letter queue for failed asynchronous invocations.
  */
 export class DoctorFunction extends Construct {
   /** The function. */
@@ -60,34 +73,17 @@ export class DoctorFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: DoctorFunctionProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    // Pseudo parameters rather than the stack's Region/account: the same policy text (and the same cdk-nag
-    // finding IDs acknowledged below) whether or not the stack is bound to an environment.
-    const arn = (service: string, resource: string) =>
-      stack.formatArn({ service, resource, resourceName: '*', region: Aws.REGION, account: Aws.ACCOUNT_ID });
-
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the doctor function and of its EventBridge targets.',
-    });
-
+    this.deadLetterQueue = createDeadLetterQueue(this);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-
     // An explicit role: with its own log group the function needs no AWSLambdaBasicExecutionRole (which
     // would allow writing to every log group in the account).
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Execution role of the MGN replication doctor',
     });
-    this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(__dirname, '..', '..', 'lambdas', 'handlers', 'run-doctor.ts'),
@@ -100,7 +96,9 @@ export class DoctorFunction extends Construct {
       timeout: Duration.seconds(Math.min(props.settings.resultWaitSeconds + RUN_OVERHEAD_SECONDS, MAX_TIMEOUT_SECONDS)),
       reservedConcurrentExecutions: props.reservedConcurrency === 0 ? undefined : (props.reservedConcurrency ?? 1),
       tracing: lambda.Tracing.ACTIVE,
-      role: this.role,
+      // The role takes permissions only from the policies below, including the X-Ray and dead-letter grants CDK
+      // would otherwise add on its own (to a default policy that every acknowledgement would then cover).
+      role: this.role.withoutPolicyUpdates(),
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       description: 'MGN replication doctor: finds stalled or disconnected replication, repairs, verifies, reports',
@@ -127,8 +125,8 @@ export class DoctorFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        [ENV.topicArn]: props.topicArn,
-        [ENV.ledgerTableName]: props.ledgerTableName,
+        [ENV.topicArn]: props.topic.topicArn,
+        [ENV.ledgerTableName]: props.ledgerTable.tableName,
         ...Object.fromEntries(
           DOCUMENT_ROLES.map((role) => [DOCUMENTS[role].environmentName, props.documentNames[role]]),
         ),
@@ -139,108 +137,41 @@ export class DoctorFunction extends Construct {
       maxEventAge: Duration.hours(1),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) support no ' +
-        'resource-level permissions.',
-    });
-
-    const sourceServers = arn('mgn', 'source-server');
-    const mgnPolicy = new iam.Policy(this, 'MgnAccess', {
-      roles: [this.role],
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ListSourceServers',
-          actions: ['mgn:DescribeSourceServers'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'TreatSourceServers',
-          actions: ['mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication'],
-          resources: [sourceServers],
-        }),
-      ],
-    });
-    Validations.of(mgnPolicy).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'mgn:DescribeSourceServers is a List action without resource-level permissions ' +
-          '(Service Authorization Reference).',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:mgn:<AWS::Region>:<AWS::AccountId>:source-server/*]',
-        reason:
-          'The doctor treats whichever source server is stalled; the wildcard is limited to source servers ' +
-          'of this account and Region.',
-      },
-    );
-
-    const runCommandPolicy = new iam.Policy(this, 'RunCommandAccess', {
-      roles: [this.role],
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'SendStackDocuments',
-          actions: ['ssm:SendCommand'],
-          resources: [...Object.values(props.documentArns), arn('ec2', 'instance'), arn('ssm', 'managed-instance')],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadNodesAndResults',
-          actions: ['ssm:DescribeInstanceInformation', 'ssm:ListCommandInvocations'],
-          resources: ['*'],
-        }),
-      ],
-    });
-    Validations.of(runCommandPolicy).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ssm:DescribeInstanceInformation and ssm:ListCommandInvocations support no resource-level permissions.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
-        reason:
-          'Targets are the EC2 hosts of stalled source servers, known only at run time; SendCommand stays ' +
-          'limited to the three documents of this stack.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:managed-instance/*]',
-        reason:
-          'Targets are the hybrid (mi-) nodes of stalled source servers, known only at run time; SendCommand ' +
-          'stays limited to the three documents of this stack.',
-      },
-    );
-
-    // Diagnosis: the replication server's private IP (for the port-1500 check) and MGN's own IAM roles.
-    const diagnosisPolicy = new iam.Policy(this, 'DiagnosisAccess', {
-      roles: [this.role],
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'FindReplicationServers',
-          actions: ['ec2:DescribeInstances'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'CheckMgnServiceRoles',
-          actions: ['iam:GetRole'],
-          // Exact ARNs, with the path MGN's console uses and without one: roles created through the API as the
-          // MGN guide shows have no path, and a role name is unique in an account whatever its path.
-          resources: MGN_SERVICE_ROLES.flatMap(({ name, path: rolePath }) =>
-            [...new Set([rolePath, '/'])].map(
-              (prefix) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role${prefix}${name}`,
-            ),
-          ),
-        }),
-      ],
-    });
-    Validations.of(diagnosisPolicy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'ec2:DescribeInstances is a List action without resource-level permissions (Service Authorization ' +
-        'Reference); it reads instance metadata only.',
-    });
-
-    // The policies are separate resources: don't let a trigger invoke the function before they are attached.
-    this.function.node.addDependency(mgnPolicy, runCommandPolicy, diagnosisPolicy);
+    // The policies are separate resources: don't let a trigger invoke the function, or Lambda check its failure
+    // destination, before they are attached.
+    this.function.node.addDependency(...this.attachPolicies(props));
   }
+
+  private attachPolicies(props: DoctorFunctionProps): iam.Policy[] {
+    const role = this.role;
+    const { settings } = props;
+    return [
+      new FunctionLogsPolicy(this, 'LogsAccess', { role, logGroup: this.logGroup }),
+      new DeadLetterPolicy(this, 'DeadLetterAccess', { role, deadLetterQueue: this.deadLetterQueue }),
+      new TracingPolicy(this, 'TracingAccess', { role }),
+      new MgnAccessPolicy(this, 'MgnAccess', { role, retryServiceSideErrors: settings.retryServiceSideErrors }),
+      new RunCommandPolicy(this, 'RunCommandAccess', {
+        role,
+        documentArns: Object.values(props.documentArns),
+        requireNodeTag: settings.requireNodeTag,
+      }),
+      new ReplicationServerLookupPolicy(this, 'ReplicationServerLookup', { role }),
+      new ServiceRoleCheckPolicy(this, 'ServiceRoleCheck', { role }),
+      new TopicPublishPolicy(this, 'DigestPublish', { role, topic: props.topic, key: props.topicKey }),
+      new LedgerAccessPolicy(this, 'LedgerAccess', { role, table: props.ledgerTable, key: props.ledgerKey }),
+    ];
+  }
+}
+
+function createDeadLetterQueue(scope: Construct): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself the dead-letter queue of the doctor function and of its EventBridge targets.',
+  });
+  return queue;
 }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { stackAlarmsArnPattern } from '../alarm-names';
 
 export interface NotificationsProps {
   /**
@@ -16,9 +17,23 @@ export interface NotificationsProps {
    * @default - no SMS subscriptions
    */
   readonly phoneNumbers?: readonly string[];
+  /**
+   * The name subscribers see as the sender.
+   * @default 'MGN replication doctor'
+   */
+  readonly displayName?: string;
+  /**
+   * What the key is for, in its description.
+   * @default 'the MGN replication doctor notification topic'
+   */
+  readonly purpose?: string;
 }
 
-/** The SNS topic the doctor (and its alarms) report to, encrypted with a key CloudWatch alarms may use. */
+/**
+ * An SNS topic with its own customer-managed key and subscribers, which this stack's CloudWatch alarms (and only
+ * they, besides identities the account allows) may publish to. The stack has two: the digest's, and a second path
+ * for the alarms that watch the digest's path itself.
+ */
 export class Notifications extends Construct {
   /** Customer-managed key of the topic. */
   public readonly key: kms.Key;
@@ -27,10 +42,14 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsProps = {}) {
     super(scope, id);
-    const stack = Stack.of(this);
+    const account = Stack.of(this).account;
+    const fromThisStacksAlarms = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': stackAlarmsArnPattern(this) },
+    };
 
     this.key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the MGN replication doctor notification topic',
+      description: `Encrypts ${props.purpose ?? 'the MGN replication doctor notification topic'}`,
       enableKeyRotation: true,
     });
     // CloudWatch alarms publish with their own service principal and can't use the AWS-managed aws/sns key:
@@ -41,12 +60,12 @@ export class Notifications extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        conditions: fromThisStacksAlarms,
       }),
     );
 
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'MGN replication doctor',
+      displayName: props.displayName ?? 'MGN replication doctor',
       masterKey: this.key,
       enforceSSL: true,
     });
@@ -60,10 +79,7 @@ export class Notifications extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
-        },
+        conditions: fromThisStacksAlarms,
       }),
     );
     for (const email of props.emails ?? []) {
@@ -72,13 +88,5 @@ export class Notifications extends Construct {
     for (const phoneNumber of props.phoneNumbers ?? []) {
       this.topic.addSubscription(new subscriptions.SmsSubscription(phoneNumber));
     }
-  }
-
-  /**
-   * Lets `grantee` publish. Like `topic.grantPublish`, but with `kms:GenerateDataKey` instead of
-   * `kms:GenerateDataKey*`: a publisher to an encrypted topic needs only that and `kms:Decrypt`.
-   */
-  public grantPublish(grantee: iam.IGrantable): iam.Grant {
-    return this.topic.grants.actions(grantee, ['sns:Publish'], { keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
   }
 }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ArnFormat, Aws, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -10,6 +11,9 @@ import type { DocumentRole } from '../../lambdas/core/model';
 import { DOCUMENT_FILES, DOCUMENT_ROLES, DOCUMENTS_DIRECTORY } from '../ssm-document-files';
 
 export { DOCUMENT_FILES, DOCUMENT_ROLES } from '../ssm-document-files';
+
+/** CreateDocument's limit on a document name. */
+const SSM_DOCUMENT_NAME_MAX = 128;
 
 export interface RemediationDocumentsProps {
   /**
@@ -29,7 +33,7 @@ export interface RemediationDocumentsProps {
  * output goes to, and a managed policy that lets hosts write that output.
  */
 export class RemediationDocuments extends Construct {
-  /** CloudFormation-generated document names, by role (what SendCommand takes). */
+  /** Document names, by role (what SendCommand takes): see contentAddressedName. */
   public readonly documentNames: Readonly<Record<DocumentRole, string>>;
   /** Document ARNs, by role (what IAM scopes `ssm:SendCommand` to). */
   public readonly documentArns: Readonly<Record<DocumentRole, string>>;
@@ -52,13 +56,17 @@ export class RemediationDocuments extends Construct {
     const names = {} as Record<DocumentRole, string>;
     const arns = {} as Record<DocumentRole, string>;
     for (const role of DOCUMENT_ROLES) {
-      // No `name`: CloudFormation generates one, so stacks in several Regions or accounts never collide and a
-      // content change can't fail on a name that is already taken. No `targetType` either: it would have to
-      // admit both EC2 instances and hybrid (mi-) nodes, and omitting it allows every node type.
+      // The doctor runs version 1 of each document (lambdas/adapters/ssm-command-runner.ts), never $LATEST: a
+      // name that changes with the content and `Replace` make every content change a new document whose only
+      // version the stack created is 1, and an `ssm:UpdateDocument` by anyone else only adds versions that are
+      // never run. No `targetType`: it would have to admit both EC2 instances and hybrid (mi-) nodes, and
+      // omitting it allows every node type.
+      const content = loadDocument(path.join(directory, DOCUMENT_FILES[role]));
       const document = new ssm.CfnDocument(this, role, {
         documentType: 'Command',
-        content: loadDocument(path.join(directory, DOCUMENT_FILES[role])),
-        updateMethod: 'NewVersion',
+        content,
+        name: contentAddressedName(stack, role, content),
+        updateMethod: 'Replace',
       });
       documents[role] = document;
       names[role] = document.ref;
@@ -107,6 +115,18 @@ export class RemediationDocuments extends Construct {
         'streams of this one log group.',
     });
   }
+}
+
+/**
+ * `<stack name>-<role>-<SHA-256 of the content>`: the stack name keeps stacks apart (names are unique per account
+ * and Region), the hash makes a content change a new document and shows in the Run Command history which content
+ * ran. SSM allows 128 characters of [a-zA-Z0-9_.-]; stack names are letters, digits and hyphens.
+ */
+export function contentAddressedName(stack: Stack, role: DocumentRole, content: Record<string, unknown>): string {
+  if (Token.isUnresolved(stack.stackName)) throw new Error('SSM document names need a stack name known at synth');
+  const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  const suffix = `-${role}-${hash}`;
+  return `${stack.stackName.slice(0, SSM_DOCUMENT_NAME_MAX - suffix.length)}${suffix}`;
 }
 
 /** The documents are reviewable YAML files; parsing them here makes a broken file fail the synth. */

@@ -1,6 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -10,7 +9,8 @@ export const LEDGER_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * The remediation ledger: one item per source server the doctor is following (what it did, when, and what
- * people were told). An audit record, so it is retained when the stack is deleted.
+ * people were told). An audit record, so it is retained when the stack is deleted and protected against deletion
+ * while the stack exists. The doctor's access to it is lib/iam/ledger-access-policy.ts.
  */
 export class RemediationLedger extends Construct {
   /** Customer-managed key of the table. */
@@ -33,15 +33,7 @@ export class RemediationLedger extends Construct {
       timeToLiveAttribute: LEDGER_TTL_ATTRIBUTE,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
-  }
-
-  /**
-   * Exactly what the ledger adapter does: Scan (load every entry) and conditional PutItem (save one), plus
-   * the key use DynamoDB makes on the caller's behalf for a table under a customer-managed key.
-   */
-  public grantReadWriteEntries(grantee: iam.IGrantable): iam.Grant {
-    this.key.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-    return this.table.grant(grantee, 'dynamodb:Scan', 'dynamodb:PutItem');
   }
 }

@@ -100,6 +100,12 @@ describe('good values', () => {
     expect(load({ schedule }).schedule).toBe(schedule);
   });
 
+  test('requireNodeTag: off unless set (empty counts as off), else the tag key', () => {
+    expect(load({}).settings.requireNodeTag).toBeUndefined();
+    expect(load({ requireNodeTag: '' }).settings.requireNodeTag).toBeUndefined();
+    expect(load({ requireNodeTag: 'mgn-doctor:target' }).settings.requireNodeTag).toBe('mgn-doctor:target');
+  });
+
   test('tag keys as MGN allows them', () => {
     expect(load({ nodeIdTagKey: 'ops/ssm node', optOutTagKey: 'doctor:skip' }).settings).toMatchObject({
       nodeIdTagKey: 'ops/ssm node',
@@ -112,6 +118,10 @@ describe('bad values are rejected with a message naming the key', () => {
   test('the message format', () => {
     expect(rejection({ maxAttempts: 'abc' }).message).toBe(
       'Invalid context "maxAttempts": expected a whole number from 1 to 20, got "abc"',
+    );
+    expect(rejection({ requireNodeTag: 'aws:target' }).message).toBe(
+      'Invalid context "requireNodeTag": expected a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not ' +
+        'starting with aws:, got "aws:target"',
     );
   });
 
@@ -133,6 +143,10 @@ describe('bad values are rejected with a message naming the key', () => {
     ['nodeIdTagKey', 'aws:reserved', /tag key/],
     ['optOutTagKey', '', /tag key/],
     ['optOutTagKey', 'x'.repeat(129), /tag key/],
+    ['requireNodeTag', 'aws:target', /tag key/],
+    ['requireNodeTag', 'x'.repeat(129), /tag key/],
+    ['requireNodeTag', 'target/{policy-variable}', /tag key/],
+    ['requireNodeTag', true, /tag key/],
     ['notificationEmails', 'ops@example.com,not-an-email', /e-mail addresses.*"not-an-email"/],
     ['notificationEmails', [42], /list of strings/],
     ['notificationEmails', '[broken', /JSON array or comma-separated/],

@@ -1,5 +1,6 @@
 // Fine-grained assertions on the synthesized DoctorStack: every resource and permission of design sections 1,
 // 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
+import { createHash } from 'node:crypto';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
@@ -36,6 +37,14 @@ function roleStatements(t: Template): Json[] {
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 const statementsWith = (t: Template, action: string) =>
   roleStatements(t).filter((s) => asList(s.Action).includes(action));
+
+/** `kms:ViaService` of a service in the test stack's Region. */
+const viaService = (service: string) => ({ 'Fn::Join': ['', [`${service}.${REGION}.`, { Ref: 'AWS::URLSuffix' }]] });
+
+/** The alarms of the test stack (named `Test/<alarm>`), as the topics' policies name them. */
+const stackAlarmsArn = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:${ACCOUNT}:alarm:Test/*`]],
+};
 
 const pseudoArn = (service: string, resource: string) => ({
   'Fn::Join': [
@@ -118,6 +127,14 @@ describe('doctor function', () => {
     expect(variables).toMatchObject({ [ENV.dryRun]: 'true', [ENV.maxAttempts]: '5', [ENV.remediateStates]: 'STALLED' });
   });
 
+  test('the node-tag guard reaches the Lambda: REQUIRE_NODE_TAG holds the key, empty when it is off', () => {
+    const variables = (t: Template) =>
+      (onlyResource(t, 'AWS::Lambda::Function').properties.Environment as { Variables: Json }).Variables;
+    expect(variables(template)[ENV.requireNodeTag]).toBe('');
+    const { template: guarded } = synthStack({ requireNodeTag: 'mgn-doctor:target' });
+    expect(variables(guarded)[ENV.requireNodeTag]).toBe('mgn-doctor:target');
+  });
+
   test('log groups keep logs for logRetentionDays (default 90)', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     const { template: custom } = synthStack({ logRetentionDays: '14' });
@@ -198,13 +215,15 @@ describe('triggers', () => {
 });
 
 describe('SSM documents', () => {
-  test('three Command documents, schema 2.2, new versions on update, CloudFormation-named, any node type', () => {
-    const documents = Object.values(template.findResources('AWS::SSM::Document'));
+  test('three Command documents, schema 2.2, replaced on update, named by stack, role and content hash, any node type', () => {
+    const documents = Object.entries(template.findResources('AWS::SSM::Document'));
     expect(documents).toHaveLength(3);
-    for (const document of documents) {
+    for (const [logicalId, document] of documents) {
       const properties = document.Properties as Json;
-      expect(properties).toMatchObject({ DocumentType: 'Command', UpdateMethod: 'NewVersion' });
-      expect(properties).not.toHaveProperty('Name');
+      expect(properties).toMatchObject({ DocumentType: 'Command', UpdateMethod: 'Replace' });
+      const role = logicalId.replace(/^Documents/, '').replace(/[0-9A-F]{8}$/, '');
+      const hash = createHash('sha256').update(JSON.stringify(properties.Content)).digest('hex');
+      expect(properties.Name).toBe(`Test-${role}-${hash}`);
       expect(properties).not.toHaveProperty('TargetType');
       const content = properties.Content as Json;
       expect(content.schemaVersion).toBe('2.2');
@@ -277,28 +296,71 @@ describe('notifications', () => {
     });
   });
 
-  test('CloudWatch alarms of this account may use the topic key', () => {
-    const key = template.findResources('AWS::KMS::Key')[
-      logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey')
-    ] as Json;
-    const statements = ((key.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
-    expect(statements).toContainEqual({
-      Sid: 'AllowCloudWatchAlarmsToPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-    });
+  test.each(['NotificationsTopicKey', 'FailureNotificationsTopicKey'])(
+    'only the alarms of this stack may use the topic key (%s)',
+    (keyPrefix) => {
+      const key = template.findResources('AWS::KMS::Key')[logicalIdOf(template, 'AWS::KMS::Key', keyPrefix)] as Json;
+      const statements = ((key.Properties as Json).KeyPolicy as { Statement: Json[] }).Statement;
+      expect(statements).toContainEqual({
+        Sid: 'AllowCloudWatchAlarmsToPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': stackAlarmsArn },
+        },
+      });
+    },
+  );
+
+  test('every alarm of the stack is named so that the SourceArn pattern matches it', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => (alarm.Properties as Json).AlarmName,
+    );
+    expect(names.sort()).toEqual(
+      ['Test/DeadLetterQueueNotEmpty', 'Test/DoctorFailed', 'Test/Escalation', 'Test/NotRunning'].sort(),
+    );
   });
 
-  test('one subscription per e-mail address and phone number from the context', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 3);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+14155550100' });
+  test('each topic has one subscription per e-mail address and phone number from the context', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 6);
+    for (const topicPrefix of ['NotificationsTopic', 'FailureNotificationsTopic']) {
+      const TopicArn = { Ref: logicalIdOf(template, 'AWS::SNS::Topic', topicPrefix) };
+      template.resourcePropertiesCountIs('AWS::SNS::Subscription', { TopicArn }, 3);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn,
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn,
+        Protocol: 'email',
+        Endpoint: 'oncall@example.com',
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn, Protocol: 'sms', Endpoint: '+14155550100' });
+    }
     const { template: none } = synthStack();
     none.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('the failure alarms’ topic has its own key, encrypted and TLS-only like the digest’s', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'FailureNotificationsTopicKey');
+    const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'FailureNotificationsTopic');
+    expect(keyId).not.toBe(logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(
+      template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } }),
+    ).toHaveProperty([topicId]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
   });
 });
 
@@ -323,6 +385,14 @@ describe('remediation ledger', () => {
       },
     });
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('remediation ledger protection', () => {
+  test('the table cannot be deleted while deletion protection is on', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ Region: REGION, DeletionProtectionEnabled: true })],
+    });
   });
 });
 
@@ -352,6 +422,56 @@ describe('permissions of the doctor role', () => {
     expect(statement).not.toHaveProperty('Condition');
   });
 
+  test('with requireNodeTag, SendCommand reaches only nodes tagged <key>=true; the documents stay unconditioned', () => {
+    const { template: guarded } = synthStack({ requireNodeTag: 'mgn-doctor:target' });
+    const documentArns = Object.keys(guarded.findResources('AWS::SSM::Document')).map((id) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${REGION}:${ACCOUNT}:document/`, { Ref: id }]],
+    }));
+    const sendCommand = statementsWith(guarded, 'ssm:SendCommand');
+    expect(sendCommand).toHaveLength(2);
+    const toDocuments = sendCommand.find((statement) => statement.Sid === 'SendStackDocuments') as Json;
+    expect(toDocuments).not.toHaveProperty('Condition');
+    expect(asList(toDocuments.Resource)).toEqual(expect.arrayContaining(documentArns));
+    expect(asList(toDocuments.Resource)).toHaveLength(3);
+    expect(sendCommand.find((statement) => statement.Sid === 'SendToOptedInNodes')).toEqual({
+      Sid: 'SendToOptedInNodes',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: [pseudoArn('ec2', 'instance/*'), pseudoArn('ssm', 'managed-instance/*')],
+      Condition: { StringEquals: { 'ssm:resourceTag/mgn-doctor:target': 'true' } },
+    });
+    // Without the setting, no statement of the role carries a tag condition.
+    expect(JSON.stringify(roleStatements(template))).not.toContain('ssm:resourceTag');
+  });
+
+  test('every permission comes from one policy per service: no default policy, and X-Ray alone in its own', () => {
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'DoctorRole');
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+    expect(
+      policies.map(([id]) => id).filter((id) => id.startsWith(`${roleId.replace(/[0-9A-F]{8}$/, '')}Default`)),
+    ).toEqual([]);
+    const withXRay = policies.filter(([, policy]) => JSON.stringify(policy).includes('xray:'));
+    expect(withXRay).toHaveLength(1);
+    const [, tracing] = withXRay[0] as [string, { Properties: { PolicyDocument: { Statement: Json[] } } }];
+    expect(tracing.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'SendTraces',
+        Effect: 'Allow',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Resource: '*',
+      },
+    ]);
+  });
+
+  test('Lambda may send failed invocations to the dead-letter queue, granted before it checks the destination', () => {
+    const queueArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'DoctorDeadLetterQueue'), 'Arn'] };
+    expect(statementsWith(template, 'sqs:SendMessage')).toEqual([
+      { Sid: 'SendFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn },
+    ]);
+    const grantId = logicalIdOf(template, 'AWS::IAM::Policy', 'DoctorDeadLetterAccess');
+    template.hasResource('AWS::Lambda::EventInvokeConfig', { DependsOn: Match.arrayWith([grantId]) });
+  });
+
   test('no wildcard actions, no ssm:* and no iam:PassRole anywhere in the stack', () => {
     const everyStatement = [
       ...Object.values(template.findResources('AWS::IAM::Policy')),
@@ -377,14 +497,15 @@ describe('permissions of the doctor role', () => {
     ]);
   });
 
-  test('MGN: retry and replication settings on source servers of this account and Region only; never destructive', () => {
-    expect(roleStatements(template)).toContainEqual({
+  test('MGN: retry (when enabled) and replication settings on source servers of this account and Region only; never destructive', () => {
+    const { template: retrying } = synthStack({ retryServiceSideErrors: true });
+    expect(roleStatements(retrying)).toContainEqual({
       Sid: 'TreatSourceServers',
       Effect: 'Allow',
       Action: ['mgn:GetReplicationConfiguration', 'mgn:RetryDataReplication'],
       Resource: pseudoArn('mgn', 'source-server/*'),
     });
-    const mgnActions = roleStatements(template)
+    const mgnActions = roleStatements(retrying)
       .flatMap((s) => asList(s.Action) as string[])
       .filter((action) => action.startsWith('mgn:'))
       .sort();
@@ -393,6 +514,19 @@ describe('permissions of the doctor role', () => {
       'mgn:GetReplicationConfiguration',
       'mgn:RetryDataReplication',
     ]);
+  });
+
+  test('MGN: no RetryDataReplication unless retryServiceSideErrors is on (off by default)', () => {
+    const mgnActions = (t: Template) =>
+      roleStatements(t)
+        .flatMap((s) => asList(s.Action) as string[])
+        .filter((action) => action.startsWith('mgn:'))
+        .sort();
+    expect(mgnActions(template)).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration']);
+    expect(mgnActions(synthStack({ retryServiceSideErrors: 'false' }).template)).not.toContain(
+      'mgn:RetryDataReplication',
+    );
+    expect(mgnActions(synthStack({ retryServiceSideErrors: 'true' }).template)).toContain('mgn:RetryDataReplication');
   });
 
   test('EC2: DescribeInstances only (no resource-level permissions, so on "*"), to find replication servers', () => {
@@ -443,7 +577,7 @@ describe('permissions of the doctor role', () => {
     expect(JSON.stringify(statementsWith(template, 'iam:GetRole'))).not.toContain('*');
   });
 
-  test('publish to the topic (with its key), Scan and PutItem on the ledger (with its key)', () => {
+  test('publish to the topic (with its key, through SNS), Scan and PutItem on the ledger (with its key, through DynamoDB)', () => {
     const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationsTopic');
     const topicKeyId = logicalIdOf(template, 'AWS::KMS::Key', 'NotificationsTopicKey');
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'LedgerTable');
@@ -454,6 +588,7 @@ describe('permissions of the doctor role', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [topicKeyId, 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': viaService('sns') } },
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -464,6 +599,7 @@ describe('permissions of the doctor role', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [tableKeyId, 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': viaService('dynamodb') } },
     });
     const dynamoActions = statements
       .flatMap((s) => asList(s.Action) as string[])

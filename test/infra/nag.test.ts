@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../bin/app';
@@ -83,6 +84,32 @@ test('an environment-agnostic, multi-Region app passes too (acknowledged finding
   ]);
   expect(violations(report)).toEqual([]);
   expect(error).toBeUndefined();
+});
+
+test('every option that changes the role passes too, in the China and GovCloud partitions as well', () => {
+  const { app, outdir } = newApp(
+    { regions: 'cn-north-1,us-gov-west-1', requireNodeTag: 'mgn-doctor:target', retryServiceSideErrors: true },
+    false,
+  );
+  buildApp(app, { CDK_DEFAULT_ACCOUNT: ACCOUNT });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('no acknowledgement covers the doctor role as a whole: a wildcard grant added to it later is reported', () => {
+  const { app, outdir } = newApp({}, false);
+  const [stack] = buildApp(app, { CDK_DEFAULT_ACCOUNT: ACCOUNT, CDK_DEFAULT_REGION: REGION });
+  stack?.doctor.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: ['*'] }));
+
+  const { error, report } = synth(app, outdir);
+
+  expect(error).toBeDefined();
+  expect(violations(report)).toEqual([
+    expect.stringMatching(/AwsSolutions-IAM5\[Resource::\*\] at .*\/Doctor\/Role\/DefaultPolicy\//),
+  ]);
 });
 
 test('control: the same setup does report an unacknowledged finding', () => {

@@ -17,11 +17,14 @@ export function fastApp(context: Record<string, unknown> = {}): App {
 }
 
 /** One DoctorStack with a fixed environment, configured from `context` exactly as bin/app.ts does. */
-export function synthStack(context: Record<string, unknown> = {}): { stack: DoctorStack; template: Template } {
+export function synthStack(
+  context: Record<string, unknown> = {},
+  region: string = REGION,
+): { stack: DoctorStack; template: Template } {
   const app = fastApp(context);
   const stack = new DoctorStack(app, 'Test', {
     config: loadStackConfig(app),
-    env: { account: ACCOUNT, region: REGION },
+    env: { account: ACCOUNT, region },
   });
   return { stack, template: Template.fromStack(stack) };
 }

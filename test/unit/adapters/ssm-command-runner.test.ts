@@ -76,7 +76,8 @@ describe('SsmCommandRunner.sendCommand', () => {
     expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
     expect(ssmMock).toHaveReceivedCommandWith(SendCommandCommand, {
       DocumentName: 'MgnDoctor-RestartReplicationAgent-1A2B3C4D5E6F',
-      DocumentVersion: '$LATEST',
+      // The version the stack deployed, never $LATEST: an ssm:UpdateDocument by anyone else is never run.
+      DocumentVersion: '1',
       InstanceIds: [hybridId(1), 'i-0fedcba9876543210'],
       Parameters: {},
       Comment: 'mgn-replication-doctor run 7f3c: STALLED AGENT_NOT_SEEN',

@@ -26,6 +26,22 @@ describe('parseRuntimeConfig', () => {
     expect(() => parseRuntimeConfig(environment)).toThrow(name);
   });
 
+  it('reads the node-tag guard as off when its variable is empty, and as the key when it holds one', () => {
+    expect(parseRuntimeConfig({ ...complete(), [ENV.requireNodeTag]: '' }).settings.requireNodeTag).toBeUndefined();
+    expect(
+      parseRuntimeConfig({ ...complete(), [ENV.requireNodeTag]: 'mgn-doctor:target' }).settings.requireNodeTag,
+    ).toBe('mgn-doctor:target');
+    expect(() => parseRuntimeConfig({ ...complete(), [ENV.requireNodeTag]: 'aws:reserved' })).toThrow(
+      `Environment variable ${ENV.requireNodeTag}: expected a tag key`,
+    );
+  });
+
+  it('still calls any other empty variable missing', () => {
+    expect(() => parseRuntimeConfig({ ...complete(), [ENV.nodeIdTagKey]: ' ' })).toThrow(
+      `Environment variable ${ENV.nodeIdTagKey} is missing or empty`,
+    );
+  });
+
   it.each([
     [ENV.maxAttempts, 'three', 'expected a whole number from 1 to 20'],
     [ENV.dryRun, 'yes', 'expected true or false'],

@@ -1,9 +1,9 @@
-// Dashboard and alarms (design section 1: "Powertools logs + EMF metrics → CloudWatch dashboard + alarms → same
-// topic"). The metric names come from the module the Lambda emits with, so a renamed metric fails here.
+// The alarms (lib/constructs/doctor-alarms.ts) and the schedule arithmetic that sizes them. The escalation metric
+// comes from the module the Lambda emits with, so a renamed metric fails here.
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
-import { METRIC, METRIC_NAMES } from '../../lambdas/shared/metric-names';
-import { MAX_ALARM_WINDOW_MINUTES } from '../../lib/constructs/observability';
+import { METRIC } from '../../lambdas/shared/metric-names';
+import { MAX_ALARM_WINDOW_MINUTES } from '../../lib/constructs/doctor-alarms';
 import { UNBOUNDED_GAP, scheduleGaps } from '../../lib/schedule';
 import { synthStack } from './synth';
 
@@ -16,110 +16,30 @@ const idOf = (t: Template, type: string, prefix: string): string => {
   expect(ids).toHaveLength(1);
   return ids[0] as string;
 };
+/** The digest's topic: the not-running and escalation alarms notify it. */
 const topicRef = () => ({ Ref: idOf(template, 'AWS::SNS::Topic', 'NotificationsTopic') });
+/** The second path: the alarms that fire when the doctor (and so perhaps the digest's topic) fails notify it. */
+const failureTopicRef = () => ({ Ref: idOf(template, 'AWS::SNS::Topic', 'FailureNotificationsTopic') });
 const functionRef = () => ({ Ref: idOf(template, 'AWS::Lambda::Function', 'DoctorFunction') });
 
 function alarm(t: Template, prefix: string): Json {
-  const id = idOf(t, 'AWS::CloudWatch::Alarm', `Observability${prefix}`);
+  const id = idOf(t, 'AWS::CloudWatch::Alarm', `Alarms${prefix}`);
   return (t.toJSON().Resources as Record<string, { Properties: Json }>)[id]?.Properties as Json;
 }
 
-/** The dashboard body as one string: CloudFormation tokens rendered as `${…}` so it can be parsed as JSON. */
-function dashboardBody(t: Template): { widgets: { type: string; properties: Json }[] } {
-  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as {
-    Properties: { DashboardBody: unknown };
-  }[];
-  const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
-  const text = body['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`))
-    .join('');
-  return JSON.parse(text) as { widgets: { type: string; properties: Json }[] };
-}
-
-describe('dashboard', () => {
-  const body = dashboardBody(template);
-  const metricWidgets = body.widgets.filter((widget) => widget.type === 'metric');
-  /** Every [namespace, name, ...] metric line of every graph. */
-  const doctorMetricNames = metricWidgets
-    .flatMap((widget) => (widget.properties.metrics as unknown[][]) ?? [])
-    .filter((line) => line[0] === METRICS_NAMESPACE)
-    .map((line) => line[1]);
-
-  test('there is exactly one', () => {
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-  });
-
-  test('graphs exactly the metrics the Lambda emits, in its namespace with the service dimension', () => {
-    expect([...new Set(doctorMetricNames)].sort()).toEqual([...METRIC_NAMES].sort());
-    const lines = metricWidgets
-      .flatMap((widget) => widget.properties.metrics as unknown[][])
-      .filter((line) => line[0] === METRICS_NAMESPACE);
-    for (const line of lines) expect(line.slice(2, 4)).toEqual(['service', SERVICE_NAME]);
-  });
-
-  test('fleet by condition: one line per condition metric', () => {
-    const fleet = metricWidgets.find((widget) => String(widget.properties.title).startsWith('Fleet by condition'));
-    const names = ((fleet?.properties.metrics ?? []) as unknown[][]).map((line) => line[1]);
-    expect(names).toEqual([
-      METRIC.serversStalled,
-      METRIC.serversDisconnected,
-      METRIC.serversLagging,
-      METRIC.serversUnknown,
-      METRIC.serversProgressing,
-      METRIC.serversHealthy,
-      METRIC.serversIgnored,
-    ]);
-  });
-
-  test('Lambda errors and throttles, and the dead-letter queue depth', () => {
-    const awsLines = metricWidgets
-      .flatMap((widget) => widget.properties.metrics as unknown[][])
-      .filter((line) => line[0] !== METRICS_NAMESPACE);
-    const names = awsLines.map((line) => `${String(line[0])}/${String(line[1])}`);
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'AWS/Lambda/Errors',
-        'AWS/Lambda/Throttles',
-        'AWS/SQS/ApproximateNumberOfMessagesVisible',
-      ]),
-    );
-  });
-
-  test('links the Run Command history and the function’s log group', () => {
-    const text = body.widgets
-      .filter((widget) => widget.type === 'text')
-      .map((widget) => String(widget.properties.markdown))
-      .join('\n');
-    expect(text).toContain(
-      'https://eu-west-1.console.aws.amazon.com/systems-manager/run-command/complete-commands?region=eu-west-1',
-    );
-    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', 'DoctorLogGroup');
-    expect(text).toContain(
-      `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/\${{'Ref':'${logGroupId}'}}`,
-    );
-  });
-
-  test('its address is a stack output', () => {
-    template.hasOutput('DashboardUrl', {
-      Value: {
-        'Fn::Join': [
-          '',
-          [
-            'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=',
-            { Ref: idOf(template, 'AWS::CloudWatch::Dashboard', 'ObservabilityDashboard') },
-          ],
-        ],
-      },
-    });
-  });
-});
-
 describe('alarms', () => {
-  test('four, each notifying the notification topic and nothing else', () => {
+  test('four, each notifying one topic: failures the second path, the others the digest’s topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Json }[];
     expect(alarms).toHaveLength(4);
-    for (const { Properties } of alarms) expect(Properties.AlarmActions).toEqual([topicRef()]);
-    expect(stack.observability.doctorFailedAlarm).toBeDefined();
+    const actions = Object.fromEntries(alarms.map(({ Properties }) => [Properties.AlarmName, Properties.AlarmActions]));
+    expect(actions).toEqual({
+      'Test/DoctorFailed': [failureTopicRef()],
+      'Test/DeadLetterQueueNotEmpty': [failureTopicRef()],
+      'Test/NotRunning': [topicRef()],
+      'Test/Escalation': [topicRef()],
+    });
+    expect(failureTopicRef()).not.toEqual(topicRef());
+    expect(stack.alarms.doctorFailedAlarm).toBeDefined();
   });
 
   test('doctor failed: Lambda Errors, sum ≥ 1 over 5 minutes', () => {
@@ -133,7 +53,7 @@ describe('alarms', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmActions: [topicRef()],
+      AlarmActions: [failureTopicRef()],
     });
   });
 
@@ -152,7 +72,7 @@ describe('alarms', () => {
       EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [topicRef()],
+      AlarmActions: [failureTopicRef()],
     });
   });
 
@@ -212,21 +132,25 @@ describe('alarms', () => {
     expect(warnings('cron(0 0 L * ? *)')).toHaveLength(1);
   });
 
-  test('alarms may publish to the topic: its policy allows CloudWatch alarms of this account and Region', () => {
-    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as {
-      Properties: { PolicyDocument: { Statement: Json[] } };
-    };
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+  test.each([
+    ['digest', topicRef],
+    ['failure', failureTopicRef],
+  ])('alarms may publish to the %s topic: its policy allows the alarms of this stack only', (_, topic) => {
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as {
+      Properties: { Topics: unknown[]; PolicyDocument: { Statement: Json[] } };
+    }[];
+    const policy = policies.find(({ Properties }) => JSON.stringify(Properties.Topics) === JSON.stringify([topic()]));
+    expect(policy?.Properties.PolicyDocument.Statement).toContainEqual({
       Sid: 'AllowCloudWatchAlarmsToPublish',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
-      Resource: topicRef(),
+      Resource: topic(),
       Condition: {
         StringEquals: { 'aws:SourceAccount': '123456789012' },
         ArnLike: {
           'aws:SourceArn': {
-            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*']],
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:Test/*']],
           },
         },
       },
