@@ -53,17 +53,17 @@ function runOn(machine: Machine): { stdout: string; status: number | null; aptCa
 
 describeWithBash('scripts/ensure-test-tools.sh', () => {
   it('does nothing, silently, when every tool is there', () => {
-    const run = runOn({ uid: 0, aptGet: 'works', installed: ['shellcheck'] });
+    const run = runOn({ uid: 0, aptGet: 'works', installed: ['shellcheck', 'debootstrap', 'systemd-nspawn'] });
     expect(run).toEqual({ stdout: '', status: 0, aptCalls: [] });
   });
 
   it('as root with apt-get: one quiet update, then the missing packages without recommends', () => {
     const run = runOn({ uid: 0, aptGet: 'works' });
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe('ensure-test-tools: installed shellcheck\n');
+    expect(run.stdout).toBe('ensure-test-tools: installed shellcheck debootstrap systemd-container\n');
     expect(run.aptCalls).toEqual([
       'apt-get update -qq DEBIAN_FRONTEND=noninteractive',
-      'apt-get install -y -qq --no-install-recommends shellcheck DEBIAN_FRONTEND=noninteractive',
+      'apt-get install -y -qq --no-install-recommends shellcheck debootstrap systemd-container DEBIAN_FRONTEND=noninteractive',
     ]);
   });
 
@@ -71,7 +71,7 @@ describeWithBash('scripts/ensure-test-tools.sh', () => {
     const run = runOn({ uid: 1000, aptGet: 'works' });
     expect(run).toEqual({
       stdout:
-        'ensure-test-tools: shellcheck not installed (that needs root and apt-get): tests that need shellcheck are skipped\n',
+        'ensure-test-tools: shellcheck debootstrap systemd-container not installed (that needs root and apt-get): tests that need shellcheck debootstrap systemd-nspawn are skipped\n',
       status: 0,
       aptCalls: [],
     });
@@ -80,7 +80,9 @@ describeWithBash('scripts/ensure-test-tools.sh', () => {
   it('root without apt-get: the same one line', () => {
     const run = runOn({ uid: 0 });
     expect(run.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
-    expect(run.stdout).toMatch(/^ensure-test-tools: shellcheck not installed \(that needs root and apt-get\)/);
+    expect(run.stdout).toMatch(
+      /^ensure-test-tools: shellcheck debootstrap systemd-container not installed \(that needs root and apt-get\)/,
+    );
     expect(run.status).toBe(0);
   });
 
@@ -88,7 +90,7 @@ describeWithBash('scripts/ensure-test-tools.sh', () => {
     const run = runOn({ uid: 0, aptGet: 'fails' });
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
-      'ensure-test-tools: apt-get could not install shellcheck (last line: E: Unable to locate package shellcheck): tests that need shellcheck are skipped\n',
+      'ensure-test-tools: apt-get could not install shellcheck debootstrap systemd-container (last line: E: Unable to locate package shellcheck): tests that need shellcheck debootstrap systemd-nspawn are skipped\n',
     );
   });
 
