@@ -1,5 +1,5 @@
-// Fine-grained assertions on the synthesized DoctorStack: every resource and permission of design sections 1,
-// 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
+// Fine-grained assertions on the synthesized DoctorStack: every resource and permission of
+// docs/design.md sections 1, 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';

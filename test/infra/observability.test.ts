@@ -1,4 +1,4 @@
-// Dashboard and alarms (design section 1: "Powertools logs + EMF metrics → CloudWatch dashboard + alarms → same
+// Dashboard and alarms (docs/design.md section 1: "Powertools logs + EMF metrics → dashboard + alarms → same
 // topic"). The metric names come from the module the Lambda emits with, so a renamed metric fails here.
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
