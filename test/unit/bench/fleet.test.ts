@@ -1,5 +1,5 @@
-// The benchmark's generated fleet, the minimum calls it derives from it (docs/design.md
-// section 12), and the bundling options it reads from the stack.
+// The benchmark's generated fleet, the minimum calls it derives from it (docs/design.md section 12), and the
+// bundling options it reads from the stack.
 import { readStackBundling } from '../../../scripts/bench/bundle';
 import { generateFleet, minimumCalls, stalledIndexes } from '../../../scripts/bench/fleet';
 
