@@ -1,4 +1,4 @@
-// CDK context → validated StackConfig, in one place (design section 8). Context values arrive as JSON values
+// CDK context → validated StackConfig, in one place (docs/design.md section 8). Context values arrive as JSON values
 // (cdk.json, CDK_CONTEXT_JSON) or as strings (`-c key=value`, lists comma-separated); every bad value fails the
 // synth with a message that names the key and the expected form. The doctor's runtime settings reuse the
 // Lambda's own parsers (lambdas/shared/settings.ts), so synth and the Lambda accept exactly the same values.

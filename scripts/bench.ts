@@ -1,4 +1,4 @@
-// `npm run bench`: the performance budgets of design section 12, measured. Builds the Lambda bundle with the
+// `npm run bench`: the performance budgets of docs/design.md section 12, measured. Builds the Lambda bundle with the
 // stack's esbuild options, starts local endpoints (MGN, SSM, SNS, DynamoDB, EC2, IAM on 127.0.0.1, each with a
 // per-call latency) for generated fleets, runs the bundled handler in its own process against them, and prints
 // API calls per operation next to the minimum the fleet needs, wall time, CPU time, peak RSS, bundle size and
@@ -24,7 +24,7 @@ import { exitQuietlyOnBrokenPipe } from './lib/cli-io';
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-Runs the bundled doctor Lambda against local endpoints for generated fleets and checks design section 12.
+Runs the bundled doctor Lambda against local endpoints for generated fleets and checks docs/design.md section 12.
 
 Options:
   --sizes LIST          fleet sizes (source servers), comma-separated (default 100,1000,4000,10000)

@@ -1,4 +1,4 @@
-// Design section 3: what each source server's replication means for the doctor. Intentional and finished
+// docs/design.md section 3: what each source server's replication means for the doctor. Intentional and finished
 // states are checked first, so that nothing below can ever "repair" a cutover or a disconnected server.
 import { parseDurationMinutes, formatMinutes } from './durations';
 import type { Classification, SourceServer } from './model';

@@ -1,5 +1,5 @@
-// Design section 2, step 6: poll ListCommandInvocations until every invocation has finished or the wait
-// budget is spent. Whatever is still running stays pending in the ledger for the next run.
+// docs/design.md section 2 (treat, collect): poll ListCommandInvocations until every invocation has finished
+// or the wait budget is spent. Whatever is still running stays pending in the ledger for the next run.
 import { mapWithConcurrency, errorText } from './concurrency';
 import { isRunning } from './ledger';
 import type { InvocationResult } from './model';

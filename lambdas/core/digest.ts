@@ -1,4 +1,4 @@
-// Design section 7: one digest per run with news. The e-mail lists each server with what was seen, done and
+// docs/design.md section 7: one digest per run with news. The e-mail lists each server with what was seen, done and
 // advised; the SMS is one line; neither ever exceeds SNS's limits, whatever MGN or the hosts return.
 import { formatMinutes, minutesBetween, parseDurationMinutes } from './durations';
 import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';

@@ -1,4 +1,4 @@
-// The doctor is invoked by its schedule and by MGN's stall event (design section 1). Anything else is ignored
+// The doctor is invoked by its schedule and by MGN's stall event (docs/design.md section 1). Anything else is ignored
 // with a reason, never an error: a retried bad event would only fail again.
 const SOURCE_SERVER_ARN = /^arn:aws[a-z-]*:mgn:[a-z0-9-]+:\d{12}:source-server\/(s-[0-9a-zA-Z]{17})$/;
 

@@ -1,4 +1,4 @@
-// Design section 4: what to do about a stalled or disconnected server, keyed on the error MGN reports.
+// docs/design.md section 4: what to do about a stalled or disconnected server, keyed on the error MGN reports.
 // A restart is the answer to an agent that went quiet, never to a KMS key policy.
 import type { Condition, DataReplicationErrorCode, DocumentRole, ServiceAction } from './model';
 

@@ -1,4 +1,4 @@
-// Design section 5: which SSM managed node is this MGN source server? An operator's tag wins, then the EC2
+// docs/design.md section 5: which SSM managed node is this MGN source server? An operator's tag wins, then the EC2
 // instance ID MGN saw, then a hostname/FQDN or IP match against the SSM inventory. Two candidates are
 // reported, never guessed.
 import type { ManagedNode, MatchSource, SourceServer, TargetResolution } from './model';

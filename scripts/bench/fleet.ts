@@ -1,5 +1,5 @@
-// A generated MGN fleet for the benchmark, and the API calls a run over it needs at the least (design
-// section 12). Built from the API-shaped builders of the fake endpoints, so the shapes are the ones the
+// A generated MGN fleet for the benchmark, and the API calls a run over it needs at the least
+// (docs/design.md section 12). Built from the API-shaped builders of the fake endpoints, so the shapes are the ones the
 // endpoint tests check.
 //
 // The fleet: `servers` listed (non-archived) source servers, of which `stalled` are STALLED with AGENT_NOT_SEEN
@@ -218,7 +218,7 @@ const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
 /**
  * The fewest calls a run over this fleet needs (first run, empty ledger, hosts that answer at once), from the
- * fleet alone and the API limits: the design's list (section 12) plus the ledger.
+ * fleet alone and the API limits: the list in docs/design.md section 12 plus the ledger.
  */
 export function minimumCalls(fleet: Fleet): MinimumCall[] {
   const { servers, stalled, nodes } = fleet.spec;

@@ -1,4 +1,4 @@
-// The benchmark's verdicts (design section 12 budgets) and its text output.
+// The benchmark's verdicts (the budgets of docs/design.md section 12) and its text output.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -6,7 +6,7 @@ import { renderTable } from '../lib/render-table';
 import type { BuiltBundle } from './bundle';
 import type { ModuleInitResult, OperationCount, ScenarioResult } from './scenario';
 
-/** Design section 12. */
+/** docs/design.md section 12. */
 export const BUDGETS = {
   callRatio: 1.1,
   wallMs: 3_000,

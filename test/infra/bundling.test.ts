@@ -16,7 +16,7 @@ const RUNTIME_PROVIDED = [
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/lib-dynamodb',
 ];
-/** Design section 12. */
+/** docs/design.md section 12. */
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bundle-'));

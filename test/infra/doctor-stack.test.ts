@@ -1,4 +1,4 @@
-// Fine-grained assertions on the synthesized DoctorStack: every resource and permission of design sections 1,
+// Fine-grained assertions on the synthesized DoctorStack: every resource and permission of docs/design.md sections 1,
 // 6, 7 and 9. Bundling and the built-in validator are off here (see synth.ts).
 import { createHash } from 'node:crypto';
 import { Match, type Template } from 'aws-cdk-lib/assertions';

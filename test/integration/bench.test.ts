@@ -1,5 +1,5 @@
 // The benchmark's own machinery at a small size: the bundle built with the stack's options, run in its own
-// process against the local endpoints, makes exactly the calls the fleet needs (design section 12), and the
+// process against the local endpoints, makes exactly the calls the fleet needs (docs/design.md section 12), and the
 // counters see each one. Budgets themselves are checked by `npm run bench`, not here.
 import * as fs from 'node:fs';
 import * as os from 'node:os';

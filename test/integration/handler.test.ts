@@ -1,6 +1,6 @@
-// The whole Lambda handler over real HTTP (design section 11): the real SDK clients, built by the handler from
-// its environment, talk to moto (SNS, SQS tap, DynamoDB ledger, SSM Run Command), to the project's fake MGN
-// endpoint, and to an SSM front that answers the two SSM calls moto lacks. Nothing leaves 127.0.0.1.
+// The whole Lambda handler over real HTTP (docs/design.md section 11): the real SDK clients, built by the
+// handler from its environment, talk to moto (SNS, SQS tap, DynamoDB ledger, SSM Run Command), to the
+// project's fake MGN endpoint, and to an SSM front that answers the two SSM calls moto lacks. Nothing leaves 127.0.0.1.
 import type { Context } from 'aws-lambda';
 import type { RunReport } from '../../lambdas/core/report';
 import type { DoctorSettings } from '../../lambdas/shared/settings';

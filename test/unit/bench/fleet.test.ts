@@ -1,5 +1,5 @@
-// The benchmark's generated fleet, the minimum calls it derives from it (design section 12), and the bundling
-// options it reads from the stack.
+// The benchmark's generated fleet, the minimum calls it derives from it (docs/design.md section 12), and the
+// bundling options it reads from the stack.
 import { readStackBundling } from '../../../scripts/bench/bundle';
 import { generateFleet, minimumCalls, stalledIndexes } from '../../../scripts/bench/fleet';
 
@@ -39,7 +39,7 @@ describe('generateFleet', () => {
 });
 
 describe('minimumCalls', () => {
-  test('states design section 12 for 4,000 servers, 150 stalled, 4,000 SSM nodes', () => {
+  test('states docs/design.md section 12 for 4,000 servers, 150 stalled, 4,000 SSM nodes', () => {
     // Act
     const calls = minimumCalls(generateFleet({ servers: 4000, stalled: 150, nodes: 4000 }));
 

@@ -10,7 +10,7 @@ import { aServer } from '../../fakes/builders';
 const options = { lagAlertMinutes: 60, optOutTagKey: 'mgn-doctor:opt-out' };
 const classify = (overrides: Partial<SourceServer>) => classifyServer(aServer(overrides), options);
 
-describe('classifyServer (design section 3)', () => {
+describe('classifyServer (docs/design.md section 3)', () => {
   it.each<[string, Partial<SourceServer>]>([
     ['archived', { isArchived: true, dataReplicationState: 'STALLED' }],
     ['cutover lifecycle', { lifeCycleState: 'CUTOVER', dataReplicationState: 'DISCONNECTED' }],

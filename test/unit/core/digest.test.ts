@@ -63,7 +63,7 @@ function input(news: ServerReport[], overrides: Partial<DigestInput> = {}): Dige
 const messageBytes = (digest: { text: string; sms: string }): number =>
   Buffer.byteLength(JSON.stringify({ default: digest.text, email: digest.text, sms: digest.sms }), 'utf8');
 
-describe('composeDigest (design section 7)', () => {
+describe('composeDigest (docs/design.md section 7)', () => {
   it('lists each server with state, error, guidance, the command and console links', () => {
     const server = aStalledServer({ hostname: 'web01', rawError: 'agent not seen for 2h' });
     const digest = composeDigest(input([aReport(server)]));

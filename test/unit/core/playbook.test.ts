@@ -4,7 +4,7 @@ import type { DataReplicationErrorString as MgnErrorCode } from '@aws-sdk/client
 import type { Condition, DocumentRole } from '../../../lambdas/core/model';
 import { choosePlaybook, KNOWN_ERROR_CODES, type PlaybookFamily } from '../../../lambdas/core/playbook';
 
-describe('choosePlaybook (design section 4)', () => {
+describe('choosePlaybook (docs/design.md section 4)', () => {
   it.each([undefined, 'AGENT_NOT_SEEN'])('%s: restart, disk and connectivity on the host', (code) => {
     expect(choosePlaybook('STALLED', code)).toMatchObject({
       family: 'agent',

@@ -7,7 +7,7 @@ const TAG = 'mgn-doctor:ssm-node-id';
 const resolve = (server: ReturnType<typeof aServer>, nodes: ReturnType<typeof aNode>[]) =>
   resolveTarget(server, indexNodes(nodes), TAG);
 
-describe('resolveTarget (design section 5)', () => {
+describe('resolveTarget (docs/design.md section 5)', () => {
   it('an operator tag wins over a hostname or IP match', () => {
     const tagged = aNode({ instanceId: 'mi-0123456789abcdef0' });
     const server = aServer({ tags: { [TAG]: ' mi-0123456789abcdef0 ' } });
