@@ -359,8 +359,9 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
   });
 
   test('the NOT_STALLED event runs for that one server: no command, and no digest for a server nobody followed', async () => {
-    expect(await handler(notStalledEvent, context())).toBeUndefined();
+    const report = await handler(notStalledEvent, context());
 
+    expect(report).toMatchObject({ trigger: 'event', servers: [], published: false, commandsSent: 0 });
     expect(harness.mgn.requestsFor('DescribeSourceServers')).toHaveLength(1);
     expect(await harness.listCommands()).toEqual([]);
     expect(await harness.drainDigestQueue()).toEqual([]);
