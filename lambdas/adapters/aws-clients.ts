@@ -70,11 +70,12 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
 
 /**
  * The EC2 and IAM SDKs load on first use, clients and commands alike: EC2's alone costs ~150 ms and ~55 MB, for
- * one call that only runs with network-class errors. `require`, not import(): esbuild keeps it a plain require
- * of the runtime's SDK.
+ * one call that only runs with network-class errors. `require`, not import(): in the Lambda bundle these stay
+ * run-time requires of their own files next to index.js (lib/lambda-bundling.ts), so index.js does not even
+ * parse them.
  */
-export const loadEc2Sdk = (): typeof import('@aws-sdk/client-ec2') => require('@aws-sdk/client-ec2');
-export const loadIamSdk = (): typeof import('@aws-sdk/client-iam') => require('@aws-sdk/client-iam');
+export const loadEc2Sdk = (): typeof import('./ec2-sdk') => require('./ec2-sdk');
+export const loadIamSdk = (): typeof import('./iam-sdk') => require('./iam-sdk');
 
 function once<T>(build: () => T): () => T {
   let built: T | undefined;

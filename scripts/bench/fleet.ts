@@ -35,6 +35,12 @@ export interface FleetSpec {
    * Default spread.
    */
   readonly stalledLayout?: 'spread' | 'block';
+  /**
+   * MGN error codes the stalled servers take in turn. Default `['AGENT_NOT_SEEN']`, the agent playbook that
+   * minimumCalls counts; other codes bring other calls (EC2 and GetReplicationConfiguration for network-class
+   * codes, IAM GetRole for service-side ones) that it does not.
+   */
+  readonly stalledErrorCodes?: readonly string[];
 }
 
 export interface Fleet {
@@ -122,8 +128,10 @@ export function generateFleet(input: FleetSpec): Fleet {
     archived: 0,
     serversPerReplicationServer: 15,
     stalledLayout: 'spread',
+    stalledErrorCodes: ['AGENT_NOT_SEEN'],
     ...input,
   };
+  if (spec.stalledErrorCodes.length === 0) throw new RangeError('stalledErrorCodes: at least one code');
   if (!Number.isInteger(spec.servers) || spec.servers < 0 || spec.servers > 60_000)
     throw new RangeError(`servers: 0-60000, got ${spec.servers}`);
   if (!Number.isInteger(spec.stalled) || spec.stalled < 0 || spec.stalled > spec.servers)
@@ -135,7 +143,21 @@ export function generateFleet(input: FleetSpec): Fleet {
 
   if (!Number.isInteger(spec.serversPerReplicationServer) || spec.serversPerReplicationServer < 1)
     throw new RangeError('serversPerReplicationServer: a whole number ≥ 1');
-  const stalled = new Set(stalledIndexes(spec.servers, spec.stalled, spec.stalledLayout));
+  const codes = spec.stalledErrorCodes;
+  const errorCodes = new Map(
+    stalledIndexes(spec.servers, spec.stalled, spec.stalledLayout).map((index, k) => [index, codes[k % codes.length]]),
+  );
+  const stalled = new Set(errorCodes.keys());
+  const stalledServer = (common: DeepPartial<ApiSourceServer>, error: string): ApiSourceServer =>
+    error === 'AGENT_NOT_SEEN'
+      ? aStalledApiSourceServer(common)
+      : aStalledApiSourceServer({
+          ...common,
+          dataReplicationInfo: {
+            ...common.dataReplicationInfo,
+            dataReplicationError: { error, rawError: `${error} reported by the benchmark fleet` },
+          },
+        });
   const replicators = new Map<number, FakeInstance>();
   const sourceServers: ApiSourceServer[] = [];
   for (let index = 0; index < spec.servers + spec.archived; index++) {
@@ -177,7 +199,7 @@ export function generateFleet(input: FleetSpec): Fleet {
             dataReplicationInfo: { ...common.dataReplicationInfo, dataReplicationState: 'DISCONNECTED' },
           })
         : stalled.has(index)
-          ? aStalledApiSourceServer(common)
+          ? stalledServer(common, errorCodes.get(index) as string)
           : healthy(common, healthyOverrides(index)),
     );
   }
