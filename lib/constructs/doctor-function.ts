@@ -45,6 +45,8 @@ export interface DoctorFunctionProps {
   readonly documentArns: Readonly<Record<DocumentRole, string>>;
   /** Log group Run Command writes the documents' output to. */
   readonly commandLogGroupName: string;
+  /** Memory, MB. */
+  readonly memorySize: number;
   /**
    * Reserved concurrency; 0 = none.
    * @default 1
@@ -91,7 +93,7 @@ export class DoctorFunction extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: props.memorySize,
       // The run waits up to resultWaitSeconds for command results (collect step); the rest of a run fits in
       // RUN_OVERHEAD_SECONDS. The setting is capped so that the sum stays within Lambda's 15 minutes.
       timeout: Duration.seconds(Math.min(props.settings.resultWaitSeconds + RUN_OVERHEAD_SECONDS, MAX_TIMEOUT_SECONDS)),
