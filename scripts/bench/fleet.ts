@@ -60,6 +60,8 @@ export const INSTANCE_INFORMATION_PAGE = 50;
 export const INSTANCES_PER_COMMAND = 50;
 export const INVOCATIONS_PER_PAGE = 50;
 export const INSTANCE_IDS_PER_DESCRIBE = 200;
+/** The claim before acting, the command IDs as soon as SSM accepts them, the final entry (design section 7). */
+export const LEDGER_WRITES_PER_TREATMENT = 3;
 
 const hex17 = (n: number): string => n.toString(16).padStart(17, '0');
 /** 10.a.b.c from a base and a 1-based index (at most 65,535 per base). */
@@ -277,8 +279,8 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
     { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
     {
       operation: 'dynamodb:PutItem',
-      minimum: 3 * stalled,
-      basis: `3 × ${stalled}: claim, the accepted command IDs, and the final entry per treated server`,
+      minimum: LEDGER_WRITES_PER_TREATMENT * stalled,
+      basis: `${LEDGER_WRITES_PER_TREATMENT} × ${stalled}: claim, the accepted command IDs, and the final entry per treated server`,
     },
     {
       operation: 'ec2:DescribeInstances',

@@ -2,9 +2,11 @@
 // call. No run can be faster, on any machine; the benchmark divides the handler's wall time by it, which makes
 // the time budget a ratio that holds wherever it is measured. From the fleet's minimum calls (fleet.ts) and the
 // doctor's own concurrency: a round is a set of calls in flight together.
-import type { MinimumCall } from './fleet';
+import { POLL_CONCURRENCY } from '../../lambdas/core/collect-results';
+import { CALL_CONCURRENCY, LEDGER_WRITE_CONCURRENCY } from '../../lambdas/core/run/dependencies';
+import { LEDGER_WRITES_PER_TREATMENT, type MinimumCall } from './fleet';
 
-/** How many calls the doctor keeps in flight at once (lambdas/core: run-doctor.ts, collect-results.ts). */
+/** How many calls the doctor keeps in flight at once. */
 export interface DoctorConcurrency {
   /** Ledger writes (claims, then the final entries). */
   readonly ledgerWrites: number;
@@ -14,8 +16,12 @@ export interface DoctorConcurrency {
   readonly resultPolls: number;
 }
 
-/** The doctor's, as lambdas/core/run-doctor.ts (LEDGER_WRITE_CONCURRENCY, CALL_CONCURRENCY) and collect-results.ts set them. */
-export const DOCTOR_CONCURRENCY: DoctorConcurrency = { ledgerWrites: 50, sendRequests: 8, resultPolls: 10 };
+/** The doctor's own (lambdas/core/run/dependencies.ts, lambdas/core/collect-results.ts). */
+export const DOCTOR_CONCURRENCY: DoctorConcurrency = {
+  ledgerWrites: LEDGER_WRITE_CONCURRENCY,
+  sendRequests: CALL_CONCURRENCY,
+  resultPolls: POLL_CONCURRENCY,
+};
 
 /** The calls a first run makes, per step of the chain. */
 export interface RunCalls {
@@ -24,7 +30,7 @@ export interface RunCalls {
   readonly ledgerPages: number;
   /** DescribeInstanceInformation pages, one after another. */
   readonly inventoryPages: number;
-  /** Servers treated: one claim and one final ledger write each. */
+  /** Servers treated: a claim, the sent command IDs and a final ledger write each. */
   readonly treated: number;
   /** Documents sent (one SendCommand request each, split into batches that go out together). */
   readonly documents: number;
@@ -49,9 +55,16 @@ export interface IoFloor {
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
-/** The chain of a first run (docs/design.md section 2): list, inventory, claim, send, collect, publish, record. */
+/**
+ * The chain of a first run (lambdas/core/run/run-doctor.ts): list ∥ scan, inventory, claim, send, record the
+ * command IDs, collect, save the entries, publish.
+ */
 export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR_CONCURRENCY): IoFloor {
-  const ledgerRounds = ceilDiv(calls.treated, concurrency.ledgerWrites);
+  const ledgerRound = (step: string): FloorStep => ({
+    step,
+    rounds: ceilDiv(calls.treated, concurrency.ledgerWrites),
+    basis: `⌈${calls.treated} writes / ${concurrency.ledgerWrites} in flight⌉`,
+  });
   const steps: FloorStep[] = [
     {
       step: 'MGN listing ∥ ledger scan',
@@ -59,27 +72,20 @@ export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR
       basis: `max(${calls.mgnPages} MGN pages, ${calls.ledgerPages} scan page)`,
     },
     { step: 'SSM inventory', rounds: calls.inventoryPages, basis: `${calls.inventoryPages} pages, one after another` },
-    {
-      step: 'claims',
-      rounds: ledgerRounds,
-      basis: `⌈${calls.treated} writes / ${concurrency.ledgerWrites} in flight⌉`,
-    },
+    ledgerRound('claims'),
     {
       step: 'send',
       rounds: ceilDiv(calls.documents, concurrency.sendRequests),
       basis: `⌈${calls.documents} documents / ${concurrency.sendRequests} in flight⌉ (batches together)`,
     },
+    ledgerRound('command IDs'),
     {
       step: 'collect',
       rounds: ceilDiv(calls.commands, concurrency.resultPolls),
       basis: `⌈${calls.commands} commands / ${concurrency.resultPolls} polls in flight⌉`,
     },
+    ledgerRound('ledger entries'),
     { step: 'publish', rounds: calls.digests, basis: `${calls.digests} digest` },
-    {
-      step: 'ledger entries',
-      rounds: ledgerRounds,
-      basis: `⌈${calls.treated} writes / ${concurrency.ledgerWrites} in flight⌉`,
-    },
   ].filter((step) => step.rounds > 0);
   const rounds = steps.reduce((sum, step) => sum + step.rounds, 0);
   return { rounds, latencyMs, ms: rounds * latencyMs, steps };
@@ -93,7 +99,7 @@ export function runCallsOf(minimum: readonly MinimumCall[], documents: number): 
     mgnPages: calls('mgn:DescribeSourceServers'),
     ledgerPages: calls('dynamodb:Scan'),
     inventoryPages: calls('ssm:DescribeInstanceInformation'),
-    treated: calls('dynamodb:PutItem') / 2,
+    treated: calls('dynamodb:PutItem') / LEDGER_WRITES_PER_TREATMENT,
     documents: commands > 0 ? documents : 0,
     commands,
     digests: calls('sns:Publish'),
