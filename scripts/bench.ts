@@ -16,6 +16,7 @@ import {
   BUDGET_FLEET,
   bundleLines,
   describeMachine,
+  eventPathLines,
   floorLines,
   projectionLines,
   scenarioLines,
@@ -23,7 +24,13 @@ import {
   verdictLines,
   verdicts,
 } from './bench/report';
-import { measureModuleInit, runScenario, type ScenarioResult } from './bench/scenario';
+import {
+  measureModuleInit,
+  runEventPath,
+  runScenario,
+  type EventPathResult,
+  type ScenarioResult,
+} from './bench/scenario';
 import { startXraySink, tracingEnvironment } from './bench/xray-sink';
 import { exitQuietlyOnBrokenPipe } from './lib/cli-io';
 import { installLambdaNode } from './lib/lambda-node';
@@ -181,11 +188,30 @@ async function main(argv: readonly string[]): Promise<number> {
     scenarios.push(await run({ servers, stalled: Math.floor(servers / options.stalledEvery) }));
   const budget = options.budget ? await run(BUDGET_FLEET) : undefined;
   const idle = options.idle ? await run({ servers: BUDGET_FLEET.servers, stalled: 0 }) : undefined;
+  const eventPaths: EventPathResult[] = [];
+  if (options.budget) {
+    for (const warm of [true, false]) {
+      progress(`event path on the budget fleet, ${warm ? 'after a scheduled run (cache warm)' : 'cache cold'}`);
+      eventPaths.push(
+        await runEventPath(bundle, BUDGET_FLEET, {
+          node,
+          latencyMs: options.latencyMs,
+          logLevel: options.logLevel,
+          tracing: options.tracing,
+          warm,
+        }),
+      );
+    }
+  }
   const load = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
   const runs = runsPerMonth(STACK_CONTEXT_DEFAULTS.schedule);
   const projectionOf = (result: ScenarioResult): LambdaProjection =>
     projectLambda({ cpuMs: result.cpuMs, ioFloorMs: result.ioFloor.ms, peakRssBytes: result.maxRssBytes }, runs);
-  const list = verdicts(budget, init);
+  const list = verdicts(
+    budget,
+    init,
+    eventPaths.find((path) => path.warm),
+  );
   const misses = list.filter((verdict) => !verdict.pass);
 
   if (options.json) {
@@ -214,6 +240,7 @@ async function main(argv: readonly string[]): Promise<number> {
           scenarios: scenarios.map((result) => ({ ...result, lambda: projectionOf(result) })),
           budget: budget && { fleet: BUDGET_FLEET, result: budget, lambda: projectionOf(budget) },
           idle,
+          eventPaths,
           schedule: { expression: STACK_CONTEXT_DEFAULTS.schedule, runsPerMonth: runs },
           verdicts: list,
           pass: misses.length === 0,
@@ -254,6 +281,12 @@ async function main(argv: readonly string[]): Promise<number> {
       '',
     );
   }
+  if (eventPaths.length > 0)
+    lines.push(
+      'Event path (budget fleet; one healthy host found by name stalls):',
+      ...eventPathLines(eventPaths).map((line) => `  ${line}`),
+      '',
+    );
   lines.push('Lambda memory by fleet size (the smallest that fits within 1.2× of the I/O floor):');
   for (const result of scenarios) {
     const recommended = projectionOf(result).recommendedMb;

@@ -279,8 +279,8 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
     { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
     {
       operation: 'dynamodb:PutItem',
-      minimum: LEDGER_WRITES_PER_TREATMENT * stalled,
-      basis: `${LEDGER_WRITES_PER_TREATMENT} × ${stalled}: claim, the accepted command IDs, and the final entry per treated server`,
+      minimum: LEDGER_WRITES_PER_TREATMENT * stalled + 1,
+      basis: `${LEDGER_WRITES_PER_TREATMENT} × ${stalled} (claim, the accepted command IDs, the final entry per treated server) + the inventory for event runs`,
     },
     {
       operation: 'ec2:DescribeInstances',

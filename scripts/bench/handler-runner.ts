@@ -1,6 +1,7 @@
 // The benchmark's child process (bundled to runner.js next to the Lambda bundle; the parent starts it with the
 // Lambda's environment and an IPC channel). It loads the bundle as the Lambda runtime would (module init builds
-// the SDK clients from the environment), invokes the handler once with a scheduled event, and sends back what it
+// the SDK clients from the environment), invokes the handler once with a scheduled event (or the event in the
+// file named after the bundle), and sends back what it
 // measured. Then, for the CPU ratio, it times JSON.parse of the response bodies the parent recorded, in this same
 // process. Plain Node: no loader, so memory and CPU are the bundle's own.
 import { randomUUID } from 'node:crypto';
@@ -75,8 +76,9 @@ function lambdaContext(): unknown {
 const ms = (micros: number): number => micros / 1000;
 
 async function main(): Promise<RunnerResult> {
-  const bundle = process.argv[2];
-  if (!bundle) throw new Error('usage: node runner.js <path/to/index.js>');
+  const [bundle, eventFile] = process.argv.slice(2);
+  if (!bundle) throw new Error('usage: node runner.js <path/to/index.js> [event.json]');
+  const event: unknown = eventFile ? JSON.parse(fs.readFileSync(eventFile, 'utf8')) : scheduledEvent;
   const initCpu0 = process.cpuUsage();
   const init0 = performance.now();
   const loaded = createRequire(__filename)(bundle) as Handler;
@@ -97,7 +99,7 @@ async function main(): Promise<RunnerResult> {
   let error: string | undefined;
   let report: Awaited<ReturnType<Handler['handler']>>;
   try {
-    report = await loaded.handler(scheduledEvent, lambdaContext());
+    report = await loaded.handler(event, lambdaContext());
   } catch (caught) {
     error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
   }

@@ -28,7 +28,7 @@ export interface RunCalls {
   /** DescribeSourceServers pages, read one after another (and, alongside, the one ledger Scan page). */
   readonly mgnPages: number;
   readonly ledgerPages: number;
-  /** DescribeInstanceInformation pages, one after another. */
+  /** DescribeInstanceInformation pages, one after another; then the inventory is cached for event runs. */
   readonly inventoryPages: number;
   /** Servers treated: a claim, the sent command IDs and a final ledger write each. */
   readonly treated: number;
@@ -56,8 +56,8 @@ export interface IoFloor {
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
 /**
- * The chain of a first run (lambdas/core/run/run-doctor.ts): list ∥ scan, inventory, claim, send, record the
- * command IDs, collect, save the entries, publish.
+ * The chain of a first run (lambdas/core/run/run-doctor.ts): list ∥ scan, inventory (and its cache), claim,
+ * send, record the command IDs, collect, save the entries, publish.
  */
 export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR_CONCURRENCY): IoFloor {
   const ledgerRound = (step: string): FloorStep => ({
@@ -72,6 +72,11 @@ export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR
       basis: `max(${calls.mgnPages} MGN pages, ${calls.ledgerPages} scan page)`,
     },
     { step: 'SSM inventory', rounds: calls.inventoryPages, basis: `${calls.inventoryPages} pages, one after another` },
+    {
+      step: 'inventory cache',
+      rounds: calls.inventoryPages > 0 ? 1 : 0,
+      basis: 'one ledger write, for the event runs',
+    },
     ledgerRound('claims'),
     {
       step: 'send',
@@ -95,11 +100,13 @@ export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR
 export function runCallsOf(minimum: readonly MinimumCall[], documents: number): RunCalls {
   const calls = (operation: string): number => minimum.find((call) => call.operation === operation)?.minimum ?? 0;
   const commands = calls('ssm:SendCommand');
+  const inventoryPages = calls('ssm:DescribeInstanceInformation');
+  const inventoryCacheWrites = inventoryPages > 0 ? 1 : 0;
   return {
     mgnPages: calls('mgn:DescribeSourceServers'),
     ledgerPages: calls('dynamodb:Scan'),
-    inventoryPages: calls('ssm:DescribeInstanceInformation'),
-    treated: calls('dynamodb:PutItem') / LEDGER_WRITES_PER_TREATMENT,
+    inventoryPages,
+    treated: (calls('dynamodb:PutItem') - inventoryCacheWrites) / LEDGER_WRITES_PER_TREATMENT,
     documents: commands > 0 ? documents : 0,
     commands,
     digests: calls('sns:Publish'),

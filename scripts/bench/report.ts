@@ -8,7 +8,7 @@ import { renderTable } from '../lib/render-table';
 import * as path from 'node:path';
 import type { BuiltBundle, BundlePart } from './bundle';
 import type { LambdaProjection } from './lambda-projection';
-import type { ModuleInitResult, OperationCount, ScenarioResult } from './scenario';
+import type { EventPathResult, ModuleInitResult, OperationCount, ScenarioResult } from './scenario';
 
 /** Design section 12, as ratios. */
 export const BUDGETS = {
@@ -18,6 +18,8 @@ export const BUDGETS = {
   wallRatio: 1.3,
   /** Module init ÷ the baseline bundle's. */
   initRatio: 1.2,
+  /** Calls an event run makes up to its first SendCommand, with the inventory cached (design section 5). */
+  eventCallsToSend: 6,
   /** Handler CPU time ÷ JSON.parse of the same response bytes, on the budget fleet: half of what it was. */
   cpuRatio: 100,
 } as const;
@@ -74,7 +76,11 @@ export function callsRatio(result: ScenarioResult): number {
 
 const ratioText = (ratio: number): string => `${ratio.toFixed(2)}×`;
 
-export function verdicts(result: ScenarioResult | undefined, init: ModuleInitResult | undefined): Verdict[] {
+export function verdicts(
+  result: ScenarioResult | undefined,
+  init: ModuleInitResult | undefined,
+  event?: EventPathResult,
+): Verdict[] {
   const list: Verdict[] = [];
   if (result) {
     const over = result.operations.filter((row) => isOverMinimum(row));
@@ -112,6 +118,15 @@ export function verdicts(result: ScenarioResult | undefined, init: ModuleInitRes
       pass: result.cpuRatio <= BUDGETS.cpuRatio,
     });
   }
+  if (event)
+    list.push({
+      budget: 'event run: calls to the first SendCommand',
+      limit: `≤ ${BUDGETS.eventCallsToSend}, inventory cached`,
+      measured: `${event.callsToFirstSend} (${Object.entries(event.beforeFirstSend)
+        .map(([operation, calls]) => `${operation} ${calls}`)
+        .join(', ')}, then SendCommand)`,
+      pass: event.callsToFirstSend <= BUDGETS.eventCallsToSend && event.action === 'TREATED',
+    });
   if (init)
     list.push({
       budget: 'module init ÷ baseline bundle',
@@ -256,6 +271,19 @@ export function floorLines(result: ScenarioResult): string[] {
     ['step', 'rounds', 'basis'],
     result.ioFloor.steps.map((step) => [step.step, String(step.rounds), step.basis]),
   );
+}
+
+export function eventPathLines(paths: readonly EventPathResult[]): string[] {
+  const operations = [...new Set(paths.flatMap((path) => Object.keys(path.operations)))];
+  const rows = operations.map((operation) => [
+    operation,
+    ...paths.map((path) => String(path.operations[operation] ?? 0)),
+  ]);
+  rows.push(['total', ...paths.map((path) => String(path.totalCalls))]);
+  rows.push(['up to the first SendCommand', ...paths.map((path) => String(path.callsToFirstSend))]);
+  rows.push(['handler wall', ...paths.map((path) => seconds(path.wallMs))]);
+  rows.push(['outcome', ...paths.map((path) => path.action || 'nothing')]);
+  return renderTable(['calls', ...paths.map((path) => (path.warm ? 'cache warm' : 'cache cold'))], rows);
 }
 
 export function projectionLines(projection: LambdaProjection): string[] {

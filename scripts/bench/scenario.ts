@@ -2,11 +2,13 @@
 // process against them, and the calls it made next to the minimum the fleet needs. Also module init: the median
 // of several cold `require`s of the bundle in fresh processes.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuiltBundle } from './bundle';
-import { startBenchEndpoints, type BenchEndpoints } from './endpoints';
+import type { ApiSourceServer } from '../../test/support/fake-mgn-endpoint';
+import { ACCOUNT_ID, REGION, startBenchEndpoints, type BenchEndpoints } from './endpoints';
 import {
   AGENT_PLAYBOOK_DOCUMENTS,
   generateFleet,
@@ -130,9 +132,10 @@ function runChild(
   env: NodeJS.ProcessEnv,
   node: string,
   bodiesFor: (result: RunnerResult) => string | undefined,
+  eventFile?: string,
 ): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [bundle.runner, bundle.file], {
+    const child = spawn(node, [bundle.runner, bundle.file, ...(eventFile ? [eventFile] : [])], {
       env,
       cwd: bundle.dir,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -288,6 +291,98 @@ export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: Scenar
     };
   } finally {
     recorder.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+    await sink?.close();
+    await endpoints.close();
+  }
+}
+
+export interface EventPathResult {
+  /** Whether a scheduled run had listed the inventory (and cached it) before the event. */
+  readonly warm: boolean;
+  readonly sourceServerId: string;
+  readonly operations: Record<string, number>;
+  readonly totalCalls: number;
+  /** The calls up to and including the first SendCommand. */
+  readonly callsToFirstSend: number;
+  readonly beforeFirstSend: Record<string, number>;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly action?: string;
+}
+
+/** An MGN stall event for one server of the fleet, as EventBridge delivers it. */
+function stallEvent(server: ApiSourceServer): unknown {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'MGN Source Server Data Replication Stalled Change',
+    source: 'aws.mgn',
+    account: ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:mgn:${REGION}:${ACCOUNT_ID}:source-server/${server.sourceServerID}`],
+    detail: { state: 'STALLED' },
+  };
+}
+
+/**
+ * The event path (docs/design.md section 5): on the fleet's endpoints, a scheduled run (when `warm`), then a
+ * healthy server found by name stalls and MGN's event for it invokes the handler; its calls are counted.
+ */
+export async function runEventPath(
+  bundle: BuiltBundle,
+  spec: FleetSpec,
+  options: ScenarioOptions & { readonly warm: boolean },
+): Promise<EventPathResult> {
+  const fleet = generateFleet(spec);
+  const endpoints = await startBenchEndpoints(fleet, { latencyMs: options.latencyMs });
+  const sink = options.tracing === false ? undefined : await startXraySink();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bench-event-'));
+  const node = options.node ?? process.execPath;
+  try {
+    const env = childEnvironment({
+      ...endpoints.environment({ logLevel: options.logLevel }),
+      ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
+    });
+    const done = () => undefined;
+    if (options.warm) {
+      const scheduled = await runChild(bundle, env, node, done);
+      if (!scheduled.result.ok) throw new Error(`scheduled run failed: ${scheduled.result.error}`);
+    }
+    const index = endpoints.mgn.servers.findIndex(
+      (server, at) => at >= 1 && server.dataReplicationInfo?.dataReplicationState === 'CONTINUOUS',
+    );
+    const healthy = endpoints.mgn.servers[index] as ApiSourceServer;
+    const stalled: ApiSourceServer = {
+      ...healthy,
+      dataReplicationInfo: {
+        ...healthy.dataReplicationInfo,
+        dataReplicationState: 'STALLED',
+        dataReplicationError: { error: 'AGENT_NOT_SEEN', rawError: 'AGENT_NOT_SEEN reported by the benchmark' },
+      },
+    };
+    endpoints.mgn.servers[index] = stalled;
+    const eventFile = path.join(scratch, 'event.json');
+    fs.writeFileSync(eventFile, JSON.stringify(stallEvent(stalled)));
+    endpoints.clearRecords();
+    const outcome = await runChild(bundle, env, node, done, eventFile);
+    if (!outcome.result.ok) throw new Error(`event run failed: ${outcome.result.error}`);
+    const operations = Object.fromEntries(Object.entries(endpoints.callCounts()).filter(([, calls]) => calls > 0));
+    const beforeFirstSend = endpoints.callsBeforeFirstSend() ?? {};
+    const total = (counts: Record<string, number>): number => Object.values(counts).reduce((sum, n) => sum + n, 0);
+    return {
+      warm: options.warm,
+      sourceServerId: stalled.sourceServerID as string,
+      operations,
+      totalCalls: total(operations),
+      callsToFirstSend: total(beforeFirstSend) + (endpoints.callsBeforeFirstSend() ? 1 : 0),
+      beforeFirstSend,
+      wallMs: outcome.result.wallMs,
+      cpuMs: outcome.result.cpuUserMs + outcome.result.cpuSystemMs,
+      action: Object.keys(outcome.result.report?.actions ?? {}).join(', '),
+    };
+  } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
     await sink?.close();
     await endpoints.close();

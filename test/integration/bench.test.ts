@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildBundle, type BuiltBundle } from '../../scripts/bench/bundle';
-import { runScenario } from '../../scripts/bench/scenario';
+import { runEventPath, runScenario } from '../../scripts/bench/scenario';
 import { findLambdaNode } from '../../scripts/lib/lambda-node';
 
 const lambdaNode = findLambdaNode();
@@ -63,7 +63,7 @@ for (const runtime of RUNTIMES) {
         'ssm:SendCommand': 3,
         'ssm:ListCommandInvocations': 3,
         'sns:Publish': 1,
-        'dynamodb:PutItem': 30,
+        'dynamodb:PutItem': 31,
       });
       expect([0, 1]).toContain(result.operations.find((row) => row.operation === 'ec2:DescribeInstances')?.calls);
       expect(
@@ -89,3 +89,29 @@ for (const runtime of RUNTIMES) {
     }, 30_000);
   });
 }
+
+describe('the event path (a stall event for one host found by name)', () => {
+  test('with the inventory a scheduled run cached: at most 6 calls up to the first SendCommand, no listing', async () => {
+    // Act
+    const warm = await runEventPath(bundle, { servers: 300, stalled: 12 }, { latencyMs: 0, warm: true });
+
+    // Assert
+    expect(warm.action).toBe('TREATED');
+    expect(warm.beforeFirstSend).toEqual({
+      'mgn:DescribeSourceServers': 1,
+      'dynamodb:Scan': 1,
+      'ssm:DescribeInstanceInformation': 1,
+      'dynamodb:PutItem': 1,
+    });
+    expect(warm.callsToFirstSend).toBeLessThanOrEqual(6);
+  }, 60_000);
+
+  test('without it: the whole inventory, as before', async () => {
+    // Act
+    const cold = await runEventPath(bundle, { servers: 300, stalled: 12 }, { latencyMs: 0, warm: false });
+
+    // Assert: 300 nodes are 6 pages
+    expect(cold.action).toBe('TREATED');
+    expect(cold.beforeFirstSend['ssm:DescribeInstanceInformation']).toBe(6);
+  }, 60_000);
+});

@@ -49,7 +49,7 @@ describe('minimumCalls', () => {
       'ssm:SendCommand': 9,
       'ssm:ListCommandInvocations': 9,
       'sns:Publish': 1,
-      'dynamodb:PutItem': 450,
+      'dynamodb:PutItem': 451,
       'ec2:DescribeInstances': 0,
     });
     expect(calls.find((call) => call.operation === 'ec2:DescribeInstances')?.alsoAccepted).toEqual([1]);
