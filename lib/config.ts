@@ -48,6 +48,8 @@ export interface StackConfig {
   readonly schedule: string;
   /** Reserved concurrency of the doctor function; 0 = none (for accounts with a low concurrency quota). */
   readonly reservedConcurrency: number;
+  /** Memory of the doctor function, MB; its CPU share grows with it (1,769 MB is one vCPU). */
+  readonly memorySize: number;
   /** Retention of the function's and the command-output log groups. */
   readonly logRetentionDays: RetentionDays;
   /** Regions to deploy one stack each into; empty = the CLI's account/Region. */
@@ -60,6 +62,8 @@ export const STACK_CONTEXT_DEFAULTS = {
   notificationPhoneNumbers: [] as readonly string[],
   schedule: 'rate(15 minutes)',
   reservedConcurrency: 1,
+  // The smallest size whose projected run on the budget fleet stays near its I/O floor (BENCHMARKS.md).
+  memorySize: 256,
   logRetentionDays: 90,
   regions: [] as readonly string[],
 } as const;
@@ -104,6 +108,9 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
     schedule: parseSchedule('schedule', read('schedule')),
     reservedConcurrency: orDefault(read('reservedConcurrency'), STACK_CONTEXT_DEFAULTS.reservedConcurrency, (raw) =>
       wrap(() => parseInteger('reservedConcurrency', raw, 0, 1000)),
+    ),
+    memorySize: orDefault(read('memorySize'), STACK_CONTEXT_DEFAULTS.memorySize, (raw) =>
+      wrap(() => parseInteger('memorySize', raw, 128, 10_240)),
     ),
     logRetentionDays: parseRetention('logRetentionDays', read('logRetentionDays')),
     regions: parseEach('regions', read('regions'), 'a list of Region names such as eu-west-1', (item) =>

@@ -64,6 +64,7 @@ export class DoctorStack extends Stack {
       documentArns: this.documents.documentArns,
       commandLogGroupName: this.documents.commandLogGroup.logGroupName,
       reservedConcurrency: config.reservedConcurrency,
+      memorySize: config.memorySize,
       logRetention: config.logRetentionDays,
     });
 

@@ -7,7 +7,7 @@ import type { Clock, CommandRunner, Log } from './ports';
 
 /** Waits between polls: fast first (hosts that answer at once), then gentler on the SSM API. */
 const POLL_DELAYS_MS = [0, 2_000, 3_000, 5_000, 5_000, 10_000];
-const POLL_CONCURRENCY = 10;
+export const POLL_CONCURRENCY = 10;
 
 export const invocationKey = (commandId: string, instanceId: string): string => `${commandId}/${instanceId}`;
 

@@ -49,6 +49,21 @@ export interface RemediationLedger {
   saveEntry(entry: LedgerEntry): Promise<SaveResult>;
 }
 
+/** The SSM inventory as a scheduled run listed it: who is who, without the state that changes by the minute. */
+export interface CachedInventory {
+  /** ISO 8601. */
+  readonly listedAt: string;
+  readonly nodes: readonly CachedNode[];
+}
+
+export type CachedNode = Pick<ManagedNode, 'instanceId' | 'computerName' | 'ipAddress' | 'platformType'>;
+
+export interface NodeInventoryCache {
+  /** The inventory the last scheduled run saved, if any. */
+  load(): Promise<CachedInventory | undefined>;
+  save(inventory: CachedInventory): Promise<void>;
+}
+
 export interface Clock {
   now(): Date;
   sleep(milliseconds: number): Promise<void>;

@@ -22,6 +22,8 @@ import { systemClock } from '../shared/system-clock';
 const config = parseRuntimeConfig(process.env);
 // Every client gets an X-Ray subsegment per call (a no-op when tracing is off, as outside Lambda).
 const clients = createAwsClients({ instrument: (client) => tracer.captureAWSv3Client(client) });
+// The ledger table also keeps the SSM inventory for event runs (one item, read with the ledger's own scan).
+const ledger = new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName);
 const dependencies: DoctorDependencies = {
   servers: new MgnSourceServerRepository(clients.mgn),
   nodes: new SsmManagedNodeDirectory(clients.ssm),
@@ -30,7 +32,8 @@ const dependencies: DoctorDependencies = {
     logGroupName: config.commandLogGroup,
   }),
   publisher: new SnsOutcomePublisher(clients.sns, config.topicArn),
-  ledger: new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName),
+  ledger,
+  nodeCache: ledger,
   replicationServers: new Ec2ReplicationServerLocator(clients.ec2),
   serviceRoles: new IamServiceRoleChecker(clients.iam),
   clock: systemClock,

@@ -25,6 +25,8 @@ export interface DoctorSettings {
   readonly massStallThreshold: number;
   /** Managed-node tag key that opts a node in to Run Command (IAM enforces it); undefined = every node. */
   readonly requireNodeTag: string | undefined;
+  /** How long an event run may use the SSM inventory the last scheduled run listed; 0 = always list it. */
+  readonly inventoryCacheMinutes: number;
 }
 
 export const DEFAULT_SETTINGS: DoctorSettings = {
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   notifyIntervalMinutes: 15,
   massStallThreshold: 20,
   requireNodeTag: undefined,
+  inventoryCacheMinutes: 60,
 };
 
 /** With `requireNodeTag` set, Run Command reaches only managed nodes tagged `<requireNodeTag>=true` (IAM enforces it). */
@@ -139,6 +142,7 @@ export const SETTING_PARSERS: Parsers = {
   notifyIntervalMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
   massStallThreshold: (key, raw) => parseInteger(key, raw, 0, 4000),
   requireNodeTag: parseOptionalTagKey,
+  inventoryCacheMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
 };
 
 /** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
@@ -158,6 +162,7 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   notifyIntervalMinutes: ENV.notifyIntervalMinutes,
   massStallThreshold: ENV.massStallThreshold,
   requireNodeTag: ENV.requireNodeTag,
+  inventoryCacheMinutes: ENV.inventoryCacheMinutes,
 };
 
 /** Settings that may be empty: an empty environment value means "not set" rather than a missing variable. */

@@ -23,6 +23,7 @@ import { RunCommandPolicy } from '../iam/run-command-policy';
 import { ServiceRoleCheckPolicy } from '../iam/service-role-check-policy';
 import { TopicPublishPolicy } from '../iam/topic-publish-policy';
 import { TracingPolicy } from '../iam/tracing-policy';
+import { DOCTOR_BUNDLING, externalModules, lazyModuleCommands, PROJECT_ROOT } from '../lambda-bundling';
 
 /** Lambda's hard limit. */
 const MAX_TIMEOUT_SECONDS = 900;
@@ -44,6 +45,8 @@ export interface DoctorFunctionProps {
   readonly documentArns: Readonly<Record<DocumentRole, string>>;
   /** Log group Run Command writes the documents' output to. */
   readonly commandLogGroupName: string;
+  /** Memory, MB. */
+  readonly memorySize: number;
   /**
    * Reserved concurrency; 0 = none.
    * @default 1
@@ -86,11 +89,11 @@ export class DoctorFunction extends Construct {
     });
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', '..', 'lambdas', 'handlers', 'run-doctor.ts'),
+      entry: path.join(PROJECT_ROOT, DOCTOR_BUNDLING.entry),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: props.memorySize,
       // The run waits up to resultWaitSeconds for command results (collect step); the rest of a run fits in
       // RUN_OVERHEAD_SECONDS. The setting is capped so that the sum stays within Lambda's 15 minutes.
       timeout: Duration.seconds(Math.min(props.settings.resultWaitSeconds + RUN_OVERHEAD_SECONDS, MAX_TIMEOUT_SECONDS)),
@@ -102,23 +105,20 @@ export class DoctorFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       description: 'MGN replication doctor: finds stalled or disconnected replication, repairs, verifies, reports',
+      // lib/lambda-bundling.ts: the same options build the benchmark's bundle and the Node 24 tests' bundle.
       bundling: {
-        minify: true,
-        sourceMap: true,
-        // File and line in stack traces without the sources' text: ~8 MB less memory and a faster cold start.
-        sourcesContent: false,
-        target: 'node24',
+        minify: DOCTOR_BUNDLING.minify,
+        sourceMap: DOCTOR_BUNDLING.sourceMap,
+        sourcesContent: DOCTOR_BUNDLING.sourcesContent,
+        target: DOCTOR_BUNDLING.target,
         format: OutputFormat.CJS,
-        // The Node 24 runtime ships SDK v3 clients for these; @aws-sdk/client-mgn is bundled because the project
-        // pins it to 3.523.0 (the only version in the registry), whose API it is tested against.
-        externalModules: [
-          '@aws-sdk/client-ec2',
-          '@aws-sdk/client-iam',
-          '@aws-sdk/client-ssm',
-          '@aws-sdk/client-sns',
-          '@aws-sdk/client-dynamodb',
-          '@aws-sdk/lib-dynamodb',
-        ],
+        mainFields: [...DOCTOR_BUNDLING.mainFields],
+        externalModules: externalModules(DOCTOR_BUNDLING),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => lazyModuleCommands(DOCTOR_BUNDLING, inputDir, outputDir),
+        },
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

@@ -1,76 +1,33 @@
-// Builds the Lambda bundle the way the stack does: the options are read from the `bundling` block of
-// lib/constructs/doctor-function.ts (so the benchmark follows the stack), and passed to esbuild as
-// aws-cdk-lib's NodejsFunction passes them (`--bundle --platform=node --target --format --minify --sourcemap
-// --external:…`). An option this file does not know makes it fail rather than build something else.
+// Builds the Lambda bundle the way the stack does: the options come from lib/lambda-bundling.ts, which the
+// construct hands to NodejsFunction, and esbuild runs with the command-line arguments NodejsFunction gives it
+// (test/infra/bundling.test.ts checks that both builds are the same bytes). Also the baseline bundle that module
+// init is compared with, and the small runner the benchmark starts the bundle with.
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { DOCTOR_BUNDLING, esbuildArguments, PROJECT_ROOT, type LambdaBundling } from '../../lib/lambda-bundling';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-export const HANDLER_ENTRY = path.join(PROJECT_ROOT, 'lambdas', 'handlers', 'run-doctor.ts');
-export const CONSTRUCT_FILE = path.join(PROJECT_ROOT, 'lib', 'constructs', 'doctor-function.ts');
+export { PROJECT_ROOT };
+export const HANDLER_ENTRY = path.join(PROJECT_ROOT, DOCTOR_BUNDLING.entry);
 const RUNNER_ENTRY = path.join(__dirname, 'handler-runner.ts');
+const BASELINE_ENTRY = path.join(__dirname, 'baseline-entry.ts');
+const ESBUILD = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild');
 
-export interface StackBundling {
-  readonly minify: boolean;
-  readonly sourceMap: boolean;
-  /** false: the source map without the sources' text (CDK's `sourcesContent`, default true). */
-  readonly sourcesContent: boolean;
-  readonly target: string;
-  readonly format: 'cjs' | 'esm';
-  readonly externalModules: readonly string[];
+export interface BundlePart {
+  /** node_modules/<name>@<version>, or `project` for the project's own code. */
+  readonly name: string;
+  readonly bytes: number;
 }
 
-const KNOWN_KEYS = new Set(['minify', 'sourceMap', 'sourcesContent', 'target', 'format', 'externalModules']);
-
-/** The text between the braces of `bundling: { … }`. */
-function bundlingBlock(source: string): string {
-  const start = source.search(/\bbundling:\s*\{/);
-  if (start < 0) throw new Error(`${CONSTRUCT_FILE}: no "bundling: {" block found`);
-  const open = source.indexOf('{', start);
-  let depth = 0;
-  for (let index = open; index < source.length; index++) {
-    if (source[index] === '{') depth++;
-    else if (source[index] === '}' && --depth === 0) return source.slice(open + 1, index);
-  }
-  throw new Error(`${CONSTRUCT_FILE}: unbalanced "bundling" block`);
-}
-
-/** Reads the stack's bundling options from the construct's source. */
-export function readStackBundling(source = fs.readFileSync(CONSTRUCT_FILE, 'utf8')): StackBundling {
-  const block = bundlingBlock(source)
-    .replace(/\/\/[^\n]*/g, '')
-    .replace(/\/\*[\s\S]*?\*\//g, '');
-  // Top-level keys only: strip the contents of nested brackets first.
-  let flat = block;
-  for (let previous = ''; previous !== flat; ) {
-    previous = flat;
-    flat = flat.replace(/\[[^[\]]*\]/g, '[]').replace(/\{[^{}]*\}/g, '{}');
-  }
-  const keys = [...flat.matchAll(/(?:^|,)\s*([A-Za-z_$][\w$]*)\s*:/g)].map((match) => match[1] as string);
-  const unknown = keys.filter((key) => !KNOWN_KEYS.has(key));
-  if (unknown.length > 0)
-    throw new Error(
-      `${CONSTRUCT_FILE}: bundling option(s) ${unknown.join(', ')} are not mirrored by scripts/bench/bundle.ts; add them there`,
-    );
-
-  const flag = (name: string): boolean => new RegExp(`\\b${name}:\\s*true\\b`).test(block);
-  const target = /\btarget:\s*'([^']+)'/.exec(block)?.[1];
-  const format = /\bformat:\s*OutputFormat\.(CJS|ESM)\b/.exec(block)?.[1];
-  const externals = /\bexternalModules:\s*\[([^\]]*)\]/.exec(block)?.[1];
-  if (target === undefined || format === undefined || externals === undefined) {
-    throw new Error(
-      `${CONSTRUCT_FILE}: expected target: '…', format: OutputFormat.… and externalModules: [ … ] in the bundling block`,
-    );
-  }
-  return {
-    minify: flag('minify'),
-    sourceMap: flag('sourceMap'),
-    sourcesContent: !/\bsourcesContent:\s*false\b/.test(block),
-    target,
-    format: format === 'CJS' ? 'cjs' : 'esm',
-    externalModules: [...externals.matchAll(/'([^']+)'/g)].map((match) => match[1] as string),
-  };
+export interface BundleFile {
+  /** index.js, or a lazy module's file. */
+  readonly file: string;
+  readonly bytes: number;
+  readonly sourceMapBytes: number;
+  /** Output bytes per package and version, largest first. */
+  readonly composition: readonly BundlePart[];
 }
 
 export interface BuiltBundle {
@@ -80,46 +37,79 @@ export interface BuiltBundle {
   readonly file: string;
   readonly bytes: number;
   readonly sourceMapBytes: number;
-  /** The child-process runner (`runner.js`). */
+  /** index.js and each lazy module's file. */
+  readonly files: readonly BundleFile[];
+  /** The child-process runner (`runner.js`, not part of the Lambda's asset). */
   readonly runner: string;
-  readonly options: StackBundling;
-  /** Output bytes per package (node_modules/<name>, or `project` for the project's own code), largest first. */
-  readonly composition: readonly { readonly name: string; readonly bytes: number }[];
+  readonly options: LambdaBundling;
+  /** Output bytes per package of index.js, largest first. */
+  readonly composition: readonly BundlePart[];
 }
 
-function packageOf(input: string): string {
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input.split(path.sep).join('/'));
-  return match?.[1] ?? 'project';
+/** `node_modules/<name>@<version>` of an esbuild input path (the innermost node_modules), or `project`. */
+export function packageOf(input: string, root: string = PROJECT_ROOT): string {
+  const posix = input.split(path.sep).join('/');
+  const at = posix.lastIndexOf('node_modules/');
+  if (at < 0) return 'project';
+  const [scope, name] = posix.slice(at + 'node_modules/'.length).split('/');
+  const packageName = scope?.startsWith('@') ? `${scope}/${name}` : (scope as string);
+  const manifest = path.resolve(root, posix.slice(0, at), 'node_modules', packageName, 'package.json');
+  try {
+    return `${packageName}@${(JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version}`;
+  } catch {
+    return packageName;
+  }
+}
+
+interface Metafile {
+  readonly outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>;
+}
+
+/** One esbuild run with the stack's command-line arguments (and a metafile for the composition). */
+async function bundleOne(options: LambdaBundling, entry: string, outfile: string): Promise<BundleFile> {
+  const metafile = `${outfile}.meta.json`;
+  await promisify(execFile)(
+    ESBUILD,
+    [...esbuildArguments(options, entry, outfile), `--metafile=${metafile}`, '--log-level=error'],
+    { cwd: PROJECT_ROOT },
+  );
+  const meta = JSON.parse(fs.readFileSync(metafile, 'utf8')) as Metafile;
+  fs.rmSync(metafile);
+  const output = Object.values(meta.outputs).find((candidate) => candidate.entryPoint !== undefined);
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const name = packageOf(input);
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+  }
+  return {
+    file: outfile,
+    bytes: fs.statSync(outfile).size,
+    sourceMapBytes: fs.existsSync(`${outfile}.map`) ? fs.statSync(`${outfile}.map`).size : 0,
+    composition: [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+  };
+}
+
+/** A lazy module's source for a handler entry: beside a copy of lambdas/ as beside the original. */
+function lazyEntry(entry: string, moduleEntry: string): string {
+  return path.resolve(path.dirname(entry), path.relative(path.dirname(DOCTOR_BUNDLING.entry), moduleEntry));
 }
 
 /**
- * Builds `index.js` (+ map) and `runner.js` into `dir`. `entry` defaults to the stack's handler; another entry
- * (a candidate change in a copy of lambdas/, say) is bundled with the same options.
+ * Builds `index.js` (+ map) and each lazy module into `dir`, as in the stack's asset, and `runner.js` (which
+ * loads and invokes it) beside them.
+ * `entry` defaults to the stack's handler; another entry (a candidate change in a copy of lambdas/, say) is
+ * bundled with the same options.
  */
 export async function buildBundle(dir: string, entry: string = HANDLER_ENTRY): Promise<BuiltBundle> {
-  const options = readStackBundling();
+  const options = DOCTOR_BUNDLING;
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, options.format === 'esm' ? 'index.mjs' : 'index.js');
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: options.target,
-    format: options.format,
-    outfile: file,
-    minify: options.minify,
-    sourcemap: options.sourceMap,
-    sourcesContent: options.sourcesContent,
-    external: [...options.externalModules],
-    metafile: true,
-    logLevel: 'error',
-    absWorkingDir: PROJECT_ROOT,
-  });
-  const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
-  const byPackage = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-    byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
-  }
+  const files = await Promise.all([
+    bundleOne(options, entry, path.join(dir, 'index.js')),
+    ...options.lazyModules.map((module) =>
+      bundleOne(options, lazyEntry(entry, module.entry), path.join(dir, module.file)),
+    ),
+  ]);
+  const main = files[0] as BundleFile;
   const runner = path.join(dir, 'runner.js');
   await build({
     entryPoints: [RUNNER_ENTRY],
@@ -133,11 +123,21 @@ export async function buildBundle(dir: string, entry: string = HANDLER_ENTRY): P
   return {
     dir,
     entry,
-    file,
-    bytes: fs.statSync(file).size,
-    sourceMapBytes: fs.existsSync(`${file}.map`) ? fs.statSync(`${file}.map`).size : 0,
+    file: main.file,
+    bytes: main.bytes,
+    sourceMapBytes: main.sourceMapBytes,
+    files,
     runner,
     options,
-    composition: [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+    composition: main.composition,
   };
+}
+
+/**
+ * The baseline of module init: a bundle with the same options that only loads the SDK clients and Powertools the
+ * handler loads at init, and builds them as the handler does.
+ */
+export async function buildBaselineBundle(dir: string): Promise<BundleFile> {
+  fs.mkdirSync(dir, { recursive: true });
+  return bundleOne(DOCTOR_BUNDLING, BASELINE_ENTRY, path.join(dir, 'index.js'));
 }

@@ -99,6 +99,8 @@ export interface BenchEndpoints {
   callCounts(): Record<string, number>;
   /** `<service>:<Operation>` → calls answered with an error status. */
   errorCounts(): Record<string, number>;
+  /** The calls made before the first SendCommand since the last clearRecords (undefined: none sent). */
+  callsBeforeFirstSend(): Record<string, number> | undefined;
   clearRecords(): void;
   /** The Lambda's environment: the stack's variables, the settings, the endpoints, dummy credentials. */
   environment(options?: { logLevel?: string; settings?: DoctorSettings }): Record<string, string>;
@@ -169,6 +171,11 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
       ...prefixed('iam', errorsOnly ? iam.errorCounts() : iam.counts()),
     });
 
+    let beforeFirstSend: Record<string, number> | undefined;
+    ssmBackend.onSendCommand = () => {
+      beforeFirstSend ??= merged(false);
+    };
+
     return {
       mgn,
       ssm: front,
@@ -179,7 +186,9 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
       iam,
       callCounts: () => merged(false),
       errorCounts: () => merged(true),
+      callsBeforeFirstSend: () => beforeFirstSend,
       clearRecords() {
+        beforeFirstSend = undefined;
         mgn.clearRecords();
         front.clearRecords();
         ssmBackend.clearRecords();

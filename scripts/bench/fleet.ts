@@ -35,6 +35,12 @@ export interface FleetSpec {
    * Default spread.
    */
   readonly stalledLayout?: 'spread' | 'block';
+  /**
+   * MGN error codes the stalled servers take in turn. Default `['AGENT_NOT_SEEN']`, the agent playbook that
+   * minimumCalls counts; other codes bring other calls (EC2 and GetReplicationConfiguration for network-class
+   * codes, IAM GetRole for service-side ones) that it does not.
+   */
+  readonly stalledErrorCodes?: readonly string[];
 }
 
 export interface Fleet {
@@ -54,6 +60,8 @@ export const INSTANCE_INFORMATION_PAGE = 50;
 export const INSTANCES_PER_COMMAND = 50;
 export const INVOCATIONS_PER_PAGE = 50;
 export const INSTANCE_IDS_PER_DESCRIBE = 200;
+/** The claim before acting, the command IDs as soon as SSM accepts them, the final entry (design section 7). */
+export const LEDGER_WRITES_PER_TREATMENT = 3;
 
 const hex17 = (n: number): string => n.toString(16).padStart(17, '0');
 /** 10.a.b.c from a base and a 1-based index (at most 65,535 per base). */
@@ -122,8 +130,10 @@ export function generateFleet(input: FleetSpec): Fleet {
     archived: 0,
     serversPerReplicationServer: 15,
     stalledLayout: 'spread',
+    stalledErrorCodes: ['AGENT_NOT_SEEN'],
     ...input,
   };
+  if (spec.stalledErrorCodes.length === 0) throw new RangeError('stalledErrorCodes: at least one code');
   if (!Number.isInteger(spec.servers) || spec.servers < 0 || spec.servers > 60_000)
     throw new RangeError(`servers: 0-60000, got ${spec.servers}`);
   if (!Number.isInteger(spec.stalled) || spec.stalled < 0 || spec.stalled > spec.servers)
@@ -135,7 +145,21 @@ export function generateFleet(input: FleetSpec): Fleet {
 
   if (!Number.isInteger(spec.serversPerReplicationServer) || spec.serversPerReplicationServer < 1)
     throw new RangeError('serversPerReplicationServer: a whole number ≥ 1');
-  const stalled = new Set(stalledIndexes(spec.servers, spec.stalled, spec.stalledLayout));
+  const codes = spec.stalledErrorCodes;
+  const errorCodes = new Map(
+    stalledIndexes(spec.servers, spec.stalled, spec.stalledLayout).map((index, k) => [index, codes[k % codes.length]]),
+  );
+  const stalled = new Set(errorCodes.keys());
+  const stalledServer = (common: DeepPartial<ApiSourceServer>, error: string): ApiSourceServer =>
+    error === 'AGENT_NOT_SEEN'
+      ? aStalledApiSourceServer(common)
+      : aStalledApiSourceServer({
+          ...common,
+          dataReplicationInfo: {
+            ...common.dataReplicationInfo,
+            dataReplicationError: { error, rawError: `${error} reported by the benchmark fleet` },
+          },
+        });
   const replicators = new Map<number, FakeInstance>();
   const sourceServers: ApiSourceServer[] = [];
   for (let index = 0; index < spec.servers + spec.archived; index++) {
@@ -177,7 +201,7 @@ export function generateFleet(input: FleetSpec): Fleet {
             dataReplicationInfo: { ...common.dataReplicationInfo, dataReplicationState: 'DISCONNECTED' },
           })
         : stalled.has(index)
-          ? aStalledApiSourceServer(common)
+          ? stalledServer(common, errorCodes.get(index) as string)
           : healthy(common, healthyOverrides(index)),
     );
   }
@@ -255,8 +279,8 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
     { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
     {
       operation: 'dynamodb:PutItem',
-      minimum: 3 * stalled,
-      basis: `3 × ${stalled}: claim, the accepted command IDs, and the final entry per treated server`,
+      minimum: LEDGER_WRITES_PER_TREATMENT * stalled + 1,
+      basis: `${LEDGER_WRITES_PER_TREATMENT} × ${stalled} (claim, the accepted command IDs, the final entry per treated server) + the inventory for event runs`,
     },
     {
       operation: 'ec2:DescribeInstances',

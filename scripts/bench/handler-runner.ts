@@ -1,8 +1,11 @@
 // The benchmark's child process (bundled to runner.js next to the Lambda bundle; the parent starts it with the
 // Lambda's environment and an IPC channel). It loads the bundle as the Lambda runtime would (module init builds
-// the SDK clients from the environment), invokes the handler once with a scheduled event, and sends back what it
-// measured. Plain Node: no loader, so memory and CPU are the bundle's own.
+// the SDK clients from the environment), invokes the handler once with a scheduled event (or the event in the
+// file named after the bundle), and sends back what it
+// measured. Then, for the CPU ratio, it times JSON.parse of the response bodies the parent recorded, in this same
+// process. Plain Node: no loader, so memory and CPU are the bundle's own.
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import scheduledEvent from '../../test/fixtures/events/scheduled.json';
 
@@ -24,6 +27,9 @@ export interface RunnerResult {
   readonly peakHeapUsedBytes: number;
   readonly peakHeapTotalBytes: number;
   readonly peakExternalBytes: number;
+  /** Every module the process loaded from a file (the bundle must bring all of them). */
+  readonly loadedModules: readonly string[];
+  readonly node: string;
   readonly report?: {
     readonly counts: Record<string, number>;
     readonly commandsSent: number;
@@ -70,8 +76,9 @@ function lambdaContext(): unknown {
 const ms = (micros: number): number => micros / 1000;
 
 async function main(): Promise<RunnerResult> {
-  const bundle = process.argv[2];
-  if (!bundle) throw new Error('usage: node runner.js <path/to/index.js>');
+  const [bundle, eventFile] = process.argv.slice(2);
+  if (!bundle) throw new Error('usage: node runner.js <path/to/index.js> [event.json]');
+  const event: unknown = eventFile ? JSON.parse(fs.readFileSync(eventFile, 'utf8')) : scheduledEvent;
   const initCpu0 = process.cpuUsage();
   const init0 = performance.now();
   const loaded = createRequire(__filename)(bundle) as Handler;
@@ -92,7 +99,7 @@ async function main(): Promise<RunnerResult> {
   let error: string | undefined;
   let report: Awaited<ReturnType<Handler['handler']>>;
   try {
-    report = await loaded.handler(scheduledEvent, lambdaContext());
+    report = await loaded.handler(event, lambdaContext());
   } catch (caught) {
     error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
   }
@@ -116,6 +123,8 @@ async function main(): Promise<RunnerResult> {
     peakHeapUsedBytes: peaks.heapUsed,
     peakHeapTotalBytes: peaks.heapTotal,
     peakExternalBytes: peaks.external,
+    loadedModules: Object.keys(require.cache),
+    node: process.version,
     report: report && {
       counts: report.counts,
       commandsSent: report.commandsSent,
@@ -126,15 +135,66 @@ async function main(): Promise<RunnerResult> {
   };
 }
 
-function send(message: unknown): void {
-  // The SDK keeps sockets alive: exit once the result is on its way rather than wait for them.
-  if (process.send) process.send(message, () => process.exit(0));
-  else {
-    process.stdout.write(`${JSON.stringify(message)}\n`);
-    process.exit(0);
-  }
+/** The parent's second message: a file with the response bodies the handler received (a JSON array of strings). */
+export interface ParseRequest {
+  readonly bodiesFile: string;
 }
 
-main().then(send, (error: unknown) =>
-  send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-);
+export interface ParseResult {
+  readonly bodies: number;
+  readonly bytes: number;
+  /** CPU time of the fastest JSON.parse pass over every body (an XML body is parsed as one JSON string of its text). */
+  readonly jsonParseCpuMs: number;
+}
+
+/** Passes over the bodies; the fastest is the yardstick (the others pay for garbage collection and neighbours). */
+const PARSE_PASSES = 7;
+
+/** JSON.parse of the same bytes the handler's SDK clients parsed, as the CPU ratio's yardstick. */
+export function timeJsonParse(bodies: readonly string[]): ParseResult {
+  // An untimed first pass sorts JSON from XML and warms the parser up.
+  const texts = bodies.map((body) => {
+    try {
+      JSON.parse(body);
+      return body;
+    } catch {
+      return JSON.stringify(body);
+    }
+  });
+  const passes: number[] = [];
+  for (let pass = 0; pass < PARSE_PASSES; pass++) {
+    const cpu0 = process.cpuUsage();
+    for (const text of texts) JSON.parse(text);
+    const cpu = process.cpuUsage(cpu0);
+    passes.push(ms(cpu.user + cpu.system));
+  }
+  return {
+    bodies: bodies.length,
+    bytes: bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
+    jsonParseCpuMs: Math.min(...passes),
+  };
+}
+
+const exit = (): never => process.exit(0);
+
+function send(message: RunnerResult): void {
+  if (!process.send) {
+    process.stdout.write(`${JSON.stringify(message)}\n`);
+    exit();
+  }
+  process.send?.(message);
+  // The SDK keeps sockets alive: exit once the parse result is on its way rather than wait for them.
+  process.once('message', (request: ParseRequest) => {
+    const bodies = JSON.parse(fs.readFileSync(request.bodiesFile, 'utf8')) as string[];
+    process.send?.(timeJsonParse(bodies), exit);
+  });
+}
+
+if (require.main === module) {
+  main().then(send, (error: unknown) =>
+    send({
+      ok: false,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    } as RunnerResult),
+  );
+}

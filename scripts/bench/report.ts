@@ -1,18 +1,30 @@
-// The benchmark's verdicts (the budgets of docs/design.md section 12) and its text output.
+// The benchmark's verdicts and its text output. The budgets are ratios measured in the same run, so that they hold
+// on any machine (docs/design.md section 12): wall time over the I/O floor, module init over a baseline bundle, CPU time
+// over JSON.parse of the same bytes, calls over the minimum. Absolute figures are reported as information.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { renderTable } from '../lib/render-table';
-import type { BuiltBundle } from './bundle';
-import type { ModuleInitResult, OperationCount, ScenarioResult } from './scenario';
+import * as path from 'node:path';
+import type { BuiltBundle, BundlePart } from './bundle';
+import type { LambdaProjection } from './lambda-projection';
+import type { EventPathResult, ModuleInitResult, OperationCount, ScenarioResult } from './scenario';
 
-/** docs/design.md section 12. */
+/** Design section 12, as ratios. */
 export const BUDGETS = {
-  callRatio: 1.1,
-  wallMs: 3_000,
-  maxRssBytes: 150 * 1024 * 1024,
-  bundleBytes: 1.5 * 1024 * 1024,
-  moduleInitMs: 200,
+  /** API calls ÷ the minimum the fleet needs, per operation and in total. */
+  callRatio: 1.0,
+  /** Handler wall time ÷ the I/O floor, on the budget fleet. */
+  wallRatio: 1.3,
+  /** Module init ÷ the baseline bundle's. */
+  initRatio: 1.2,
+  /** Calls an event run makes up to its first SendCommand, with the inventory cached (design section 5). */
+  eventCallsToSend: 6,
+  /**
+   * Handler CPU time ÷ JSON.parse of the same response bytes, on the budget fleet: half of the 110 it measured
+   * when the ratio was introduced (BENCHMARKS.md, "CPU").
+   */
+  cpuRatio: 55,
 } as const;
 
 /** The fleet the budgets are stated for. */
@@ -65,19 +77,21 @@ export function callsRatio(result: ScenarioResult): number {
   return result.totalMinimum === 0 ? (result.totalCalls === 0 ? 1 : Infinity) : result.totalCalls / result.totalMinimum;
 }
 
+const ratioText = (ratio: number): string => `${ratio.toFixed(2)}×`;
+
 export function verdicts(
   result: ScenarioResult | undefined,
-  bundle: BuiltBundle,
   init: ModuleInitResult | undefined,
+  event?: EventPathResult,
 ): Verdict[] {
   const list: Verdict[] = [];
   if (result) {
     const over = result.operations.filter((row) => isOverMinimum(row));
     const ratio = callsRatio(result);
     list.push({
-      budget: 'API calls',
-      limit: `≤ ${BUDGETS.callRatio}× minimum, per operation and in total`,
-      measured: `${result.totalCalls} / ${result.totalMinimum} = ${ratio.toFixed(2)}×${over.length > 0 ? ` (over: ${over.map((row) => `${row.operation} ${row.calls}/${row.minimum}`).join(', ')})` : ''}`,
+      budget: 'API calls ÷ minimum',
+      limit: `≤ ${BUDGETS.callRatio.toFixed(1)}, per operation and in total`,
+      measured: `${result.totalCalls} / ${result.totalMinimum} = ${ratioText(ratio)}${over.length > 0 ? ` (over: ${over.map((row) => `${row.operation} ${row.calls}/${row.minimum}`).join(', ')})` : ''}`,
       pass: over.length === 0 && ratio <= BUDGETS.callRatio,
     });
     const issues = [
@@ -95,35 +109,39 @@ export function verdicts(
       pass: issues.length === 0,
     });
     list.push({
-      budget: 'handler wall time',
-      limit: '≤ 3 s',
-      measured: seconds(result.wallMs),
-      pass: result.wallMs <= BUDGETS.wallMs,
+      budget: 'wall time ÷ I/O floor',
+      limit: `≤ ${BUDGETS.wallRatio}`,
+      measured: `${seconds(result.wallMs)} / ${seconds(result.ioFloor.ms)} = ${ratioText(result.wallRatio)}`,
+      pass: result.wallRatio <= BUDGETS.wallRatio,
     });
     list.push({
-      budget: 'peak RSS',
-      limit: '≤ 150 MB',
-      measured: megabytes(result.maxRssBytes),
-      pass: result.maxRssBytes <= BUDGETS.maxRssBytes,
+      budget: 'CPU ÷ JSON.parse of the responses',
+      limit: `≤ ${BUDGETS.cpuRatio}`,
+      measured: `${seconds(result.cpuMs)} / ${milliseconds(result.jsonParseCpuMs)} = ${result.cpuRatio.toFixed(1)}× (${megabytes(result.responseBytes)} of responses)`,
+      pass: result.cpuRatio <= BUDGETS.cpuRatio,
     });
   }
-  list.push({
-    budget: 'bundle (index.js, minified)',
-    limit: '≤ 1.5 MB',
-    measured: megabytes(bundle.bytes),
-    pass: bundle.bytes <= BUDGETS.bundleBytes,
-  });
+  if (event)
+    list.push({
+      budget: 'event run: calls to the first SendCommand',
+      limit: `≤ ${BUDGETS.eventCallsToSend}, inventory cached`,
+      measured: `${event.callsToFirstSend} (${Object.entries(event.beforeFirstSend)
+        .map(([operation, calls]) => `${operation} ${calls}`)
+        .join(', ')}, then SendCommand)`,
+      pass: event.callsToFirstSend <= BUDGETS.eventCallsToSend && event.action === 'TREATED',
+    });
   if (init)
     list.push({
-      budget: 'module init (median)',
-      limit: '≤ 200 ms',
-      measured: `${init.medianMs.toFixed(0)} ms`,
-      pass: init.medianMs <= BUDGETS.moduleInitMs,
+      budget: 'module init ÷ baseline bundle',
+      limit: `≤ ${BUDGETS.initRatio}`,
+      measured: `${milliseconds(init.medianMs)} / ${milliseconds(init.baseline.medianMs)} = ${ratioText(init.ratio)}`,
+      pass: init.ratio <= BUDGETS.initRatio,
     });
   return list;
 }
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+export const milliseconds = (ms: number): string => `${ms.toFixed(0)} ms`;
 /** MiB, written MB as the design does. */
 export const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
@@ -153,7 +171,9 @@ export function scenarioLines(result: ScenarioResult): string[] {
   return [
     `Fleet: ${describeFleet(result)} (latency ${result.latencyMs} ms, ${result.runs} run${result.runs === 1 ? '' : 's'}, medians)`,
     ...renderTable(['operation', 'calls', 'minimum', 'vs min', 'minimum basis'], rows).map((line) => `  ${line}`),
-    `  handler wall ${seconds(result.wallMs)} (runs: ${result.wallMsPerRun.map((ms) => seconds(ms)).join(', ')}) · CPU ${seconds(result.cpuMs)} · peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)}; ` +
+    `  on Node ${result.node}: handler wall ${seconds(result.wallMs)} (runs: ${result.wallMsPerRun.map((ms) => seconds(ms)).join(', ')}) = ${ratioText(result.wallRatio)} the I/O floor of ${seconds(result.ioFloor.ms)} (${result.ioFloor.rounds} rounds) · ` +
+      `CPU ${seconds(result.cpuMs)} = ${result.cpuRatio.toFixed(1)}× JSON.parse of the ${megabytes(result.responseBytes)} of responses (${milliseconds(result.jsonParseCpuMs)})`,
+    `  peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)}; ` +
       `peak heap ${megabytes(result.peakHeapUsedBytes)} used / ${megabytes(result.peakHeapTotalBytes)} reserved, external ${megabytes(result.peakExternalBytes)})`,
     `  outcome: ${
       report
@@ -183,12 +203,33 @@ export function summaryLines(results: readonly ScenarioResult[]): string[] {
     thousands(result.spec.nodes),
     String(result.totalCalls),
     String(result.totalMinimum),
-    `${callsRatio(result).toFixed(2)}×`,
+    ratioText(callsRatio(result)),
+    seconds(result.ioFloor.ms),
     seconds(result.wallMs),
+    ratioText(result.wallRatio),
     seconds(result.cpuMs),
+    milliseconds(result.jsonParseCpuMs),
+    `${result.cpuRatio.toFixed(1)}×`,
     megabytes(result.maxRssBytes),
   ]);
-  return renderTable(['servers', 'stalled', 'SSM nodes', 'calls', 'minimum', 'ratio', 'wall', 'CPU', 'peak RSS'], rows);
+  return renderTable(
+    [
+      'servers',
+      'stalled',
+      'SSM nodes',
+      'calls',
+      'minimum',
+      'calls ÷ min',
+      'I/O floor',
+      'wall',
+      'wall ÷ floor',
+      'CPU',
+      'JSON.parse',
+      'CPU ÷ parse',
+      'peak RSS',
+    ],
+    rows,
+  );
 }
 
 export function bundleLines(bundle: BuiltBundle, init: ModuleInitResult | undefined): string[] {
@@ -196,16 +237,77 @@ export function bundleLines(bundle: BuiltBundle, init: ModuleInitResult | undefi
     .slice(0, 6)
     .map((part) => `${part.name} ${kilobytes(part.bytes)}`)
     .join(', ');
+  const lazy = bundle.files.slice(1).map((file) => `${path.basename(file.file)} ${kilobytes(file.bytes)}`);
   return [
-    `Bundle: ${bundle.file} ${thousands(bundle.bytes)} B (${megabytes(bundle.bytes)}), source map ${megabytes(bundle.sourceMapBytes)}; ` +
-      `esbuild target ${bundle.options.target}, ${bundle.options.format}, minify ${bundle.options.minify}, external: ${bundle.options.externalModules.join(' ')}`,
+    `Bundle: index.js ${thousands(bundle.bytes)} B (${megabytes(bundle.bytes)}), source map ${megabytes(bundle.sourceMapBytes)}` +
+      `${lazy.length > 0 ? `; loaded on first use: ${lazy.join(', ')}` : ''}; esbuild target ${bundle.options.target}, ` +
+      `${bundle.options.format}, minify ${bundle.options.minify}, main fields ${bundle.options.mainFields.join(',')}`,
     `  largest parts: ${largest}`,
+    ...duplicateLines(bundle),
     ...(init
       ? [
-          `Module init (require + SDK clients): median ${init.medianMs.toFixed(0)} ms of ${init.samplesMs.length} cold starts ` +
-            `(${init.samplesMs.map((ms) => ms.toFixed(0)).join(', ')} ms); RSS after init ${megabytes(init.rssAfterInitBytes)}`,
+          `Module init on Node ${init.node} (require + SDK clients): median ${milliseconds(init.medianMs)} of ${init.samplesMs.length} cold starts ` +
+            `(${init.samplesMs.map((ms) => ms.toFixed(0)).join(', ')} ms), RSS after init ${megabytes(init.rssAfterInitBytes)}; ` +
+            `baseline bundle (SDK clients and Powertools only) ${milliseconds(init.baseline.medianMs)}, RSS ${megabytes(init.baseline.rssAfterInitBytes)}`,
         ]
       : []),
+  ];
+}
+
+/** Packages bundled into index.js at more than one version (client-mgn's smithy v2 tree beside v4). */
+export function duplicateLines(bundle: Pick<BuiltBundle, 'composition'>): string[] {
+  const versions = new Map<string, BundlePart[]>();
+  for (const part of bundle.composition) {
+    const name = part.name.replace(/@[^@/]+$/, '');
+    versions.set(name, [...(versions.get(name) ?? []), part]);
+  }
+  const duplicated = [...versions.values()].filter((parts) => parts.length > 1);
+  if (duplicated.length === 0) return ['  no package is bundled at two versions'];
+  const bytes = duplicated.flat().reduce((sum, part) => sum + part.bytes, 0);
+  return [
+    `  at two versions (${kilobytes(bytes)}): ${duplicated.map((parts) => parts.map((part) => `${part.name} ${kilobytes(part.bytes)}`).join(' + ')).join('; ')}`,
+  ];
+}
+
+export function floorLines(result: ScenarioResult): string[] {
+  return renderTable(
+    ['step', 'rounds', 'basis'],
+    result.ioFloor.steps.map((step) => [step.step, String(step.rounds), step.basis]),
+  );
+}
+
+export function eventPathLines(paths: readonly EventPathResult[]): string[] {
+  const operations = [...new Set(paths.flatMap((path) => Object.keys(path.operations)))];
+  const rows = operations.map((operation) => [
+    operation,
+    ...paths.map((path) => String(path.operations[operation] ?? 0)),
+  ]);
+  rows.push(['total', ...paths.map((path) => String(path.totalCalls))]);
+  rows.push(['up to the first SendCommand', ...paths.map((path) => String(path.callsToFirstSend))]);
+  rows.push(['handler wall', ...paths.map((path) => seconds(path.wallMs))]);
+  rows.push(['outcome', ...paths.map((path) => path.action || 'nothing')]);
+  return renderTable(['calls', ...paths.map((path) => (path.warm ? 'cache warm' : 'cache cold'))], rows);
+}
+
+export function projectionLines(projection: LambdaProjection): string[] {
+  const rows = projection.rows.map((row) => [
+    `${row.memoryMb} MB`,
+    row.cpuShare.toFixed(3),
+    seconds(row.durationMs),
+    ratioText(row.durationOverFloor),
+    seconds(row.noOverlapMs),
+    row.fits ? 'yes' : 'no',
+    `$${row.costPerRunUsd.toFixed(6)}`,
+    `$${row.monthlyUsd.toFixed(2)}`,
+  ]);
+  return [
+    ...renderTable(
+      ['memory', 'CPU share', 'duration', '÷ floor', 'no overlap', 'peak RSS fits', 'per run', 'per month'],
+      rows,
+    ),
+    projection.recommendedMb === undefined
+      ? `no memory size brings the projected duration within 1.2× of the I/O floor`
+      : `recommended: ${projection.recommendedMb} MB, the smallest that fits and is within 1.2× of the I/O floor`,
   ];
 }
 

@@ -2,12 +2,24 @@
 // process against them, and the calls it made next to the minimum the fleet needs. Also module init: the median
 // of several cold `require`s of the bundle in fresh processes.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuiltBundle } from './bundle';
-import { PROJECT_ROOT } from './bundle';
-import { startBenchEndpoints } from './endpoints';
-import { generateFleet, minimumCalls, type Fleet, type FleetSpec, type MinimumCall } from './fleet';
-import type { RunnerResult } from './handler-runner';
+import type { ApiSourceServer } from '../../test/support/fake-mgn-endpoint';
+import { ACCOUNT_ID, REGION, startBenchEndpoints, type BenchEndpoints } from './endpoints';
+import {
+  AGENT_PLAYBOOK_DOCUMENTS,
+  generateFleet,
+  minimumCalls,
+  type Fleet,
+  type FleetSpec,
+  type MinimumCall,
+} from './fleet';
+import type { ParseResult, RunnerResult } from './handler-runner';
+import { ioFloor, runCallsOf, type IoFloor } from './io-floor';
+import { recordResponses } from './response-recorder';
 import { startXraySink, tracingEnvironment } from './xray-sink';
 
 const CHILD_TIMEOUT_MS = 180_000;
@@ -16,6 +28,8 @@ const OUTPUT_TAIL = 4_000;
 const OUTPUT_KEEP = 8 * 1024 * 1024;
 
 export interface ScenarioOptions {
+  /** The Node executable that runs the bundle. Default: this process's. */
+  readonly node?: string;
   readonly latencyMs: number;
   /** Runs, each on fresh endpoints (an empty ledger); times and memory are their medians. Default 1. */
   readonly runs?: number;
@@ -69,6 +83,18 @@ export interface ScenarioResult {
   /** X-Ray subsegments the run sent (0 without tracing). */
   readonly xraySubsegments: number;
   readonly tracing: boolean;
+  /** `process.version` of the Node that ran the bundle. */
+  readonly node: string;
+  /** The longest chain of calls a run over this fleet needs, times the latency. */
+  readonly ioFloor: IoFloor;
+  /** Handler wall time ÷ I/O floor (median of the runs' ratios). */
+  readonly wallRatio: number;
+  /** Bytes of the response bodies the handler received (first run). */
+  readonly responseBytes: number;
+  /** CPU time of JSON.parse over those bodies, in the handler's own process (median). */
+  readonly jsonParseCpuMs: number;
+  /** Handler CPU time ÷ that JSON.parse time (median of the runs' ratios). */
+  readonly cpuRatio: number;
 }
 
 export const median = (values: readonly number[]): number => {
@@ -79,27 +105,37 @@ export const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
-/** The child's environment: the Lambda's, with module resolution for the externalized SDK clients. */
+/** The child's environment: the Lambda's, and no NODE_PATH: the bundle brings every module it loads. */
 export function childEnvironment(lambdaEnvironment: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     ...lambdaEnvironment,
+    NODE_PATH: '',
   };
-  // The Lambda runtime provides the externalized @aws-sdk clients; here they come from the project.
-  env.NODE_PATH = path.join(PROJECT_ROOT, 'node_modules');
-  return env;
 }
 
 interface ChildOutcome {
   readonly result: RunnerResult;
+  /** JSON.parse of the recorded responses, timed in the child (absent when the run failed). */
+  readonly parse?: ParseResult;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
+/**
+ * Runs the bundle once in its own process. `bodiesFor` is asked, once the handler's result is in, for the file of
+ * response bodies the child should time JSON.parse on (undefined: the child is done).
+ */
+function runChild(
+  bundle: BuiltBundle,
+  env: NodeJS.ProcessEnv,
+  node: string,
+  bodiesFor: (result: RunnerResult) => string | undefined,
+  eventFile?: string,
+): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle.runner, bundle.file], {
+    const child = spawn(node, [bundle.runner, bundle.file, ...(eventFile ? [eventFile] : [])], {
       env,
       cwd: bundle.dir,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -107,9 +143,19 @@ function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOut
     let stdout = '';
     let stderr = '';
     let result: RunnerResult | undefined;
+    let parse: ParseResult | undefined;
     child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(-OUTPUT_KEEP)));
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_KEEP)));
-    child.on('message', (message) => (result = message as RunnerResult));
+    child.on('message', (message) => {
+      if (result !== undefined) {
+        parse = message as ParseResult;
+        return;
+      }
+      result = message as RunnerResult;
+      const bodiesFile = bodiesFor(result);
+      if (bodiesFile === undefined) child.kill('SIGKILL');
+      else child.send({ bodiesFile });
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -117,7 +163,7 @@ function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOut
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (result) resolve({ result, stdout, stderr });
+      if (result) resolve({ result, parse, stdout, stderr });
       else
         reject(
           new Error(
@@ -127,6 +173,12 @@ function runChild(bundle: BuiltBundle, env: NodeJS.ProcessEnv): Promise<ChildOut
     });
   });
 }
+
+/** The ports the handler talks to (not the SSM front's backend, nor dynalite's own listener). */
+const handlerFacingPorts = (endpoints: BenchEndpoints): number[] =>
+  [endpoints.mgn, endpoints.ssm, endpoints.sns, endpoints.dynamodb, endpoints.ec2, endpoints.iam].map((endpoint) =>
+    Number(new URL(endpoint.url).port),
+  );
 
 /** Powertools' JSON lines: INFO/DEBUG on stdout, WARN/ERROR on stderr. */
 export function readLogs(stdout: string, stderr: string): Pick<ScenarioResult, 'logLevels' | 'problems'> {
@@ -190,34 +242,148 @@ function compare(
   return rows;
 }
 
+export interface RunOnceResult {
+  readonly outcome: ChildOutcome;
+  readonly counts: Record<string, number>;
+  readonly errors: Record<string, number>;
+  readonly digestBytes?: number;
+  readonly xraySubsegments: number;
+  /** Bytes of the response bodies the handler received. */
+  readonly responseBytes: number;
+}
+
 /** One run of the handler against fresh endpoints. */
-export async function runOnce(
-  bundle: BuiltBundle,
-  fleet: Fleet,
-  options: ScenarioOptions,
-): Promise<{
-  outcome: ChildOutcome;
-  counts: Record<string, number>;
-  errors: Record<string, number>;
-  digestBytes?: number;
-  xraySubsegments: number;
-}> {
+export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: ScenarioOptions): Promise<RunOnceResult> {
   const endpoints = await startBenchEndpoints(fleet, { latencyMs: options.latencyMs });
   const sink = options.tracing === false ? undefined : await startXraySink();
+  const recorder = recordResponses(handlerFacingPorts(endpoints));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bench-bodies-'));
   try {
     const environment = {
       ...endpoints.environment({ logLevel: options.logLevel }),
       ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
     };
-    const outcome = await runChild(bundle, childEnvironment(environment));
+    const outcome = await runChild(
+      bundle,
+      childEnvironment(environment),
+      options.node ?? process.execPath,
+      (result) => {
+        recorder.stop();
+        if (!result.ok) return undefined;
+        const file = path.join(scratch, 'bodies.json');
+        fs.writeFileSync(file, JSON.stringify(recorder.bodies()));
+        return file;
+      },
+    );
     const counts = endpoints.callCounts();
     const errors = endpoints.errorCounts();
     const digestBytes =
       endpoints.sns.published.reduce((largest, message) => Math.max(largest, message.messageBytes), 0) || undefined;
     // UDP datagrams sent just before the child exited may still be in the socket's queue.
     if (sink) await new Promise((resolve) => setTimeout(resolve, 50));
-    return { outcome, counts, errors, digestBytes, xraySubsegments: sink?.subsegments ?? 0 };
+    return {
+      outcome,
+      counts,
+      errors,
+      digestBytes,
+      xraySubsegments: sink?.subsegments ?? 0,
+      responseBytes: recorder.bytes,
+    };
   } finally {
+    recorder.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+    await sink?.close();
+    await endpoints.close();
+  }
+}
+
+export interface EventPathResult {
+  /** Whether a scheduled run had listed the inventory (and cached it) before the event. */
+  readonly warm: boolean;
+  readonly sourceServerId: string;
+  readonly operations: Record<string, number>;
+  readonly totalCalls: number;
+  /** The calls up to and including the first SendCommand. */
+  readonly callsToFirstSend: number;
+  readonly beforeFirstSend: Record<string, number>;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly action?: string;
+}
+
+/** An MGN stall event for one server of the fleet, as EventBridge delivers it. */
+function stallEvent(server: ApiSourceServer): unknown {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'MGN Source Server Data Replication Stalled Change',
+    source: 'aws.mgn',
+    account: ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:mgn:${REGION}:${ACCOUNT_ID}:source-server/${server.sourceServerID}`],
+    detail: { state: 'STALLED' },
+  };
+}
+
+/**
+ * The event path (docs/design.md section 5): on the fleet's endpoints, a scheduled run (when `warm`), then a
+ * healthy server found by name stalls and MGN's event for it invokes the handler; its calls are counted.
+ */
+export async function runEventPath(
+  bundle: BuiltBundle,
+  spec: FleetSpec,
+  options: ScenarioOptions & { readonly warm: boolean },
+): Promise<EventPathResult> {
+  const fleet = generateFleet(spec);
+  const endpoints = await startBenchEndpoints(fleet, { latencyMs: options.latencyMs });
+  const sink = options.tracing === false ? undefined : await startXraySink();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bench-event-'));
+  const node = options.node ?? process.execPath;
+  try {
+    const env = childEnvironment({
+      ...endpoints.environment({ logLevel: options.logLevel }),
+      ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
+    });
+    const done = () => undefined;
+    if (options.warm) {
+      const scheduled = await runChild(bundle, env, node, done);
+      if (!scheduled.result.ok) throw new Error(`scheduled run failed: ${scheduled.result.error}`);
+    }
+    const index = endpoints.mgn.servers.findIndex(
+      (server, at) => at >= 1 && server.dataReplicationInfo?.dataReplicationState === 'CONTINUOUS',
+    );
+    const healthy = endpoints.mgn.servers[index] as ApiSourceServer;
+    const stalled: ApiSourceServer = {
+      ...healthy,
+      dataReplicationInfo: {
+        ...healthy.dataReplicationInfo,
+        dataReplicationState: 'STALLED',
+        dataReplicationError: { error: 'AGENT_NOT_SEEN', rawError: 'AGENT_NOT_SEEN reported by the benchmark' },
+      },
+    };
+    endpoints.mgn.servers[index] = stalled;
+    const eventFile = path.join(scratch, 'event.json');
+    fs.writeFileSync(eventFile, JSON.stringify(stallEvent(stalled)));
+    endpoints.clearRecords();
+    const outcome = await runChild(bundle, env, node, done, eventFile);
+    if (!outcome.result.ok) throw new Error(`event run failed: ${outcome.result.error}`);
+    const operations = Object.fromEntries(Object.entries(endpoints.callCounts()).filter(([, calls]) => calls > 0));
+    const beforeFirstSend = endpoints.callsBeforeFirstSend() ?? {};
+    const total = (counts: Record<string, number>): number => Object.values(counts).reduce((sum, n) => sum + n, 0);
+    return {
+      warm: options.warm,
+      sourceServerId: stalled.sourceServerID as string,
+      operations,
+      totalCalls: total(operations),
+      callsToFirstSend: total(beforeFirstSend) + (endpoints.callsBeforeFirstSend() ? 1 : 0),
+      beforeFirstSend,
+      wallMs: outcome.result.wallMs,
+      cpuMs: outcome.result.cpuUserMs + outcome.result.cpuSystemMs,
+      action: Object.keys(outcome.result.report?.actions ?? {}).join(', '),
+    };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
     await sink?.close();
     await endpoints.close();
   }
@@ -248,6 +414,9 @@ export async function runScenario(
     .map((row) => row.operation);
   const results = outcomes.map((once) => once.outcome.result);
   const listed = fleet.sourceServers.filter((server) => !server.isArchived);
+  const floor = ioFloor(runCallsOf(minimum, AGENT_PLAYBOOK_DOCUMENTS), options.latencyMs);
+  const cpuOf = (result: RunnerResult): number => result.cpuUserMs + result.cpuSystemMs;
+  const parseMs = outcomes.map((once) => once.outcome.parse?.jsonParseCpuMs ?? Number.NaN);
   return {
     spec: fleet.spec,
     latencyMs: options.latencyMs,
@@ -260,7 +429,7 @@ export async function runScenario(
     ),
     unstableOperations: unstable,
     wallMs: median(results.map((result) => result.wallMs)),
-    cpuMs: median(results.map((result) => result.cpuUserMs + result.cpuSystemMs)),
+    cpuMs: median(results.map(cpuOf)),
     maxRssBytes: median(results.map((result) => result.maxRssBytes)),
     rssAfterInitBytes: median(results.map((result) => result.rssAfterInitBytes)),
     peakHeapUsedBytes: median(results.map((result) => result.peakHeapUsedBytes)),
@@ -275,57 +444,90 @@ export async function runScenario(
     ...readLogs(first.outcome.stdout, first.outcome.stderr),
     xraySubsegments: first.xraySubsegments,
     tracing: options.tracing !== false,
+    node: first.outcome.result.node,
+    ioFloor: floor,
+    wallRatio: median(results.map((result) => (floor.ms > 0 ? result.wallMs / floor.ms : Number.NaN))),
+    responseBytes: first.responseBytes,
+    jsonParseCpuMs: median(parseMs),
+    cpuRatio: median(results.map((result, index) => cpuOf(result) / (parseMs[index] as number))),
   };
 }
 
-export interface ModuleInitResult {
+export interface InitSamples {
   readonly medianMs: number;
   readonly samplesMs: readonly number[];
   readonly rssAfterInitBytes: number;
+}
+
+export interface ModuleInitResult extends InitSamples {
+  /** The baseline bundle (the same SDK clients and Powertools, built alike, nothing else), measured alongside. */
+  readonly baseline: InitSamples;
+  /** Module init ÷ the baseline's (medians). */
+  readonly ratio: number;
+  readonly node: string;
 }
 
 const INIT_SCRIPT = [
   'const t0 = performance.now();',
   'require(process.argv[1]);',
   'const ms = performance.now() - t0;',
-  'process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss }));',
+  'process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss, node: process.version }));',
   'process.exit(0);',
 ].join(' ');
 
-/** Module init (require + the SDK clients built at load) in `samples` fresh processes; the median. */
+interface InitSample {
+  readonly ms: number;
+  readonly rss: number;
+  readonly node: string;
+}
+
+function requireOnce(node: string, file: string, env: NodeJS.ProcessEnv): Promise<InitSample> {
+  return new Promise<InitSample>((resolve, reject) => {
+    const child = spawn(node, ['-e', INIT_SCRIPT, file], {
+      env,
+      cwd: path.dirname(file),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_TAIL)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(stdout) as InitSample);
+      } catch {
+        reject(new Error(`module init run failed (exit ${String(code)}): ${stderr}`));
+      }
+    });
+  });
+}
+
+const summarize = (samples: readonly InitSample[]): InitSamples => ({
+  medianMs: median(samples.map((sample) => sample.ms)),
+  samplesMs: samples.map((sample) => sample.ms),
+  rssAfterInitBytes: median(samples.map((sample) => sample.rss)),
+});
+
+/**
+ * Module init (require + the SDK clients built at load) in `samples` fresh processes, each followed by the
+ * baseline bundle's, so that both see the same machine; the medians and their ratio.
+ */
 export async function measureModuleInit(
-  bundle: BuiltBundle,
+  bundle: Pick<BuiltBundle, 'file'>,
+  baselineFile: string,
   lambdaEnvironment: Record<string, string>,
-  samples = 7,
+  options: { readonly samples?: number; readonly node?: string } = {},
 ): Promise<ModuleInitResult> {
   const env = childEnvironment(lambdaEnvironment);
-  const measured: { ms: number; rss: number }[] = [];
-  for (let sample = 0; sample < samples; sample++) {
-    measured.push(
-      await new Promise<{ ms: number; rss: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['-e', INIT_SCRIPT, bundle.file], {
-          env,
-          cwd: bundle.dir,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-        child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_TAIL)));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          try {
-            resolve(JSON.parse(stdout) as { ms: number; rss: number });
-          } catch {
-            reject(new Error(`module init run failed (exit ${String(code)}): ${stderr}`));
-          }
-        });
-      }),
-    );
+  const node = options.node ?? process.execPath;
+  const handler: InitSample[] = [];
+  const baseline: InitSample[] = [];
+  for (let sample = 0; sample < (options.samples ?? 7); sample++) {
+    handler.push(await requireOnce(node, bundle.file, env));
+    baseline.push(await requireOnce(node, baselineFile, env));
   }
-  return {
-    medianMs: median(measured.map((sample) => sample.ms)),
-    samplesMs: measured.map((sample) => sample.ms),
-    rssAfterInitBytes: median(measured.map((sample) => sample.rss)),
-  };
+  const measured = summarize(handler);
+  const base = summarize(baseline);
+  return { ...measured, baseline: base, ratio: measured.medianMs / base.medianMs, node: handler[0]?.node ?? '' };
 }

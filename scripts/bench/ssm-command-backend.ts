@@ -30,6 +30,8 @@ const error = (type: string, message: string, status = 400): EndpointReply => ({
 
 export class SsmCommandBackend extends LocalEndpoint {
   private readonly documents: ReadonlySet<string>;
+  /** Called as each SendCommand arrives, before it is answered (the bench counts the calls that came first). */
+  onSendCommand?: () => void;
 
   private constructor(private readonly options: SsmCommandBackendOptions) {
     super(0);
@@ -47,6 +49,7 @@ export class SsmCommandBackend extends LocalEndpoint {
   protected answer(operation: string, request: RequestInfo): EndpointReply {
     if (operation !== 'SendCommand')
       return error('UnknownOperationException', `bench SSM backend: ${operation} is not implemented`);
+    this.onSendCommand?.();
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(request.body) as Record<string, unknown>;

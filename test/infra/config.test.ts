@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_SETTINGS } from '../../lambdas/shared/settings';
-import { CONTEXT_KEYS, ConfigError, UnknownContextKeyError, loadStackConfig, type StackConfig } from '../../lib/config';
+import {
+  CONTEXT_KEYS,
+  ConfigError,
+  STACK_CONTEXT_DEFAULTS,
+  UnknownContextKeyError,
+  loadStackConfig,
+  type StackConfig,
+} from '../../lib/config';
 
 const load = (context: Record<string, unknown>): StackConfig => loadStackConfig(new App({ context }));
 
@@ -26,6 +33,7 @@ describe('defaults', () => {
       notificationPhoneNumbers: [],
       schedule: 'rate(15 minutes)',
       reservedConcurrency: 1,
+      memorySize: STACK_CONTEXT_DEFAULTS.memorySize,
       logRetentionDays: 90,
       regions: [],
     });
@@ -80,6 +88,7 @@ describe('good values', () => {
       retryServiceSideErrors: true,
     });
     expect(load({ reservedConcurrency: '0' }).reservedConcurrency).toBe(0);
+    expect(load({ memorySize: '1769' }).memorySize).toBe(1769);
     expect(load({ logRetentionDays: '3653' }).logRetentionDays).toBe(3653);
     expect(load({ logRetentionDays: 1 }).logRetentionDays).toBe(1);
   });
@@ -167,6 +176,8 @@ describe('bad values are rejected with a message naming the key', () => {
     ['schedule', 'cron(0 8 ? * MON-FRI $(id))', /six-field cron/],
     ['reservedConcurrency', -1, /whole number from 0/],
     ['reservedConcurrency', 'one', /whole number from 0/],
+    ['memorySize', 64, /whole number from 128 to 10240/],
+    ['memorySize', '1 GB', /whole number from 128 to 10240/],
     ['logRetentionDays', 42, /one of 1, 3, 5, .* 3653/],
     ['logRetentionDays', 'forever', /one of 1, 3, 5/],
     ['logRetentionDays', 9999, /one of 1, 3, 5/],

@@ -265,6 +265,11 @@ describeWithMoto('run-doctor handler over HTTP (moto, fake MGN, SSM front)', () 
     // Ledger: the stalled server is followed, treated once, and the digest is recorded as delivered.
     const items = await harness.ledgerItems();
     expect(items).toHaveLength(1);
+    // Beside the entries, the SSM inventory it listed, for event runs (docs/design.md section 5).
+    expect(await harness.inventoryItem()).toMatchObject({
+      listedAt: expect.any(String),
+      nodes: expect.any(Uint8Array),
+    });
     const entry = items[0] as {
       sourceServerId: string;
       attempts: number;

@@ -17,6 +17,7 @@ import { CreateDocumentCommand, ListCommandsCommand, SSMClient, type Command } f
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { DocumentRole } from '../../lambdas/core/model';
+import { INVENTORY_KEY } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { ENV } from '../../lambdas/shared/environment';
 import { DEFAULT_SETTINGS, renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
 import { startFakeMgnEndpoint, type FakeMgnEndpoint } from './fake-mgn-endpoint';
@@ -91,7 +92,10 @@ export interface DoctorHarness {
   drainDigestQueue(): Promise<Message[]>;
   /** What was published to the topic, from moto's state. */
   publishedNotifications(): Promise<PublishedNotification[]>;
+  /** The ledger's entries, one per followed server (not the SSM inventory item kept beside them). */
   ledgerItems(): Promise<Record<string, unknown>[]>;
+  /** The SSM inventory item a scheduled run keeps for event runs, if there is one. */
+  inventoryItem(): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -172,6 +176,18 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
     const queue: { url?: string } = {};
     const topicArn = await createResources(clients, queue);
 
+    const scanTable = async (): Promise<Record<string, unknown>[]> => {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await clients.dynamodb.send(
+          new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    };
     return {
       moto,
       mgn,
@@ -254,16 +270,10 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
         }));
       },
       async ledgerItems() {
-        const items: Record<string, unknown>[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await clients.dynamodb.send(
-            new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: start }),
-          );
-          items.push(...(page.Items ?? []));
-          start = page.LastEvaluatedKey;
-        } while (start);
-        return items;
+        return (await scanTable()).filter((item) => item.sourceServerId !== INVENTORY_KEY);
+      },
+      async inventoryItem() {
+        return (await scanTable()).find((item) => item.sourceServerId === INVENTORY_KEY);
       },
       stop: stopAll,
     };

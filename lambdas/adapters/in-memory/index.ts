@@ -4,6 +4,7 @@ export { ManualClock } from './clock';
 export { type HostAnswer, RecordingCommandRunner } from './command-runner';
 export { MemoryLog } from './log';
 export { InMemoryNodeDirectory } from './managed-node-directory';
+export { InMemoryNodeInventoryCache } from './node-inventory-cache';
 export { RecordingPublisher } from './outcome-publisher';
 export { InMemoryLedger } from './remediation-ledger';
 export { InMemoryReplicationServerLocator } from './replication-server-locator';

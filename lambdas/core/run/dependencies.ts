@@ -4,6 +4,7 @@ import type {
   CommandRunner,
   Log,
   ManagedNodeDirectory,
+  NodeInventoryCache,
   OutcomePublisher,
   RemediationLedger,
   ReplicationServerLocator,
@@ -16,6 +17,8 @@ import type { Trigger } from '../report';
 export interface DoctorDependencies {
   readonly servers: SourceServerRepository;
   readonly nodes: ManagedNodeDirectory;
+  /** Lets an event run skip listing the whole SSM inventory (docs/design.md section 5). */
+  readonly nodeCache?: NodeInventoryCache;
   readonly commands: CommandRunner;
   /** The channel that must deliver: the ledger counts news as told only once it accepted the digest. */
   readonly publisher: OutcomePublisher;

@@ -3,22 +3,32 @@
 import { classifyServer } from '../classify';
 import { decideStep, type Step } from '../decide';
 import type { LedgerEntry } from '../ledger';
-import type { SourceServer } from '../model';
+import type { ManagedNode, SourceServer } from '../model';
+import { candidatesFromCache, confirmCandidates, toCachedInventory } from '../node-inventory-cache';
+import type { Trigger } from '../report';
 import { findNodeIdHint, indexNodes, needsFullInventory, resolveTarget, type NodeIndex } from '../resolve-target';
+import { errorText } from '../concurrency';
 import type { DoctorSettings } from '../../shared/settings';
 import type { DoctorDependencies } from './dependencies';
 import { describeStep } from './describe-step';
 import { playbookOf, type ServerPlan } from './server-plan';
 import { decideSampleRule, type SampleRule } from '../mass-stall';
 
+/** How the run came: an event run may use the SSM inventory a scheduled run listed, which saves it. */
+export interface PlanContext {
+  readonly trigger: Trigger;
+  readonly now: Date;
+  readonly dryRun: boolean;
+}
+
 export async function planServers(
   servers: readonly SourceServer[],
   entries: ReadonlyMap<string, LedgerEntry>,
   settings: DoctorSettings,
-  now: Date,
-  dryRun: boolean,
+  context: PlanContext,
   deps: DoctorDependencies,
 ): Promise<ServerPlan[]> {
+  const { now, dryRun } = context;
   const decided = servers.map((server): ServerPlan => {
     const classification = classifyServer(server, settings);
     const step = decideStep(server, classification, entries.get(server.sourceServerId), settings, now);
@@ -28,7 +38,7 @@ export async function planServers(
   const newlyAffected = countNewlyAffected(decided, entries);
   const rule = decideSampleRule(entries.values(), newlyAffected, recoveredNow, settings.massStallThreshold, now);
   if (rule.holding) deps.log.warn('Mass stall: agent restarts beyond the sample are held', { servers: rule.size });
-  const resolved = await resolveTargets(holdBeyondSample(decided, entries, rule), settings, deps);
+  const resolved = await resolveTargets(holdBeyondSample(decided, entries, rule), settings, context, deps);
   return resolved.map((plan) => describeStep(plan, entries.get(plan.server.sourceServerId), now, dryRun));
 }
 
@@ -77,11 +87,12 @@ const needsHost = (step: Step): step is Extract<Step, { kind: 'TREAT' }> =>
 async function resolveTargets(
   plans: readonly ServerPlan[],
   settings: DoctorSettings,
+  context: PlanContext,
   deps: DoctorDependencies,
 ): Promise<ServerPlan[]> {
   const sources = plans.filter((plan) => needsHost(plan.step)).map((plan) => plan.server);
   if (sources.length === 0) return [...plans];
-  const index = await loadNodeIndex(sources, settings, deps);
+  const index = await loadNodeIndex(sources, settings, context, deps);
   return plans.map((plan) => {
     const { step } = plan;
     if (!needsHost(step)) return plan;
@@ -94,16 +105,66 @@ async function resolveTargets(
   });
 }
 
-/** The whole inventory only when a hostname or IP must be matched; otherwise just the nodes named by ID. */
+/**
+ * The whole inventory only when a hostname or IP must be matched (an event run first tries the nodes the last
+ * scheduled listing named); otherwise just the nodes named by ID.
+ */
 async function loadNodeIndex(
   sources: readonly SourceServer[],
   settings: DoctorSettings,
+  context: PlanContext,
   deps: DoctorDependencies,
 ): Promise<NodeIndex> {
-  if (needsFullInventory(sources, settings.nodeIdTagKey)) return indexNodes(await deps.nodes.listNodes());
+  if (needsFullInventory(sources, settings.nodeIdTagKey)) {
+    const cached = context.trigger === 'event' ? await indexFromCache(sources, settings, context.now, deps) : undefined;
+    if (cached) return cached;
+    const nodes = await deps.nodes.listNodes();
+    if (context.trigger === 'schedule' && !context.dryRun && settings.inventoryCacheMinutes > 0)
+      await saveInventory(nodes, context.now, deps);
+    return indexNodes(nodes);
+  }
   const ids = sources.flatMap((server) => {
     const hint = findNodeIdHint(server, settings.nodeIdTagKey);
     return hint && 'instanceId' in hint ? [hint.instanceId] : [];
   });
   return indexNodes(await deps.nodes.describeNodes([...new Set(ids)]));
+}
+
+/** One DescribeInstanceInformation for the cached candidates instead of the whole inventory, when they hold. */
+async function indexFromCache(
+  sources: readonly SourceServer[],
+  settings: DoctorSettings,
+  now: Date,
+  deps: DoctorDependencies,
+): Promise<NodeIndex | undefined> {
+  if (!deps.nodeCache) return undefined;
+  let candidates: ReturnType<typeof candidatesFromCache>;
+  try {
+    candidates = candidatesFromCache(sources, await deps.nodeCache.load(), {
+      maxAgeMinutes: settings.inventoryCacheMinutes,
+      nodeIdTagKey: settings.nodeIdTagKey,
+      now,
+    });
+  } catch (error) {
+    deps.log.warn('Could not read the cached SSM inventory; listing it', { error: errorText(error) });
+    return undefined;
+  }
+  if (typeof candidates === 'string') {
+    deps.log.info('Listing the SSM inventory', { cache: candidates });
+    return undefined;
+  }
+  const described = await deps.nodes.describeNodes([...new Set(candidates.values())]);
+  const index = confirmCandidates(sources, candidates, described, settings.nodeIdTagKey);
+  if (!index) deps.log.info('Listing the SSM inventory', { cache: 'changed' });
+  return index;
+}
+
+/** What the next event runs match against; a failure costs them the full listing, never this run. */
+async function saveInventory(nodes: readonly ManagedNode[], now: Date, deps: DoctorDependencies): Promise<void> {
+  if (!deps.nodeCache) return;
+  try {
+    await deps.nodeCache.save(toCachedInventory(nodes, now));
+  } catch (error) {
+    deps.log.warn('Could not cache the SSM inventory for event runs', { error: errorText(error) });
+  }
 }

@@ -30,7 +30,7 @@ export async function runDoctor(
 
   const { servers, stored } = await readFleet(request, deps);
   const current = await collectEarlierResults(inScope(stored, request), deps);
-  const planned = await planServers(servers, current, settings, now, dryRun, deps);
+  const planned = await planServers(servers, current, settings, { trigger: request.trigger, now, dryRun }, deps);
   const treated = dryRun
     ? { plans: planned, commandsSent: 0 }
     : await treatServers(planned, request, settings, environment, now, deps);

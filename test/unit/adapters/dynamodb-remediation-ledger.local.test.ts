@@ -2,7 +2,7 @@
 // expressions and marshalling are checked by a real DynamoDB API, not by string comparison.
 import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
 import { startLocalLedgerTable, type LocalLedgerTable } from '../../support/dynalite';
-import { DynamoDbRemediationLedger } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
+import { DynamoDbRemediationLedger, INVENTORY_KEY } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
 import type { LedgerEntry } from '../../../lambdas/core/ledger';
 
 const TABLE = 'mgn-doctor-ledger';
@@ -80,5 +80,52 @@ describe('DynamoDbRemediationLedger on a DynamoDB API', () => {
 
     // Assert
     expect([anotherFirst, stale, skipping, next]).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'SAVED']);
+  });
+});
+
+describe('the SSM inventory item beside the entries', () => {
+  const inventory = {
+    listedAt: '2026-11-26T10:00:00.000Z',
+    nodes: Array.from({ length: 4000 }, (_, index) => ({
+      instanceId: `mi-${index.toString(16).padStart(17, '0')}`,
+      computerName: `srv-${String(index).padStart(5, '0')}.corp.example.com`,
+      ipAddress: `10.20.${index >> 8}.${index & 255}`,
+      platformType: index % 7 === 0 ? ('Windows' as const) : ('Linux' as const),
+    })),
+  };
+
+  it('rides along in the scan: never an entry, and load() hands it over once', async () => {
+    // Arrange
+    const ledger = new DynamoDbRemediationLedger(clients.dynamodb, TABLE);
+    await ledger.saveEntry(entry('s-0000000000000000c', 1));
+
+    // Act
+    await ledger.save(inventory);
+    const entries = await ledger.loadEntries();
+    const loaded = await ledger.load();
+    const again = await ledger.load();
+
+    // Assert: 4,000 nodes fit one item, and come back as they went
+    const ids = entries.map((item) => item.sourceServerId);
+    expect(ids).toContain('s-0000000000000000c');
+    expect(ids).not.toContain(INVENTORY_KEY);
+    expect(loaded).toEqual(inventory);
+    expect(again).toBeUndefined();
+  });
+
+  it('an inventory that would not fit one item is refused, not half written', async () => {
+    // Arrange: random IDs and names hardly compress (about 30 bytes a node)
+    const ledger = new DynamoDbRemediationLedger(clients.dynamodb, TABLE);
+    const randomHex = () => Array.from({ length: 17 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+    const huge = {
+      listedAt: inventory.listedAt,
+      nodes: Array.from({ length: 30_000 }, () => ({
+        instanceId: `mi-${randomHex()}`,
+        computerName: `${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}.example.com`,
+      })),
+    };
+
+    // Act / Assert
+    await expect(ledger.save(huge)).rejects.toThrow(/more than a ledger item holds/);
   });
 });

@@ -151,3 +151,42 @@ describe('DynamoDbRemediationLedger.loadEntries', () => {
     await expect(ledger.loadEntries()).resolves.toEqual([]);
   });
 });
+
+describe('DynamoDbRemediationLedger as the SSM inventory cache', () => {
+  it('an inventory item this version cannot read is a cache miss, and never an entry', async () => {
+    // Arrange
+    dynamoMock.on(ScanCommand).resolves({
+      Items: [
+        entry(),
+        { sourceServerId: '#ssm-inventory', listedAt: '2026-11-26T10:00:00.000Z', nodes: new Uint8Array([1, 2, 3]) },
+      ],
+    });
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act
+    const entries = await ledger.loadEntries();
+    const inventory = await ledger.load();
+
+    // Assert
+    expect(entries).toEqual([entry()]);
+    expect(inventory).toBeUndefined();
+  });
+
+  it('writes one item under the reserved key, with a TTL, and reads nothing without a scan', async () => {
+    // Arrange
+    dynamoMock.on(PutCommand).resolves({});
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act
+    await ledger.save({ listedAt: '2026-11-26T10:00:00.000Z', nodes: [{ instanceId: 'mi-0123456789abcdef0' }] });
+    const before = await ledger.load();
+
+    // Assert
+    const item = dynamoMock.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ sourceServerId: '#ssm-inventory', listedAt: '2026-11-26T10:00:00.000Z' });
+    expect(item?.expiresAt).toBe(Date.parse('2026-11-26T10:00:00.000Z') / 1000 + 7 * 24 * 3600);
+    expect(dynamoMock.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBeUndefined();
+    expect(before).toBeUndefined();
+    expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 0);
+  });
+});

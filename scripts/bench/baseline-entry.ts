@@ -1,0 +1,6 @@
+// The baseline of the benchmark's module-init ratio: what the handler loads and builds at init that is not the
+// doctor's own code, namely the SDK clients (built as the handler builds them, traced) and Powertools.
+import { createAwsClients } from '../../lambdas/adapters/aws-clients';
+import { tracer } from '../../lambdas/shared/powertools';
+
+export const clients = createAwsClients({ instrument: (client) => tracer.captureAWSv3Client(client) });

@@ -1,0 +1,114 @@
+// The I/O floor of a run: the longest chain of calls that must run one after another, times the latency of one
+// call. No run can be faster, on any machine; the benchmark divides the handler's wall time by it, which makes
+// the time budget a ratio that holds wherever it is measured. From the fleet's minimum calls (fleet.ts) and the
+// doctor's own concurrency: a round is a set of calls in flight together.
+import { POLL_CONCURRENCY } from '../../lambdas/core/collect-results';
+import { CALL_CONCURRENCY, LEDGER_WRITE_CONCURRENCY } from '../../lambdas/core/run/dependencies';
+import { LEDGER_WRITES_PER_TREATMENT, type MinimumCall } from './fleet';
+
+/** How many calls the doctor keeps in flight at once. */
+export interface DoctorConcurrency {
+  /** Ledger writes (claims, then the final entries). */
+  readonly ledgerWrites: number;
+  /** SendCommand requests, one per document; each request's batches of 50 go out together. */
+  readonly sendRequests: number;
+  /** ListCommandInvocations polls. */
+  readonly resultPolls: number;
+}
+
+/** The doctor's own (lambdas/core/run/dependencies.ts, lambdas/core/collect-results.ts). */
+export const DOCTOR_CONCURRENCY: DoctorConcurrency = {
+  ledgerWrites: LEDGER_WRITE_CONCURRENCY,
+  sendRequests: CALL_CONCURRENCY,
+  resultPolls: POLL_CONCURRENCY,
+};
+
+/** The calls a first run makes, per step of the chain. */
+export interface RunCalls {
+  /** DescribeSourceServers pages, read one after another (and, alongside, the one ledger Scan page). */
+  readonly mgnPages: number;
+  readonly ledgerPages: number;
+  /** DescribeInstanceInformation pages, one after another; then the inventory is cached for event runs. */
+  readonly inventoryPages: number;
+  /** Servers treated: a claim, the sent command IDs and a final ledger write each. */
+  readonly treated: number;
+  /** Documents sent (one SendCommand request each, split into batches that go out together). */
+  readonly documents: number;
+  /** Commands whose results are polled, one ListCommandInvocations page each (hosts answer at once). */
+  readonly commands: number;
+  /** Digests published. */
+  readonly digests: number;
+}
+
+export interface FloorStep {
+  readonly step: string;
+  readonly rounds: number;
+  readonly basis: string;
+}
+
+export interface IoFloor {
+  readonly rounds: number;
+  readonly latencyMs: number;
+  readonly ms: number;
+  readonly steps: readonly FloorStep[];
+}
+
+const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * The chain of a first run (lambdas/core/run/run-doctor.ts): list ∥ scan, inventory (and its cache), claim,
+ * send, record the command IDs, collect, save the entries, publish.
+ */
+export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR_CONCURRENCY): IoFloor {
+  const ledgerRound = (step: string): FloorStep => ({
+    step,
+    rounds: ceilDiv(calls.treated, concurrency.ledgerWrites),
+    basis: `⌈${calls.treated} writes / ${concurrency.ledgerWrites} in flight⌉`,
+  });
+  const steps: FloorStep[] = [
+    {
+      step: 'MGN listing ∥ ledger scan',
+      rounds: Math.max(calls.mgnPages, calls.ledgerPages),
+      basis: `max(${calls.mgnPages} MGN pages, ${calls.ledgerPages} scan page)`,
+    },
+    { step: 'SSM inventory', rounds: calls.inventoryPages, basis: `${calls.inventoryPages} pages, one after another` },
+    {
+      step: 'inventory cache',
+      rounds: calls.inventoryPages > 0 ? 1 : 0,
+      basis: 'one ledger write, for the event runs',
+    },
+    ledgerRound('claims'),
+    {
+      step: 'send',
+      rounds: ceilDiv(calls.documents, concurrency.sendRequests),
+      basis: `⌈${calls.documents} documents / ${concurrency.sendRequests} in flight⌉ (batches together)`,
+    },
+    ledgerRound('command IDs'),
+    {
+      step: 'collect',
+      rounds: ceilDiv(calls.commands, concurrency.resultPolls),
+      basis: `⌈${calls.commands} commands / ${concurrency.resultPolls} polls in flight⌉`,
+    },
+    ledgerRound('ledger entries'),
+    { step: 'publish', rounds: calls.digests, basis: `${calls.digests} digest` },
+  ].filter((step) => step.rounds > 0);
+  const rounds = steps.reduce((sum, step) => sum + step.rounds, 0);
+  return { rounds, latencyMs, ms: rounds * latencyMs, steps };
+}
+
+/** A first run's calls, from the fleet's minimum calls (fleet.ts). */
+export function runCallsOf(minimum: readonly MinimumCall[], documents: number): RunCalls {
+  const calls = (operation: string): number => minimum.find((call) => call.operation === operation)?.minimum ?? 0;
+  const commands = calls('ssm:SendCommand');
+  const inventoryPages = calls('ssm:DescribeInstanceInformation');
+  const inventoryCacheWrites = inventoryPages > 0 ? 1 : 0;
+  return {
+    mgnPages: calls('mgn:DescribeSourceServers'),
+    ledgerPages: calls('dynamodb:Scan'),
+    inventoryPages,
+    treated: (calls('dynamodb:PutItem') - inventoryCacheWrites) / LEDGER_WRITES_PER_TREATMENT,
+    documents: commands > 0 ? documents : 0,
+    commands,
+    digests: calls('sns:Publish'),
+  };
+}

@@ -1,0 +1,71 @@
+// The I/O floor: the chain of calls a first run cannot shorten, in rounds of calls in flight together, times the
+// latency. The benchmark divides the handler's wall time by it.
+import { generateFleet, minimumCalls } from '../../../scripts/bench/fleet';
+import { DOCTOR_CONCURRENCY, ioFloor, runCallsOf, type RunCalls } from '../../../scripts/bench/io-floor';
+
+const calls = (overrides: Partial<RunCalls> = {}): RunCalls => ({
+  mgnPages: 2,
+  ledgerPages: 1,
+  inventoryPages: 7,
+  treated: 120,
+  documents: 3,
+  commands: 9,
+  digests: 1,
+  ...overrides,
+});
+
+describe('ioFloor', () => {
+  test('a fleet with known pages and rounds gives a known floor', () => {
+    // Act
+    const floor = ioFloor(calls(), 20, { ledgerWrites: 50, sendRequests: 8, resultPolls: 4 });
+
+    // Assert: 2 listing + 7 inventory + 1 cache + 3 claims + 1 send + 3 command-ID writes + 3 polls + 3 entries
+    // + 1 publish
+    expect(floor.steps.map((step) => [step.step, step.rounds])).toEqual([
+      ['MGN listing ∥ ledger scan', 2],
+      ['SSM inventory', 7],
+      ['inventory cache', 1],
+      ['claims', 3],
+      ['send', 1],
+      ['command IDs', 3],
+      ['collect', 3],
+      ['ledger entries', 3],
+      ['publish', 1],
+    ]);
+    expect(floor.rounds).toBe(24);
+    expect(floor.ms).toBe(480);
+  });
+
+  test('a ledger scan longer than the MGN listing sets the first step; steps without calls drop out', () => {
+    // Act
+    const floor = ioFloor(
+      calls({ mgnPages: 1, ledgerPages: 2, inventoryPages: 0, treated: 0, documents: 0, commands: 0, digests: 0 }),
+      10,
+    );
+
+    // Assert
+    expect(floor.steps.map((step) => [step.step, step.rounds])).toEqual([['MGN listing ∥ ledger scan', 2]]);
+    expect(floor.ms).toBe(20);
+  });
+
+  test('the budget fleet: 97 rounds, 1.94 s at 20 ms', () => {
+    // Arrange
+    const fleet = generateFleet({ servers: 4000, stalled: 150, nodes: 4000 });
+
+    // Act
+    const floor = ioFloor(runCallsOf(minimumCalls(fleet), 3), 20, DOCTOR_CONCURRENCY);
+
+    // Assert: 4 MGN pages, 80 inventory pages and its cache, 3 × 3 ledger rounds of 50, one send, 9 polls in
+    // one round, publish
+    expect(floor.rounds).toBe(4 + 80 + 1 + 3 + 1 + 3 + 1 + 3 + 1);
+    expect(floor.ms).toBe(1940);
+  });
+
+  test('nothing affected: the MGN listing alone', () => {
+    // Act
+    const floor = ioFloor(runCallsOf(minimumCalls(generateFleet({ servers: 2500, stalled: 0 })), 3), 20);
+
+    // Assert
+    expect(floor.rounds).toBe(3);
+  });
+});
