@@ -412,6 +412,11 @@ describeWithBash('check-disk-space (Linux)', () => {
     expect(run.calls).toEqual(['findmnt -n -o OPTIONS -T /tmp']);
   });
 
+  it('reads the options of the mount /tmp resolves to when mounts are stacked on it (the last one listed)', () => {
+    const run = runDisk({ FAKE_TMP_OPTIONS: 'rw,nosuid,nodev,noexec,relatime\nrw,relatime,size=1024k' });
+    expect(parseDoctorLines(run.stdout)[0]).toMatchObject({ status: 'OK', tmp_noexec: 'no' });
+  });
+
   it('falls back to /proc/mounts without findmnt', () => {
     const mounts = '/dev/root / ext4 rw,relatime 0 0\ntmpfs /tmp tmpfs rw,nosuid,nodev,noexec 0 0\n';
     const run = runLinuxStep('check-disk-space', {
