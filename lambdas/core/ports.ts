@@ -6,14 +6,27 @@ import type {
   Digest,
   InvocationResult,
   ManagedNode,
+  MigrationApplication,
+  MigrationWave,
   ReplicationSettings,
   SourceServer,
 } from './model';
 import type { LedgerEntry } from './ledger';
 
+/** Which source servers to list; each list given narrows the listing, and an empty list matches nothing. */
+export interface SourceServerFilter {
+  readonly sourceServerIds?: readonly string[];
+  /** Only servers in these MGN applications (MGN filters on its side). */
+  readonly applicationIds?: readonly string[];
+}
+
 export interface SourceServerRepository {
-  /** Every non-archived source server, all pages; only the given IDs when `sourceServerIds` is set. */
-  listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]>;
+  /** Every non-archived source server, all pages; narrowed by `filter` when given. */
+  listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]>;
+  /** Every non-archived MGN application, all pages; only those in the given waves when `waveIds` is set. */
+  listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]>;
+  /** Every non-archived MGN wave, all pages. */
+  listWaves(): Promise<MigrationWave[]>;
   /** MGN RetryDataReplication. Never StopReplication or anything else that deletes replicated data. */
   retryDataReplication(sourceServerId: string): Promise<void>;
   getReplicationSettings(sourceServerId: string): Promise<ReplicationSettings>;
