@@ -23,6 +23,7 @@ export const ENV = {
   notifyIntervalMinutes: 'NOTIFY_INTERVAL_MINUTES',
   massStallThreshold: 'MASS_STALL_THRESHOLD',
   requireNodeTag: 'REQUIRE_NODE_TAG',
+  freePeriodWarningDays: 'FREE_PERIOD_WARNING_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

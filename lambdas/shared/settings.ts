@@ -25,6 +25,8 @@ export interface DoctorSettings {
   readonly massStallThreshold: number;
   /** Managed-node tag key that opts a node in to Run Command (IAM enforces it); undefined = every node. */
   readonly requireNodeTag: string | undefined;
+  /** Days before the end of a server's free replication period at which the doctor warns once. */
+  readonly freePeriodWarningDays: number;
 }
 
 export const DEFAULT_SETTINGS: DoctorSettings = {
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   notifyIntervalMinutes: 15,
   massStallThreshold: 20,
   requireNodeTag: undefined,
+  freePeriodWarningDays: 14,
 };
 
 /** With `requireNodeTag` set, Run Command reaches only managed nodes tagged `<requireNodeTag>=true` (IAM enforces it). */
@@ -139,6 +142,8 @@ export const SETTING_PARSERS: Parsers = {
   notifyIntervalMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
   massStallThreshold: (key, raw) => parseInteger(key, raw, 0, 4000),
   requireNodeTag: parseOptionalTagKey,
+  // 90 days is the whole free period: a warning as soon as replication starts.
+  freePeriodWarningDays: (key, raw) => parseInteger(key, raw, 0, 90),
 };
 
 /** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
@@ -158,6 +163,7 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   notifyIntervalMinutes: ENV.notifyIntervalMinutes,
   massStallThreshold: ENV.massStallThreshold,
   requireNodeTag: ENV.requireNodeTag,
+  freePeriodWarningDays: ENV.freePeriodWarningDays,
 };
 
 /** Settings that may be empty: an empty environment value means "not set" rather than a missing variable. */
