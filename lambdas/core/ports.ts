@@ -11,6 +11,7 @@ import type {
   ReplicationSettings,
   SourceServer,
 } from './model';
+import type { FreePeriodMarks } from './free-period';
 import type { LedgerEntry } from './ledger';
 
 /** Which source servers to list; each list given narrows the listing, and an empty list matches nothing. */
@@ -60,6 +61,14 @@ export interface RemediationLedger {
    * Returns CONFLICT when another run wrote first.
    */
   saveEntry(entry: LedgerEntry): Promise<SaveResult>;
+}
+
+/** What the doctor told people about free replication periods (see free-period.ts); one item, versioned. */
+export interface FreePeriodMarkStore {
+  /** The marks last saved; NO_FREE_PERIOD_MARKS (version 0) before the first save. */
+  loadFreePeriodMarks(): Promise<FreePeriodMarks>;
+  /** Saves if the stored version is still `marks.version - 1`; CONFLICT when another run saved first. */
+  saveFreePeriodMarks(marks: FreePeriodMarks): Promise<SaveResult>;
 }
 
 export interface Clock {
