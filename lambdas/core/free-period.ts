@@ -1,6 +1,6 @@
-// MGN replication is free for 2,160 hours (90 days of continuous replication) per source server; after that MGN
-// bills each replicating server by the hour. The doctor warns once when a server comes within
-// `freePeriodWarningDays` of the end, and once more when it reaches the end, grouped by wave.
+// docs/design.md sections 7 and 8: MGN replication is free for 2,160 hours (90 days of continuous replication) per
+// source server; after that MGN bills each replicating server by the hour. The doctor warns once when a server comes
+// within `freePeriodWarningDays` of the end, and once more when it reaches the end, grouped by wave.
 //
 // Remembering what was said: a healthy server has no ledger entry, so the marks live in one item of their own
 // (FreePeriodMarks: the last phase notified per server). A stateless rule ("crossed since the previous scheduled
@@ -157,12 +157,10 @@ export function describeFreePeriodNotices(
   return groups.map((group) => {
     const parts: string[] = [];
     if (group.ending.length > 0) {
-      const by = group.ending
-        .map((notice) => notice.endsAt)
-        .sort()
-        [group.ending.length - 1]?.slice(0, 10);
+      const lastEnd = new Date(Math.max(...group.ending.map((notice) => Date.parse(notice.endsAt)))).toISOString();
+      const within = `within ${options.warningDays} days`;
       parts.push(
-        `free MGN replication ends by ${by} (within ${options.warningDays} days) for ${nameServers(group.ending, maxNames)}`,
+        `free MGN replication ends by ${lastEnd.slice(0, 10)} (${within}) for ${nameServers(group.ending, maxNames)}`,
       );
     }
     if (group.ended.length > 0) {

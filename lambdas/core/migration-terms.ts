@@ -1,6 +1,7 @@
-// The migration's own terms: the MGN wave and application a source server belongs to. Migration teams plan and
-// talk in waves and applications, so that is how the digest names and groups servers when the fleet uses them.
-// MGN links a server to one application (`applicationID`) and an application to at most one wave (`waveID`).
+// docs/design.md section 7: the migration's own terms, the MGN wave and application a source server belongs to.
+// Migration teams plan and talk in waves and applications, so that is how the digest names and groups servers when
+// the fleet uses them. MGN links a server to one application (`applicationID`) and an application to at most one
+// wave (`waveID`).
 import type { MigrationApplication, MigrationWave, SourceServer } from './model';
 import { clip } from './text';
 
