@@ -1,12 +1,14 @@
 // Ports for the preview CLI. A preview is a dry run, so the core never sends, publishes or writes; these
 // wrappers make that a guarantee of the wiring too: every call that would change something throws.
-import { InMemoryLedger } from '../../lambdas/adapters/in-memory';
+import { InMemoryLedger, selectSourceServers } from '../../lambdas/adapters/in-memory';
 import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type {
   CommandBatchResult,
   CommandRequest,
   InvocationResult,
   ManagedNode,
+  MigrationApplication,
+  MigrationWave,
   ReplicationSettings,
   SourceServer,
 } from '../../lambdas/core/model';
@@ -16,6 +18,7 @@ import type {
   OutcomePublisher,
   RemediationLedger,
   SaveResult,
+  SourceServerFilter,
   SourceServerRepository,
 } from '../../lambdas/core/ports';
 
@@ -64,17 +67,27 @@ export const emptyLedger = new ReadOnlyLedger(new InMemoryLedger());
 
 /**
  * Serves a listing made beforehand (the CLI lists first, to report progress and find the account) and
- * refuses RetryDataReplication; replication settings are read-only and pass through.
+ * refuses RetryDataReplication; replication settings, applications and waves are read-only and pass through.
  */
 export class ListedSourceServers implements SourceServerRepository {
   constructor(
     private readonly servers: readonly SourceServer[],
-    private readonly repository: Pick<SourceServerRepository, 'getReplicationSettings'>,
+    private readonly repository: Pick<
+      SourceServerRepository,
+      'getReplicationSettings' | 'listApplications' | 'listWaves'
+    >,
   ) {}
 
-  async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
-    const ids = filter?.sourceServerIds;
-    return this.servers.filter((server) => !ids || ids.includes(server.sourceServerId));
+  async listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]> {
+    return selectSourceServers(this.servers, filter);
+  }
+
+  listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]> {
+    return this.repository.listApplications(filter);
+  }
+
+  listWaves(): Promise<MigrationWave[]> {
+    return this.repository.listWaves();
   }
 
   async retryDataReplication(_sourceServerId: string): Promise<void> {

@@ -45,11 +45,31 @@ describe('preview ports', () => {
 
   it('serve the listing made beforehand and never retry replication', async () => {
     const getReplicationSettings = jest.fn().mockResolvedValue({ bandwidthThrottling: 0 });
-    const servers = new ListedSourceServers([server('s-1'), server('s-2')], { getReplicationSettings });
+    const servers = new ListedSourceServers([server('s-1'), server('s-2')], {
+      getReplicationSettings,
+      listApplications: jest.fn(),
+      listWaves: jest.fn(),
+    });
 
     await expect(servers.listSourceServers()).resolves.toHaveLength(2);
     await expect(servers.listSourceServers({ sourceServerIds: ['s-2'] })).resolves.toEqual([server('s-2')]);
     await expect(servers.getReplicationSettings('s-1')).resolves.toEqual({ bandwidthThrottling: 0 });
     await expect(servers.retryDataReplication('s-1')).rejects.toThrow('never calls RetryDataReplication');
+  });
+
+  it("read the migration's applications and waves from MGN", async () => {
+    const listApplications = jest.fn().mockResolvedValue([{ applicationId: 'app-1', name: 'payments' }]);
+    const listWaves = jest.fn().mockResolvedValue([{ waveId: 'wave-1', name: 'Wave 1' }]);
+    const servers = new ListedSourceServers([server('s-1')], {
+      getReplicationSettings: jest.fn(),
+      listApplications,
+      listWaves,
+    });
+
+    await expect(servers.listApplications({ waveIds: ['wave-1'] })).resolves.toEqual([
+      { applicationId: 'app-1', name: 'payments' },
+    ]);
+    await expect(servers.listWaves()).resolves.toEqual([{ waveId: 'wave-1', name: 'Wave 1' }]);
+    expect(listApplications).toHaveBeenCalledWith({ waveIds: ['wave-1'] });
   });
 });
