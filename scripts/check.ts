@@ -20,7 +20,9 @@ import { describeFailure, EXIT_CODES } from './lib/describe-cli-error';
 import {
   emptyLedger,
   ListedSourceServers,
+  noFreePeriodMarks,
   PreviewCommandRunner,
+  ReadOnlyFreePeriodMarks,
   ReadOnlyLedger,
   refusingPublisher,
   ReportingNodeDirectory,
@@ -199,9 +201,7 @@ async function previewRegion(
   progress(`${servers.length} source server(s) listed`);
   const accountId = options.account ?? findAccountId(servers);
 
-  const ledger = options.ledgerTable
-    ? new ReadOnlyLedger(new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable))
-    : emptyLedger;
+  const deployed = options.ledgerTable && new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable);
   // Earlier results exist only in a ledger; without one the runner cannot even read.
   const results = options.ledgerTable
     ? new SsmCommandRunner(clients.ssm, {
@@ -218,7 +218,8 @@ async function previewRegion(
       nodes: new ReportingNodeDirectory(new SsmManagedNodeDirectory(clients.ssm), progress),
       commands: new PreviewCommandRunner(results),
       publisher: refusingPublisher,
-      ledger,
+      ledger: deployed ? new ReadOnlyLedger(deployed) : emptyLedger,
+      freePeriodMarks: deployed ? new ReadOnlyFreePeriodMarks(deployed) : noFreePeriodMarks,
       clock: systemClock,
       log: warningsTo(progress),
     },

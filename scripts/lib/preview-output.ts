@@ -86,6 +86,8 @@ export function formatPreviewTable(report: RunReport, context: PreviewContext): 
     `${COUNTED_CONDITIONS.map((condition) => `${condition} ${report.counts[condition]}`).join(' · ')} (${total} servers in all)`,
   );
   if (report.subject) lines.push(`A scheduled run would notify: ${report.subject.replace(/^\[dry run\] /, '')}`);
+  if (report.freePeriod?.length)
+    lines.push('Free replication period, as a scheduled run would tell it:', ...report.freePeriod.map((l) => `  ${l}`));
   return lines;
 }
 
@@ -143,5 +145,6 @@ export function toPreviewJson(report: RunReport, context: PreviewContext): Recor
       attempts: entry?.attempts,
     })),
     wouldNotify: report.subject,
+    freePeriod: report.freePeriod,
   };
 }

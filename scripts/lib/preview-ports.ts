@@ -1,6 +1,7 @@
 // Ports for the preview CLI. A preview is a dry run, so the core never sends, publishes or writes; these
 // wrappers make that a guarantee of the wiring too: every call that would change something throws.
 import { InMemoryLedger, selectSourceServers } from '../../lambdas/adapters/in-memory';
+import type { FreePeriodMarks } from '../../lambdas/core/free-period';
 import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type {
   CommandBatchResult,
@@ -14,6 +15,7 @@ import type {
 } from '../../lambdas/core/model';
 import type {
   CommandRunner,
+  FreePeriodMarkStore,
   ManagedNodeDirectory,
   OutcomePublisher,
   RemediationLedger,
@@ -64,6 +66,22 @@ export class ReadOnlyLedger implements RemediationLedger {
 
 /** No ledger: every server is seen for the first time. */
 export const emptyLedger = new ReadOnlyLedger(new InMemoryLedger());
+
+/** The deployed free-period marks, read-only: the preview shows what a scheduled run would tell, never records it. */
+export class ReadOnlyFreePeriodMarks implements FreePeriodMarkStore {
+  constructor(private readonly store: Pick<FreePeriodMarkStore, 'loadFreePeriodMarks'>) {}
+
+  loadFreePeriodMarks(): Promise<FreePeriodMarks> {
+    return this.store.loadFreePeriodMarks();
+  }
+
+  async saveFreePeriodMarks(_marks: FreePeriodMarks): Promise<SaveResult> {
+    throw new PreviewRefusal('writes the free-period marks');
+  }
+}
+
+/** No ledger: nothing was told yet. */
+export const noFreePeriodMarks = new ReadOnlyFreePeriodMarks(new InMemoryLedger());
 
 /**
  * Serves a listing made beforehand (the CLI lists first, to report progress and find the account) and

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
+import { FREE_PERIOD_MARKS_KEY } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
 import { ACCOUNT, REGION, synthStack } from './synth';
 
@@ -490,6 +491,8 @@ describe('permissions of the doctor role', () => {
     expect(onStar).toEqual([
       'ec2:DescribeInstances',
       'mgn:DescribeSourceServers',
+      'mgn:ListApplications',
+      'mgn:ListWaves',
       'ssm:DescribeInstanceInformation',
       'ssm:ListCommandInvocations',
       'xray:PutTelemetryRecords',
@@ -512,6 +515,8 @@ describe('permissions of the doctor role', () => {
     expect(mgnActions).toEqual([
       'mgn:DescribeSourceServers',
       'mgn:GetReplicationConfiguration',
+      'mgn:ListApplications',
+      'mgn:ListWaves',
       'mgn:RetryDataReplication',
     ]);
   });
@@ -522,7 +527,12 @@ describe('permissions of the doctor role', () => {
         .flatMap((s) => asList(s.Action) as string[])
         .filter((action) => action.startsWith('mgn:'))
         .sort();
-    expect(mgnActions(template)).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration']);
+    expect(mgnActions(template)).toEqual([
+      'mgn:DescribeSourceServers',
+      'mgn:GetReplicationConfiguration',
+      'mgn:ListApplications',
+      'mgn:ListWaves',
+    ]);
     expect(mgnActions(synthStack({ retryServiceSideErrors: 'false' }).template)).not.toContain(
       'mgn:RetryDataReplication',
     );
@@ -601,10 +611,17 @@ describe('permissions of the doctor role', () => {
       Resource: { 'Fn::GetAtt': [tableKeyId, 'Arn'] },
       Condition: { StringEquals: { 'kms:ViaService': viaService('dynamodb') } },
     });
+    // GetItem reaches the free-period marks item and no other.
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FREE_PERIOD_MARKS_KEY] } },
+    });
     const dynamoActions = statements
       .flatMap((s) => asList(s.Action) as string[])
       .filter((a) => a.startsWith('dynamodb:'));
-    expect(dynamoActions.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan']);
+    expect(dynamoActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
   });
 
   test('the function waits for its separately attached policies', () => {
