@@ -5,7 +5,7 @@ import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';
 import type { Condition, Digest } from './model';
 import type { News, ServerReport, Trigger } from './report';
 import { groupNews, restartFailed, SECTION_TITLES, sectionOf } from './digest-groups';
-import { groupByWave, type WaveGroup } from './migration-terms';
+import { groupByMigrationTerms, groupByWave, labelMigrationTerms, type TermsGroup } from './migration-terms';
 import { clip } from './text';
 
 export { clip } from './text';
@@ -190,11 +190,15 @@ const DETAIL_ALL_UP_TO = 10;
 /** Room for full blocks of servers that need a person, before they too get one line each. */
 const DETAIL_MAX_BYTES = 12_000;
 
-/** One line per server: ID, hostname and, where the fleet uses them, its wave and application. */
-function describeServerBriefly(report: ServerReport): string {
+/**
+ * One line per server: ID, hostname and its wave and application, unless the heading above the line names them
+ * (news grouped by wave and application: 1,000 lines stay within 64 KB).
+ */
+function describeServerBriefly(report: ServerReport, underTermsHeading = false): string {
   const { server } = report;
   const name = server.hostname ?? server.fqdn ?? '';
-  return `  ${server.sourceServerId} ${name}${report.label ? ` · ${report.label}` : ''}`.trimEnd();
+  const label = report.label && !underTermsHeading ? ` · ${report.label}` : '';
+  return `  ${server.sourceServerId} ${name}${label}`.trimEnd();
 }
 
 function composeHeader(input: DigestInput): string[] {
@@ -222,17 +226,21 @@ interface Block {
   readonly servers: number;
 }
 
-/** Servers in waves are grouped by wave; a fleet without waves gets no such grouping (docs/design.md section 7). */
-const usesWaves = (reports: readonly ServerReport[]): boolean =>
-  reports.some((report) => report.terms?.waveId !== undefined);
+/** Servers in applications are grouped by wave and application; a fleet without them gets no such grouping. */
+const usesTerms = (reports: readonly ServerReport[]): boolean => reports.some((report) => report.terms !== undefined);
 const termsOf = (report: ServerReport) => report.terms;
 const waveName = (wave: string | undefined): string => clip(wave ?? 'In no wave', 80);
 
 /** `Servers with news by wave: Wave 1 40, Wave 2 60, In no wave 50`, when the fleet uses waves. */
 function describeWaves(news: readonly ServerReport[]): string {
-  if (!usesWaves(news)) return '';
+  if (!news.some((report) => report.terms?.waveId !== undefined)) return '';
   const counts = groupByWave(news, termsOf).map((group) => `${waveName(group.wave)} ${group.items.length}`);
   return clip(`Servers with news by wave: ${counts.join(', ')}`, 600);
+}
+
+/** The servers of one group by wave and application (docs/design.md section 7), or all together. */
+function groupByTerms(reports: readonly ServerReport[], byTerms: boolean): TermsGroup<ServerReport>[] {
+  return byTerms ? groupByMigrationTerms(reports, termsOf) : [{ items: reports }];
 }
 
 interface DetailBudget {
@@ -246,16 +254,16 @@ function describeNewsServer(report: ServerReport, section: string, input: Digest
   const detailed = budget.all || (needsPerson && budget.bytes < DETAIL_MAX_BYTES);
   const text = detailed
     ? describeServer(report, input.region, input.now, { advice: false })
-    : describeServerBriefly(report);
+    : describeServerBriefly(report, report.terms !== undefined);
   if (detailed && !budget.all) budget.bytes += escapedBytes(text);
   return { text, servers: 1 };
 }
 
-/** The groups as blocks: a heading per section and group, the advice once, then each server (by wave). */
+/** The groups as blocks: a heading per section and group, the advice once, then each server (by wave and application). */
 function composeNewsBlocks(input: DigestInput): Block[] {
   const blocks: Block[] = [];
   const budget: DetailBudget = { all: input.news.length <= DETAIL_ALL_UP_TO, bytes: 0 };
-  const byWave = usesWaves(input.news);
+  const byTerms = usesTerms(input.news);
   let section: string | undefined;
   for (const group of groupNews(input.news)) {
     if (group.section !== section) {
@@ -269,10 +277,10 @@ function composeNewsBlocks(input: DigestInput): Block[] {
       text: `${group.title}: ${group.reports.length} server(s)${showAdvice ? `\n  Advice: ${advice}` : ''}`,
       servers: 0,
     });
-    const waves: WaveGroup<ServerReport>[] = byWave ? groupByWave(group.reports, termsOf) : [{ items: group.reports }];
-    for (const wave of waves) {
-      if (byWave) blocks.push({ text: `  -- ${waveName(wave.wave)}: ${wave.items.length} server(s)`, servers: 0 });
-      for (const report of wave.items) blocks.push(describeNewsServer(report, group.section, input, budget));
+    for (const terms of groupByTerms(group.reports, byTerms)) {
+      const heading = terms.terms ? labelMigrationTerms(terms.terms) : 'In no application';
+      if (byTerms) blocks.push({ text: `  -- ${heading}: ${terms.items.length} server(s)`, servers: 0 });
+      for (const report of terms.items) blocks.push(describeNewsServer(report, group.section, input, budget));
     }
   }
   return blocks;

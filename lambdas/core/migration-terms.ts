@@ -86,6 +86,39 @@ export function groupByWave<T>(items: readonly T[], termsOf: (item: T) => Migrat
   });
 }
 
+export interface TermsGroup<T> {
+  /** Undefined for the items in no application. */
+  readonly terms?: MigrationTerms;
+  readonly items: readonly T[];
+}
+
+/**
+ * Items grouped by wave (as `groupByWave`), then by application within each wave in name order, the items in no
+ * application last. The order of items within a group is kept.
+ */
+export function groupByMigrationTerms<T>(
+  items: readonly T[],
+  termsOf: (item: T) => MigrationTerms | undefined,
+): TermsGroup<T>[] {
+  return groupByWave(items, termsOf).flatMap((wave) => {
+    const byApplication = new Map<string | undefined, { terms?: MigrationTerms; items: T[] }>();
+    for (const item of wave.items) {
+      const terms = termsOf(item);
+      const group = byApplication.get(terms?.applicationId) ?? { ...(terms && { terms }), items: [] };
+      group.items.push(item);
+      byApplication.set(terms?.applicationId, group);
+    }
+    return [...byApplication.values()].sort((a, b) => {
+      if (a.terms === undefined || b.terms === undefined)
+        return Number(a.terms === undefined) - Number(b.terms === undefined);
+      return (
+        compareNames(a.terms.application, b.terms.application) ||
+        a.terms.applicationId.localeCompare(b.terms.applicationId)
+      );
+    });
+  });
+}
+
 /** The waves or applications a person named: by ID exactly, or by name ignoring case (names need not be unique). */
 export function findByNameOrId<T extends { readonly name: string }>(
   items: readonly T[],
