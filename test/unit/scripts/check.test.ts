@@ -19,7 +19,8 @@ import {
   SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FREE_PERIOD_MARKS_KEY } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAwsClients, type AwsClientOptions } from '../../../lambdas/adapters/aws-clients';
@@ -369,6 +370,31 @@ describe('check: the ledger', () => {
     expect(row(stdout, WEB)?.[5]).toBe('COOLDOWN');
     expect(stdout).toContain('FOLLOWED BY THE LEDGER, NO LONGER AFFECTED (1)');
     expect(row(stdout, id(0xb1))?.[5]).toBe('RECOVERED');
+  });
+
+  it('shows the free-period notices a scheduled run would tell, reading the marks and never writing them', async () => {
+    // Arrange: two servers past 1,900 of their 2,160 free hours, one of them already told; a cut-over one past the end
+    const hours = (used: number) => ({ state: 'READY_FOR_TEST' as never, elapsedReplicationDuration: `PT${used}H` });
+    const healthy = { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT0S' };
+    const fleet = [
+      server(id(0xc1), 'pay-01', 'READY_FOR_TEST', healthy, { lifeCycle: hours(1900) }),
+      server(id(0xc2), 'pay-02', 'READY_FOR_TEST', healthy, { lifeCycle: hours(1950) }),
+      server(id(0xc3), 'old-03', 'CUTOVER', healthy, { lifeCycle: { ...hours(2500), state: 'CUTOVER' as never } }),
+    ];
+    mgn.on(DescribeSourceServersCommand as any).resolves({ items: fleet } as any);
+    documentClient.on(ScanCommand).resolves({ Items: [] });
+    documentClient
+      .on(GetCommand)
+      .resolves({ Item: { sourceServerId: FREE_PERIOD_MARKS_KEY, version: 4, ending: [id(0xc2)], ended: [] } });
+
+    // Act
+    const { exitCode, stdout } = await check(['--region', REGION, '--ledger-table', TABLE]);
+
+    // Assert: pay-01 only; the afterEach hook checks that nothing was written
+    expect(exitCode).toBe(0);
+    expect(documentClient).toHaveReceivedCommandWith(GetCommand, { Key: { sourceServerId: FREE_PERIOD_MARKS_KEY } });
+    const told = stdout.split('Free replication period, as a scheduled run would tell it:')[1]?.trim();
+    expect(told).toMatch(/^free MGN replication ends by \d{4}-\d\d-\d\d \(within 14 days\) for 1 server: pay-01$/);
   });
 
   it('reads neither the ledger nor command results without --ledger-table', async () => {

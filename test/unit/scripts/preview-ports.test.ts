@@ -6,6 +6,8 @@ import {
   emptyLedger,
   ListedSourceServers,
   PreviewCommandRunner,
+  noFreePeriodMarks,
+  ReadOnlyFreePeriodMarks,
   ReadOnlyLedger,
   refusingPublisher,
 } from '../../../scripts/lib/preview-ports';
@@ -41,6 +43,20 @@ describe('preview ports', () => {
     await expect(new ReadOnlyLedger({ loadEntries }).saveEntry(entry)).rejects.toThrow('never writes to the ledger');
     await expect(emptyLedger.loadEntries()).resolves.toEqual([]);
     await expect(emptyLedger.saveEntry(entry)).rejects.toThrow('never writes to the ledger');
+  });
+
+  it('read the free-period marks and never write them', async () => {
+    const marks = { version: 3, notified: { 's-00000000000000001': 'ENDING' as const } };
+    const loadFreePeriodMarks = jest.fn().mockResolvedValue(marks);
+
+    await expect(new ReadOnlyFreePeriodMarks({ loadFreePeriodMarks }).loadFreePeriodMarks()).resolves.toEqual(marks);
+    await expect(new ReadOnlyFreePeriodMarks({ loadFreePeriodMarks }).saveFreePeriodMarks(marks)).rejects.toThrow(
+      'never writes the free-period marks',
+    );
+    await expect(noFreePeriodMarks.loadFreePeriodMarks()).resolves.toEqual({ version: 0, notified: {} });
+    await expect(noFreePeriodMarks.saveFreePeriodMarks({ ...marks, version: 1 })).rejects.toThrow(
+      'never writes the free-period marks',
+    );
   });
 
   it('serve the listing made beforehand and never retry replication', async () => {
