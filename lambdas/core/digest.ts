@@ -309,11 +309,11 @@ function composeBlocks(input: DigestInput): Block[] {
   return [...composeNewsBlocks(input), ...composeFreePeriodBlocks(input), ...composeUnresolvedBlocks(input)];
 }
 
-/** The subject's and SMS's parts: the news, then the free-period notices (alone, they are not "all clear"). */
+/** The subject's and SMS's parts: the news; free-period notices only in a digest without other news. */
 function composeHeadline(input: DigestInput): string[] {
   const parts = headlineWithCauses(input, headline(input));
   const notices = input.freePeriod?.servers ?? 0;
-  if (notices === 0) return parts;
+  if (notices === 0 || input.news.length > 0) return parts;
   const told = `${notices} free-period notice${notices === 1 ? '' : 's'}`;
   return [...parts.filter((part) => part !== ALL_CLEAR), told];
 }

@@ -136,6 +136,7 @@ export class SimulatedAccount {
       commands: this.ssm,
       publisher: this.publisher,
       ledger: this.ledger,
+      freePeriodMarks: this.ledger,
       replicationServers: this.replicationServers,
       clock: this.clock,
       log: this.log,
