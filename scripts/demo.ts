@@ -20,7 +20,7 @@ import {
   DEMO_STORY,
   DEMO_WORLD_RULES,
 } from './lib/demo-fleet';
-import { MASS_STALL_ACCOUNT, MASS_STALL_SETTINGS, MASS_STALL_START } from './lib/demo-mass-stall';
+import { DEMO_MASS_STALL, massStallAccount, MASS_STALL_SETTINGS, MASS_STALL_START } from './lib/demo-mass-stall';
 import { SimulatedAccount, type SentCommand } from './lib/simulated-account';
 
 export interface DemoRun {
@@ -146,11 +146,13 @@ function printDigest(write: (line: string) => void, digest: Digest): void {
 
 /** 150 servers stall at once with one error, in a fleet planned in waves: one run, and the digest people get. */
 async function runMassStallScene(write: (line: string) => void): Promise<MassStallScene> {
-  const account = new SimulatedAccount(MASS_STALL_ACCOUNT);
+  const account = new SimulatedAccount(massStallAccount(DEMO_MASS_STALL));
   write('');
   write(`${RULE} Scene 2: a mass stall · ${clock(MASS_STALL_START.toISOString())} (simulated) ${RULE}`);
   write('A VPN drop: 150 of 180 servers in one data centre stall at once with AGENT_NOT_SEEN. The fleet is planned');
-  write('in 3 MGN waves of 2 applications (10 stalled servers are in none yet); one host cannot start its agent');
+  write(
+    'in MGN waves of 2 applications of 25 servers (10 stalled ones are in none yet); one host cannot start its agent',
+  );
   write('again; 3 healthy servers are near the end of their free replication period. One scheduled run:');
   const report = await runDoctor(
     { runId: 'demo-mass-stall', trigger: 'schedule' },

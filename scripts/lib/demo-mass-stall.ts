@@ -9,9 +9,24 @@ import type { SimulatedHost } from './simulated-host-output';
 
 export const MASS_STALL_START = new Date('2026-11-27T02:10:00Z');
 export const MASS_STALL_SETTINGS = DEMO_SETTINGS;
-const STALLED = 150;
-const HEALTHY = 30;
 const HOUR_MS = 3_600_000;
+const APPLICATION_NAMES = ['payments', 'payments-batch', 'crm', 'intranet', 'reporting', 'file-shares'];
+
+/** The world's size and how the migration team planned it. */
+export interface MassStallWorld {
+  readonly stalled: number;
+  readonly healthy: number;
+  readonly serversPerApplication: number;
+  readonly applicationsPerWave: number;
+}
+
+/** The demo's: 150 of 180 servers stall, in 3 waves of 2 applications (25 servers each). */
+export const DEMO_MASS_STALL: MassStallWorld = {
+  stalled: 150,
+  healthy: 30,
+  serversPerApplication: 25,
+  applicationsPerWave: 2,
+};
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 const sourceServerId = (n: number): string => `s-5b${hex(n, 15)}`;
@@ -19,32 +34,36 @@ const nodeId = (n: number): string => `mi-0c${hex(n, 15)}`;
 const waveId = (n: number): string => `wave-7e${hex(n, 15)}`;
 const applicationId = (n: number): string => `app-7a${hex(n, 15)}`;
 
-/** Three waves of two applications each, as a migration team might plan one data centre. */
-const WAVES: readonly MigrationWave[] = [
-  { waveId: waveId(1), name: 'Wave 1' },
-  { waveId: waveId(2), name: 'Wave 2' },
-  { waveId: waveId(3), name: 'Wave 3' },
-];
-const APPLICATIONS: readonly MigrationApplication[] = [
-  { applicationId: applicationId(1), name: 'payments', waveId: waveId(1) },
-  { applicationId: applicationId(2), name: 'payments-batch', waveId: waveId(1) },
-  { applicationId: applicationId(3), name: 'crm', waveId: waveId(2) },
-  { applicationId: applicationId(4), name: 'intranet', waveId: waveId(2) },
-  { applicationId: applicationId(5), name: 'reporting', waveId: waveId(3) },
-  { applicationId: applicationId(6), name: 'file-shares', waveId: waveId(3) },
-];
+/** Applications of consecutive servers, in waves of consecutive applications, named as a team might. */
+function planMigration(world: MassStallWorld): { applications: MigrationApplication[]; waves: MigrationWave[] } {
+  const count = Math.ceil((world.stalled + world.healthy) / world.serversPerApplication);
+  const applications = Array.from({ length: count }, (_, n) => ({
+    applicationId: applicationId(n + 1),
+    name: `${APPLICATION_NAMES[n % APPLICATION_NAMES.length]}${n >= APPLICATION_NAMES.length ? `-${Math.floor(n / APPLICATION_NAMES.length) + 1}` : ''}`,
+    waveId: waveId(Math.floor(n / world.applicationsPerWave) + 1),
+  }));
+  const waves = Array.from({ length: Math.ceil(count / world.applicationsPerWave) }, (_, n) => ({
+    waveId: waveId(n + 1),
+    name: `Wave ${n + 1}`,
+  }));
+  return { applications, waves };
+}
 
-/** Every 25 servers one application; the last 10 stalled servers are in none (not planned yet). */
-const applicationOf = (n: number): string | undefined =>
-  n >= STALLED - 10 && n < STALLED ? undefined : APPLICATIONS[Math.floor(n / 25) % APPLICATIONS.length]?.applicationId;
+/** The last 10 stalled servers are in no application (not planned yet). */
+const applicationOf = (n: number, world: MassStallWorld): string | undefined =>
+  n >= world.stalled - 10 && n < world.stalled
+    ? undefined
+    : applicationId(Math.floor(n / world.serversPerApplication) + 1);
 
-const hostnameOf = (n: number): string => `fra-${n < STALLED ? 'app' : 'web'}-${String(n + 1).padStart(3, '0')}`;
+const hostnameOf = (n: number, world: MassStallWorld): string =>
+  `fra-${n < world.stalled ? 'app' : 'web'}-${String(n + 1).padStart(3, '0')}`;
 const ipOf = (n: number): string => `10.40.${Math.floor(n / 200)}.${(n % 200) + 20}`;
 
-function massStallServer(n: number): SourceServer {
-  const stalled = n < STALLED;
+function massStallServer(n: number, world: MassStallWorld): SourceServer {
+  const stalled = n < world.stalled;
   // Three healthy servers have used most of their 2,160 free hours (MGN's elapsedReplicationDuration).
-  const elapsed = n >= STALLED && n < STALLED + 3 ? `PT${2000 + (n - STALLED) * 5}H` : 'PT400H';
+  const nearEnd = n >= world.stalled && n < world.stalled + 3;
+  const hostname = hostnameOf(n, world);
   return {
     sourceServerId: sourceServerId(n),
     arn: `arn:aws:mgn:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:source-server/${sourceServerId(n)}`,
@@ -55,29 +74,29 @@ function massStallServer(n: number): SourceServer {
     dataReplicationState: stalled ? 'STALLED' : 'CONTINUOUS',
     ...(stalled && { errorCode: 'AGENT_NOT_SEEN' }),
     lagDuration: stalled ? 'PT35M' : 'PT0S',
-    elapsedReplicationDuration: elapsed,
-    applicationId: applicationOf(n),
-    hostname: hostnameOf(n),
-    fqdn: `${hostnameOf(n)}.fra.example.com`,
+    elapsedReplicationDuration: nearEnd ? `PT${2000 + (n - world.stalled) * 5}H` : 'PT400H',
+    applicationId: applicationOf(n, world),
+    hostname,
+    fqdn: `${hostname}.fra.example.com`,
     osFullString: 'Rocky Linux 9.4 (Blue Onyx)',
     ips: [ipOf(n)],
     tags: {},
   };
 }
 
-const node = (n: number): ManagedNode => ({
+const node = (n: number, world: MassStallWorld): ManagedNode => ({
   instanceId: nodeId(n),
   pingStatus: 'Online',
   platformType: 'Linux',
-  computerName: `${hostnameOf(n)}.fra.example.com`,
+  computerName: `${hostnameOf(n, world)}.fra.example.com`,
   ipAddress: ipOf(n),
 });
 
 /** The agents stopped when the VPN dropped; the third sampled host cannot start its agent again. */
-const host = (n: number): SimulatedHost => ({
+const host = (n: number, world: MassStallWorld): SimulatedHost => ({
   instanceId: nodeId(n),
   platform: 'Linux',
-  agentRunning: n >= STALLED,
+  agentRunning: n >= world.stalled,
   agentStopsAfterRestart: n === 2,
   agentVersion: '7.4.1.105',
   rootFreeMiB: 24_576,
@@ -85,15 +104,15 @@ const host = (n: number): SimulatedHost => ({
   diskSizeMiB: 51_200,
 });
 
-const everyServer = Array.from({ length: STALLED + HEALTHY }, (_, n) => n);
-
-export const MASS_STALL_ACCOUNT: SimulatedAccountSpec = {
-  start: MASS_STALL_START,
-  servers: everyServer.map(massStallServer),
-  nodes: everyServer.map(node),
-  hosts: everyServer.map(host),
-  replicationServerIps: new Map(),
-  replicationSettings: { bandwidthThrottling: 0, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP' },
-  applications: APPLICATIONS,
-  waves: WAVES,
-};
+export function massStallAccount(world: MassStallWorld): SimulatedAccountSpec {
+  const every = Array.from({ length: world.stalled + world.healthy }, (_, n) => n);
+  return {
+    start: MASS_STALL_START,
+    servers: every.map((n) => massStallServer(n, world)),
+    nodes: every.map((n) => node(n, world)),
+    hosts: every.map((n) => host(n, world)),
+    replicationServerIps: new Map(),
+    replicationSettings: { bandwidthThrottling: 0, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP' },
+    ...planMigration(world),
+  };
+}

@@ -176,7 +176,7 @@ describe('demo scene 2: a mass stall in a fleet planned in waves', () => {
     expect(text).toContain('Servers with news by wave: Wave 1 50, Wave 2 50, Wave 3 40, In no wave 10');
     expect(text).toContain('  -- Wave 2 / crm: 25 server(s)');
     expect(text).toContain('  -- In no application: 10 server(s)');
-    expect(text).toMatch(/== Free replication period \(3\) ==\n {2}Wave 1: free MGN replication ends by /);
+    expect(text).toMatch(/== Free replication period \(3\) ==\n {2}Wave 4: free MGN replication ends by /);
   });
 
   it('prints that digest, and the README shows it as printed', () => {
