@@ -2,9 +2,9 @@
 // TTL attribute `expiresAt`), written with an optimistic lock on `version` so overlapping runs cannot
 // overwrite each other. Beside the entries, one item under a key no source server can have holds the SSM
 // inventory the last scheduled run listed (design section 5): it comes along with the scan every run makes.
-// One more such item holds the free-period marks (design section 8).
+// One more such item holds the free-period marks (design section 8); it comes along with the same scan.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_FREE_PERIOD_MARKS, type FreePeriodMarks, type FreePeriodPhase } from '../core/free-period';
 import type { LedgerEntry } from '../core/ledger';
 import type {
@@ -53,6 +53,8 @@ export class InventoryTooLargeError extends Error {
 export class DynamoDbRemediationLedger implements RemediationLedger, NodeInventoryCache, FreePeriodMarkStore {
   /** The inventory item the latest scan found, until load() takes it. */
   private scannedInventory: CachedInventory | undefined;
+  /** The free-period marks as the latest scan found them (none stored: version 0); undefined before a scan. */
+  private scannedMarks: FreePeriodMarks | undefined;
 
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
@@ -70,10 +72,10 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     });
     const inventory = items.find((item) => item.sourceServerId === INVENTORY_KEY);
     this.scannedInventory = inventory ? decodeInventory(inventory) : undefined;
+    const marks = items.find((item) => item.sourceServerId === FREE_PERIOD_MARKS_KEY);
+    this.scannedMarks = marks ? decodeMarks(marks) : NO_FREE_PERIOD_MARKS;
     // Items are entries this adapter wrote: plain JSON, stored as they are.
-    return items.filter(
-      (item) => item !== inventory && item.sourceServerId !== FREE_PERIOD_MARKS_KEY,
-    ) as unknown as LedgerEntry[];
+    return items.filter((item) => item !== inventory && item !== marks) as unknown as LedgerEntry[];
   }
 
   /**
@@ -112,27 +114,16 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     return this.putVersioned({ ...entry });
   }
 
+  /**
+   * The marks the scan the run began with found (consistent, like every read of the ledger): no extra call and
+   * no dynamodb:GetItem to grant. Without a scan before, one is made.
+   */
   async loadFreePeriodMarks(): Promise<FreePeriodMarks> {
-    const { Item } = await this.documentClient.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { sourceServerId: FREE_PERIOD_MARKS_KEY },
-        ConsistentRead: true,
-      }),
-    );
-    if (Item === undefined) return NO_FREE_PERIOD_MARKS;
-    const notified: Record<string, FreePeriodPhase> = {};
-    // ENDED last: a server in both lists (never written so) counts as told the most.
-    for (const phase of ['ending', 'ended'] as const) {
-      const ids: unknown = Item[phase];
-      for (const id of Array.isArray(ids) ? ids : []) {
-        if (typeof id === 'string') notified[id] = phase === 'ended' ? 'ENDED' : 'ENDING';
-      }
-    }
-    return { version: Number(Item.version) || 0, notified };
+    if (this.scannedMarks === undefined) await this.loadEntries();
+    return this.scannedMarks ?? NO_FREE_PERIOD_MARKS;
   }
 
-  saveFreePeriodMarks(marks: FreePeriodMarks): Promise<SaveResult> {
+  async saveFreePeriodMarks(marks: FreePeriodMarks): Promise<SaveResult> {
     const ids = (phase: FreePeriodPhase): string[] =>
       Object.entries(marks.notified)
         .filter(([, marked]) => marked === phase)
@@ -144,7 +135,9 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
       ending: ids('ENDING'),
       ended: ids('ENDED'),
     };
-    return this.putVersioned({ ...item });
+    const result = await this.putVersioned({ ...item });
+    if (result === 'SAVED') this.scannedMarks = marks;
+    return result;
   }
 
   /** Writes `item` if the stored one still has `item.version - 1` (or none exists when `item.version` is 1). */
@@ -166,6 +159,19 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
       throw error;
     }
   }
+}
+
+/** The marks item as marks; what is not a string ID is skipped. */
+function decodeMarks(item: Record<string, unknown>): FreePeriodMarks {
+  const notified: Record<string, FreePeriodPhase> = {};
+  // ENDED last: a server in both lists (never written so) counts as told the most.
+  for (const phase of ['ending', 'ended'] as const) {
+    const ids: unknown = item[phase];
+    for (const id of Array.isArray(ids) ? ids : []) {
+      if (typeof id === 'string') notified[id] = phase === 'ended' ? 'ENDED' : 'ENDING';
+    }
+  }
+  return { version: Number(item.version) || 0, notified };
 }
 
 /** The cached inventory, or undefined for an item this version cannot read (a bad item is a cache miss). */

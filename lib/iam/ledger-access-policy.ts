@@ -2,7 +2,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { FREE_PERIOD_MARKS_KEY } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { viaService } from './account-arns';
 
 export interface LedgerAccessPolicyProps {
@@ -13,9 +12,9 @@ export interface LedgerAccessPolicyProps {
 }
 
 /**
- * DynamoDB: exactly what the ledger adapter does, Scan (load every entry) and conditional PutItem (save one),
- * GetItem of the free-period marks item only (docs/design.md section 8), plus the key use DynamoDB makes on the
- * caller's behalf for a table under a customer-managed key, and only through DynamoDB.
+ * DynamoDB: exactly what the ledger adapter does, Scan (load every entry) and conditional PutItem (save one), plus
+ * the key use DynamoDB makes on the caller's behalf for a table under a customer-managed key, and only through
+ * DynamoDB.
  */
 export class LedgerAccessPolicy extends iam.Policy {
   constructor(scope: Construct, id: string, props: LedgerAccessPolicyProps) {
@@ -23,12 +22,6 @@ export class LedgerAccessPolicy extends iam.Policy {
       roles: [props.role],
       statements: [
         new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:PutItem'], resources: [props.table.tableArn] }),
-        // A consistent read of one item, so that a notice is told once; dynamodb:LeadingKeys keeps it to that item.
-        new iam.PolicyStatement({
-          actions: ['dynamodb:GetItem'],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FREE_PERIOD_MARKS_KEY] } },
-        }),
         new iam.PolicyStatement({
           actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: [props.key.keyArn],

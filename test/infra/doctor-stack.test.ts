@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
-import { FREE_PERIOD_MARKS_KEY } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { MGN_SERVICE_ROLES } from '../../lambdas/shared/mgn-service-roles';
 import { ACCOUNT, REGION, synthStack } from './synth';
 
@@ -611,17 +610,10 @@ describe('permissions of the doctor role', () => {
       Resource: { 'Fn::GetAtt': [tableKeyId, 'Arn'] },
       Condition: { StringEquals: { 'kms:ViaService': viaService('dynamodb') } },
     });
-    // GetItem reaches the free-period marks item and no other.
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: 'dynamodb:GetItem',
-      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FREE_PERIOD_MARKS_KEY] } },
-    });
     const dynamoActions = statements
       .flatMap((s) => asList(s.Action) as string[])
       .filter((a) => a.startsWith('dynamodb:'));
-    expect(dynamoActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
+    expect(dynamoActions.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan']);
   });
 
   test('the function waits for its separately attached policies', () => {

@@ -208,16 +208,18 @@ describe('DynamoDbRemediationLedger free-period marks', () => {
     await expect(ledger.loadEntries()).resolves.toEqual([followed]);
   });
 
-  it('load with one consistent GetItem, and read as none before the first save', async () => {
+  it('come along with the scan the run begins with: no GetItem, and none stored reads as version 0', async () => {
     // Arrange
     dynamoMock
-      .on(GetCommand)
-      .resolvesOnce({ Item: { ...marksItem, ended: ['s-00000000000000003', 42] } })
-      .resolvesOnce({});
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [entry(), { ...marksItem, ended: ['s-00000000000000003', 42] }] })
+      .resolvesOnce({ Items: [entry()] });
     const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
 
     // Act
+    await ledger.loadEntries();
     const stored = await ledger.loadFreePeriodMarks();
+    await ledger.loadEntries();
     const none = await ledger.loadFreePeriodMarks();
 
     // Assert
@@ -226,11 +228,21 @@ describe('DynamoDbRemediationLedger free-period marks', () => {
       notified: { 's-00000000000000002': 'ENDING', 's-00000000000000003': 'ENDED' },
     });
     expect(none).toEqual(NO_FREE_PERIOD_MARKS);
-    expect(dynamoMock).toHaveReceivedCommandWith(GetCommand, {
-      TableName: TABLE,
-      Key: { sourceServerId: FREE_PERIOD_MARKS_KEY },
-      ConsistentRead: true,
-    });
+    expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 2);
+    expect(dynamoMock).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('without a scan before, make one (consistent) to read them', async () => {
+    // Arrange
+    dynamoMock.on(ScanCommand).resolves({ Items: [marksItem] });
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act
+    const marks = await ledger.loadFreePeriodMarks();
+
+    // Assert
+    expect(marks).toEqual({ version: 3, notified: { 's-00000000000000002': 'ENDING' } });
+    expect(dynamoMock).toHaveReceivedCommandWith(ScanCommand, { TableName: TABLE, ConsistentRead: true });
   });
 
   it('save as two sorted ID lists, version n only over version n-1', async () => {
