@@ -7,7 +7,8 @@ import { DynamoDbRemediationLedger } from '../lambdas/adapters/dynamodb-remediat
 import { MgnSourceServerRepository } from '../lambdas/adapters/mgn-source-server-repository';
 import { SsmCommandRunner } from '../lambdas/adapters/ssm-command-runner';
 import { SsmManagedNodeDirectory } from '../lambdas/adapters/ssm-managed-node-directory';
-import type { DocumentRole, SourceServer } from '../lambdas/core/model';
+import { findByNameOrId } from '../lambdas/core/migration-terms';
+import type { DocumentRole, MigrationWave, SourceServer } from '../lambdas/core/model';
 import type { Log } from '../lambdas/core/ports';
 import type { RunReport } from '../lambdas/core/report';
 import { runDoctor } from '../lambdas/core/run/run-doctor';
@@ -19,12 +20,14 @@ import { describeFailure, EXIT_CODES } from './lib/describe-cli-error';
 import {
   emptyLedger,
   ListedSourceServers,
+  noFreePeriodMarks,
   PreviewCommandRunner,
+  ReadOnlyFreePeriodMarks,
   ReadOnlyLedger,
   refusingPublisher,
   ReportingNodeDirectory,
 } from './lib/preview-ports';
-import { formatPreviewTable, toPreviewJson } from './lib/preview-output';
+import { formatPreviewTable, toPreviewJson, type PreviewScope } from './lib/preview-output';
 
 export const USAGE = `Usage: npm run check -- --region REGION [options]
 
@@ -36,10 +39,15 @@ Options:
   --profile NAME                a profile from ~/.aws/config or ~/.aws/credentials (sets AWS_PROFILE)
   --account ID                  the account ID to print (default: read from a source-server ARN)
   --ledger-table NAME           the deployed ledger table, so decisions count earlier treatments
+  --wave NAME|ID                only the servers in the applications of this MGN wave
+  --application NAME|ID         only the servers in this MGN application (in --wave, when both are given)
   --lag-alert-minutes N         lag above which a server counts as LAGGING (default ${DEFAULT_SETTINGS.lagAlertMinutes})
   --retry-service-side-errors   plan RetryDataReplication for service-side errors (default off, as deployed)
   --json                        one JSON object on stdout instead of tables
   -h, --help                    this text
+
+Wave and application names match whole, ignoring case; a name several share selects them all. A name that
+matches nothing is a usage error.
 
 Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized in the Region.`;
 
@@ -57,17 +65,24 @@ interface CheckOptions {
   readonly profile?: string;
   readonly account?: string;
   readonly ledgerTable?: string;
+  readonly wave?: string;
+  readonly application?: string;
   readonly json: boolean;
   readonly settings: DoctorSettings;
 }
 
 class UsageError extends Error {}
 
+/** A --wave or --application that names nothing in the Region: a usage error found only by asking MGN. */
+class NoSuchScopeError extends Error {}
+
 const FLAGS = {
   region: { type: 'string' },
   profile: { type: 'string' },
   account: { type: 'string' },
   'ledger-table': { type: 'string' },
+  wave: { type: 'string' },
+  application: { type: 'string' },
   'lag-alert-minutes': { type: 'string' },
   'retry-service-side-errors': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -91,8 +106,9 @@ function parseCheckArgs(argv: readonly string[], env: CliIo['env']): CheckOption
     throw new UsageError(`--region ${JSON.stringify(region)} is not a Region name such as us-east-1`);
   if (values.account !== undefined && !ACCOUNT_ID.test(values.account))
     throw new UsageError('--account must be a 12-digit account ID');
-  if (values.profile === '' || values['ledger-table'] === '')
-    throw new UsageError('--profile and --ledger-table need a value');
+  for (const flag of ['profile', 'ledger-table', 'wave', 'application'] as const) {
+    if (values[flag]?.trim() === '') throw new UsageError(`--${flag} needs a value`);
+  }
   let settings: DoctorSettings = { ...DEFAULT_SETTINGS, retryServiceSideErrors: values['retry-service-side-errors'] };
   const lag = values['lag-alert-minutes'];
   try {
@@ -107,6 +123,8 @@ function parseCheckArgs(argv: readonly string[], env: CliIo['env']): CheckOption
     profile: values.profile,
     account: values.account,
     ledgerTable: values['ledger-table'],
+    wave: values.wave,
+    application: values.application,
     json: values.json,
     settings,
   };
@@ -122,21 +140,68 @@ function warningsTo(progress: (line: string) => void): Log {
   return { info: () => undefined, warn, error: warn };
 }
 
+const quoted = (names: readonly { readonly name: string }[]): string =>
+  names.map((item) => JSON.stringify(item.name)).join(', ');
+
+/** What a person may have meant, when a name matched nothing: the first few names there are. */
+function knownNames(items: readonly { readonly name: string }[]): string {
+  if (items.length === 0) return 'there are none';
+  const more = items.length > 10 ? `, and ${items.length - 10} more` : '';
+  return `there are ${quoted(items.slice(0, 10))}${more}`;
+}
+
+/**
+ * --wave and --application as the MGN application IDs whose servers to list. MGN filters source servers by
+ * application, not by wave: a wave is resolved to its applications with ListApplications' wave filter.
+ */
+async function resolveScope(
+  options: CheckOptions,
+  repository: MgnSourceServerRepository,
+  progress: (line: string) => void,
+): Promise<PreviewScope | undefined> {
+  if (options.wave === undefined && options.application === undefined) return undefined;
+  let waves: MigrationWave[] | undefined;
+  if (options.wave !== undefined) {
+    progress('listing MGN waves…');
+    const all = await repository.listWaves();
+    waves = findByNameOrId(all, (wave) => wave.waveId, options.wave);
+    if (waves.length === 0)
+      throw new NoSuchScopeError(`no wave ${JSON.stringify(options.wave)} in ${options.region}: ${knownNames(all)}`);
+  }
+  progress('listing MGN applications…');
+  const inWaves = await repository.listApplications(waves && { waveIds: waves.map((wave) => wave.waveId) });
+  const waveLabel = waves && `wave ${quoted(waves)}`;
+  if (options.application === undefined) {
+    return { label: `${waveLabel} (${inWaves.length} application(s))`, waves, applications: inWaves };
+  }
+  const applications = findByNameOrId(inWaves, (application) => application.applicationId, options.application);
+  if (applications.length === 0) {
+    const where = waveLabel ? `${waveLabel} of ${options.region}` : options.region;
+    throw new NoSuchScopeError(
+      `no application ${JSON.stringify(options.application)} in ${where}: ${knownNames(inWaves)}`,
+    );
+  }
+  const label = `application ${quoted(applications)}${waveLabel ? ` in ${waveLabel}` : ''}`;
+  return { label, waves, applications };
+}
+
 async function previewRegion(
   options: CheckOptions,
   clients: AwsClients,
   progress: (line: string) => void,
-): Promise<{ report: RunReport; accountId?: string }> {
+): Promise<{ report: RunReport; accountId?: string; scope?: PreviewScope }> {
   // Listed here, not inside the core, so that the account is known and large fleets show progress.
   const repository = new MgnSourceServerRepository(clients.mgn);
-  progress(`listing source servers in ${options.region}…`);
-  const servers = await repository.listSourceServers();
+  const scope = await resolveScope(options, repository, progress);
+  progress(`listing source servers in ${options.region}${scope ? ` (${scope.label})` : ''}…`);
+  // MGN filters by application on its side; an empty list (a wave without applications) lists nothing.
+  const servers = await repository.listSourceServers(
+    scope && { applicationIds: scope.applications.map((application) => application.applicationId) },
+  );
   progress(`${servers.length} source server(s) listed`);
   const accountId = options.account ?? findAccountId(servers);
 
-  const ledger = options.ledgerTable
-    ? new ReadOnlyLedger(new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable))
-    : emptyLedger;
+  const deployed = options.ledgerTable && new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable);
   // Earlier results exist only in a ledger; without one the runner cannot even read.
   const results = options.ledgerTable
     ? new SsmCommandRunner(clients.ssm, {
@@ -153,13 +218,14 @@ async function previewRegion(
       nodes: new ReportingNodeDirectory(new SsmManagedNodeDirectory(clients.ssm), progress),
       commands: new PreviewCommandRunner(results),
       publisher: refusingPublisher,
-      ledger,
+      ledger: deployed ? new ReadOnlyLedger(deployed) : emptyLedger,
+      freePeriodMarks: deployed ? new ReadOnlyFreePeriodMarks(deployed) : noFreePeriodMarks,
       clock: systemClock,
       log: warningsTo(progress),
     },
   );
   progress(`${servers.length} server(s) classified`);
-  return { report, accountId };
+  return { report, accountId, scope };
 }
 
 export async function main(
@@ -187,16 +253,21 @@ export async function main(
   // Before the clients exist: the SDK's credential chain reads AWS_PROFILE when it first resolves.
   if (options.profile) io.env.AWS_PROFILE = options.profile;
   try {
-    const { report, accountId } = await previewRegion(options, makeClients({ region: options.region }), err);
-    const context = { region: options.region, accountId };
+    const { report, accountId, scope } = await previewRegion(options, makeClients({ region: options.region }), err);
+    const context = { region: options.region, accountId, scope };
     if (options.json) out(JSON.stringify(toPreviewJson(report, context), null, 2));
     else formatPreviewTable(report, context).forEach(out);
     return EXIT_CODES.ok;
   } catch (error) {
+    if (error instanceof NoSuchScopeError) {
+      err(`error: ${error.message}`);
+      return EXIT_CODES.usage;
+    }
     const failure = describeFailure(error, {
       region: options.region,
       profile: options.profile,
       ledgerTable: options.ledgerTable,
+      migrationTerms: options.wave !== undefined || options.application !== undefined,
     });
     err(failure.message);
     return failure.exitCode;

@@ -20,6 +20,7 @@ import {
   DEMO_STORY,
   DEMO_WORLD_RULES,
 } from './lib/demo-fleet';
+import { DEMO_MASS_STALL, massStallAccount, MASS_STALL_SETTINGS, MASS_STALL_START } from './lib/demo-mass-stall';
 import { SimulatedAccount, type SentCommand } from './lib/simulated-account';
 
 export interface DemoRun {
@@ -42,6 +43,14 @@ export interface DemoTranscript {
   readonly runs: readonly DemoRun[];
   /** The ledger after the last run. */
   readonly ledger: readonly LedgerEntry[];
+  /** The second scene: one run in a mass stall, and the digest it publishes. */
+  readonly massStall: MassStallScene;
+}
+
+export interface MassStallScene {
+  readonly report: RunReport;
+  readonly commands: readonly SentCommand[];
+  readonly digest?: Digest;
 }
 
 const RULE = '═'.repeat(12);
@@ -124,16 +133,49 @@ function printRun(write: (line: string) => void, run: DemoRun, total: number): v
     write('No digest: nothing new.');
     return;
   }
+  printDigest(write, run.digest);
+}
+
+function printDigest(write: (line: string) => void, digest: Digest): void {
   write('Digest published to SNS:');
-  write(`  E-mail subject: ${run.digest.subject}`);
-  write(`  SMS:            ${run.digest.sms}`);
+  write(`  E-mail subject: ${digest.subject}`);
+  write(`  SMS:            ${digest.sms}`);
   write('  E-mail text:');
-  for (const line of run.digest.text.split('\n')) write(`    │ ${line}`.trimEnd());
+  for (const line of digest.text.split('\n')) write(`    │ ${line}`.trimEnd());
+}
+
+/** 150 servers stall at once with one error, in a fleet planned in waves: one run, and the digest people get. */
+async function runMassStallScene(write: (line: string) => void): Promise<MassStallScene> {
+  const account = new SimulatedAccount(massStallAccount(DEMO_MASS_STALL));
+  write('');
+  write(`${RULE} Scene 2: a mass stall · ${clock(MASS_STALL_START.toISOString())} (simulated) ${RULE}`);
+  write('A VPN drop: 150 of 180 servers in one data centre stall at once with AGENT_NOT_SEEN. The fleet is planned');
+  write(
+    'in MGN waves of 2 applications of 25 servers (10 stalled ones are in none yet); one host cannot start its agent',
+  );
+  write('again; 3 healthy servers are near the end of their free replication period. One scheduled run:');
+  const report = await runDoctor(
+    { runId: 'demo-mass-stall', trigger: 'schedule' },
+    MASS_STALL_SETTINGS,
+    { region: DEMO_REGION, accountId: DEMO_ACCOUNT_ID, ledgerTableName: 'mgn-replication-doctor-Ledger' },
+    account.dependencies(),
+  );
+  const actions = new Map<string, number>();
+  for (const server of report.servers) actions.set(server.action, (actions.get(server.action) ?? 0) + 1);
+  write(`Decisions: ${[...actions].map(([action, count]) => `${action} ${count}`).join(' · ')}`);
+  const hosts = new Set(account.ssm.sent.flatMap((command) => command.instanceIds));
+  write(`SSM Run Command: ${account.ssm.sent.length} commands to ${hosts.size} sampled hosts.`);
+  const [digest] = account.publisher.published;
+  if (digest) {
+    write(`${Buffer.byteLength(digest.text, 'utf8')} bytes of e-mail text, ${digest.text.split('\n').length} lines.`);
+    printDigest(write, digest);
+  }
+  return { report, commands: account.ssm.sent, digest };
 }
 
 function printSummary(
   write: (line: string) => void,
-  transcript: DemoTranscript,
+  transcript: Pick<DemoTranscript, 'runs' | 'ledger'>,
   hostnames: ReadonlyMap<string, string>,
 ): void {
   write('');
@@ -149,9 +191,6 @@ function printSummary(
   const calls = transcript.runs.reduce((sum, run) => sum + run.serviceCalls.length, 0);
   const digests = transcript.runs.filter((run) => run.digest).length;
   write(`SSM commands sent: ${commands} · service-side calls: ${calls} · digests published: ${digests}.`);
-  write(
-    'SIMULATION — no AWS calls were made. Run `npm run check -- --region <region>` for a read-only preview of a real account.',
-  );
 }
 
 export async function runDemo(write: (line: string) => void): Promise<DemoTranscript> {
@@ -205,15 +244,20 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
     runs.push(run);
   }
 
-  const transcript: DemoTranscript = {
+  printSummary(write, { runs, ledger: account.ledger.entries() }, hostnames);
+  const massStall = await runMassStallScene(write);
+  write('');
+  write(
+    'SIMULATION — no AWS calls were made. Run `npm run check -- --region <region>` for a read-only preview of a real account.',
+  );
+  return {
     region: DEMO_REGION,
     accountId: DEMO_ACCOUNT_ID,
     settings: DEMO_SETTINGS,
     runs,
     ledger: account.ledger.entries(),
+    massStall,
   };
-  printSummary(write, transcript, hostnames);
-  return transcript;
 }
 
 if (require.main === module) {

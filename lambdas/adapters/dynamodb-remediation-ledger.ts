@@ -2,10 +2,19 @@
 // TTL attribute `expiresAt`), written with an optimistic lock on `version` so overlapping runs cannot
 // overwrite each other. Beside the entries, one item under a key no source server can have holds the SSM
 // inventory the last scheduled run listed (design section 5): it comes along with the scan every run makes.
+// One more such item holds the free-period marks (design section 8); it comes along with the same scan.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NO_FREE_PERIOD_MARKS, type FreePeriodMarks, type FreePeriodPhase } from '../core/free-period';
 import type { LedgerEntry } from '../core/ledger';
-import type { CachedInventory, CachedNode, NodeInventoryCache, RemediationLedger, SaveResult } from '../core/ports';
+import type {
+  CachedInventory,
+  CachedNode,
+  FreePeriodMarkStore,
+  NodeInventoryCache,
+  RemediationLedger,
+  SaveResult,
+} from '../core/ports';
 import { collectPages } from './paging';
 
 type Key = Record<string, unknown>;
@@ -20,6 +29,20 @@ const INVENTORY_TTL_SECONDS = 7 * 24 * 3600;
 /** A node as one row: [instanceId, computerName, ipAddress, platformType] (gzipped JSON, the item stays small). */
 type Row = [string, string | null, string | null, string | null];
 
+/** Source server IDs are `s-` + 17 characters, so this key never names a server. */
+export const FREE_PERIOD_MARKS_KEY = 'doctor#free-period-marks';
+
+/**
+ * The marks as two ID lists, the smallest form: about 21 bytes a server, so the 400 KB item holds some 18,000
+ * marked servers, over four times MGN's default quota of 4,000 non-archived source servers per Region.
+ */
+interface FreePeriodMarksItem {
+  readonly sourceServerId: typeof FREE_PERIOD_MARKS_KEY;
+  readonly version: number;
+  readonly ending: readonly string[];
+  readonly ended: readonly string[];
+}
+
 export class InventoryTooLargeError extends Error {
   constructor(readonly bytes: number) {
     super(`the SSM inventory takes ${bytes} bytes compressed, more than a ledger item holds (${MAX_INVENTORY_BYTES})`);
@@ -27,9 +50,11 @@ export class InventoryTooLargeError extends Error {
   }
 }
 
-export class DynamoDbRemediationLedger implements RemediationLedger, NodeInventoryCache {
+export class DynamoDbRemediationLedger implements RemediationLedger, NodeInventoryCache, FreePeriodMarkStore {
   /** The inventory item the latest scan found, until load() takes it. */
   private scannedInventory: CachedInventory | undefined;
+  /** The free-period marks as the latest scan found them (none stored: version 0); undefined before a scan. */
+  private scannedMarks: FreePeriodMarks | undefined;
 
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
@@ -47,8 +72,10 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     });
     const inventory = items.find((item) => item.sourceServerId === INVENTORY_KEY);
     this.scannedInventory = inventory ? decodeInventory(inventory) : undefined;
+    const marks = items.find((item) => item.sourceServerId === FREE_PERIOD_MARKS_KEY);
+    this.scannedMarks = marks ? decodeMarks(marks) : NO_FREE_PERIOD_MARKS;
     // Items are entries this adapter wrote: plain JSON, stored as they are.
-    return items.filter((item) => item !== inventory) as unknown as LedgerEntry[];
+    return items.filter((item) => item !== inventory && item !== marks) as unknown as LedgerEntry[];
   }
 
   /**
@@ -83,17 +110,48 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     );
   }
 
-  async saveEntry(entry: LedgerEntry): Promise<SaveResult> {
+  saveEntry(entry: LedgerEntry): Promise<SaveResult> {
+    return this.putVersioned({ ...entry });
+  }
+
+  /**
+   * The marks the scan the run began with found (consistent, like every read of the ledger): no extra call and
+   * no dynamodb:GetItem to grant. Without a scan before, one is made.
+   */
+  async loadFreePeriodMarks(): Promise<FreePeriodMarks> {
+    if (this.scannedMarks === undefined) await this.loadEntries();
+    return this.scannedMarks ?? NO_FREE_PERIOD_MARKS;
+  }
+
+  async saveFreePeriodMarks(marks: FreePeriodMarks): Promise<SaveResult> {
+    const ids = (phase: FreePeriodPhase): string[] =>
+      Object.entries(marks.notified)
+        .filter(([, marked]) => marked === phase)
+        .map(([id]) => id)
+        .sort();
+    const item: FreePeriodMarksItem = {
+      sourceServerId: FREE_PERIOD_MARKS_KEY,
+      version: marks.version,
+      ending: ids('ENDING'),
+      ended: ids('ENDED'),
+    };
+    const result = await this.putVersioned({ ...item });
+    if (result === 'SAVED') this.scannedMarks = marks;
+    return result;
+  }
+
+  /** Writes `item` if the stored one still has `item.version - 1` (or none exists when `item.version` is 1). */
+  private async putVersioned(item: Record<string, unknown> & { readonly version: number }): Promise<SaveResult> {
     const condition =
-      entry.version === 1
+      item.version === 1
         ? { ConditionExpression: 'attribute_not_exists(sourceServerId)' }
         : {
             ConditionExpression: '#v = :expected',
             ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': entry.version - 1 },
+            ExpressionAttributeValues: { ':expected': item.version - 1 },
           };
     try {
-      await this.documentClient.send(new PutCommand({ TableName: this.tableName, Item: { ...entry }, ...condition }));
+      await this.documentClient.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
       return 'SAVED';
     } catch (error) {
       // By name rather than instanceof: it also holds for errors from another copy of the SDK.
@@ -101,6 +159,19 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
       throw error;
     }
   }
+}
+
+/** The marks item as marks; what is not a string ID is skipped. */
+function decodeMarks(item: Record<string, unknown>): FreePeriodMarks {
+  const notified: Record<string, FreePeriodPhase> = {};
+  // ENDED last: a server in both lists (never written so) counts as told the most.
+  for (const phase of ['ending', 'ended'] as const) {
+    const ids: unknown = item[phase];
+    for (const id of Array.isArray(ids) ? ids : []) {
+      if (typeof id === 'string') notified[id] = phase === 'ended' ? 'ENDED' : 'ENDING';
+    }
+  }
+  return { version: Number(item.version) || 0, notified };
 }
 
 /** The cached inventory, or undefined for an item this version cannot read (a bad item is a cache miss). */

@@ -1,18 +1,24 @@
-// MGN through its API: list source servers, retry data replication, read replication settings.
+// MGN through its API: list source servers, applications and waves, retry data replication, read replication
+// settings.
 // Deliberately absent: StopReplication, DisconnectFromService, FinalizeCutover, MarkAsArchived and anything
 // else that deletes replicated data or ends a migration; the doctor only repairs.
 import {
   DescribeSourceServersCommand,
   GetReplicationConfigurationCommand,
+  ListApplicationsCommand,
+  ListWavesCommand,
   RetryDataReplicationCommand,
+  type Application as MgnApplication,
   type DataReplicationInfo,
   type DescribeSourceServersRequestFilters,
+  type ListApplicationsRequestFilters,
   type MgnClient,
   type SourceServer as MgnSourceServer,
+  type Wave as MgnWave,
 } from '@aws-sdk/client-mgn';
-import type { ReplicationSettings, SourceServer } from '../core/model';
-import { plainHostText } from '../core/text';
-import type { SourceServerRepository } from '../core/ports';
+import type { MigrationApplication, MigrationWave, ReplicationSettings, SourceServer } from '../core/model';
+import { clip, plainHostText } from '../core/text';
+import type { SourceServerFilter, SourceServerRepository } from '../core/ports';
 import { chunk, collectPages, unique } from './paging';
 
 /**
@@ -21,22 +27,55 @@ import { chunk, collectPages, unique } from './paging';
  */
 type DataReplicationInfoWithReplicator = DataReplicationInfo & { readonly replicatorId?: string };
 
-/** DescribeSourceServers limits (API model): `maxResults` 1–1000, `filters.sourceServerIDs` 0–200. */
+/**
+ * Limits of DescribeSourceServers, ListApplications and ListWaves (API model): `maxResults` 1–1000; the ID
+ * filters `sourceServerIDs`, `applicationIDs` and `waveIDs` 0–200 each.
+ */
 const PAGE_SIZE = 1000;
 const IDS_PER_REQUEST = 200;
+/** ApplicationName and WaveName: 1–256 characters in the API model. */
+const MAX_NAME_LENGTH = 256;
+
+/** A filter's batches of IDs; `[undefined]` (one unfiltered request) when the filter is absent. */
+const batchesOf = (ids: readonly string[] | undefined): (string[] | undefined)[] =>
+  ids === undefined ? [undefined] : chunk(unique(ids), IDS_PER_REQUEST);
 
 export class MgnSourceServerRepository implements SourceServerRepository {
   constructor(private readonly mgn: MgnClient) {}
 
-  async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
-    const ids = filter?.sourceServerIds;
-    if (ids === undefined) return this.describe({ isArchived: false });
-    // An empty ID filter would list every server: "none of these" means no call at all.
+  async listSourceServers(filter: SourceServerFilter = {}): Promise<SourceServer[]> {
+    // An empty ID list would list every server: "none of these" means no call at all (chunk yields no batch).
+    // A server is in at most one application, so no server comes back from two batches.
     const servers: SourceServer[] = [];
-    for (const batch of chunk(unique(ids), IDS_PER_REQUEST)) {
-      servers.push(...(await this.describe({ isArchived: false, sourceServerIDs: batch })));
+    for (const sourceServerIDs of batchesOf(filter.sourceServerIds)) {
+      for (const applicationIDs of batchesOf(filter.applicationIds)) {
+        servers.push(
+          ...(await this.describe({
+            isArchived: false,
+            ...(sourceServerIDs && { sourceServerIDs }),
+            ...(applicationIDs && { applicationIDs }),
+          })),
+        );
+      }
     }
     return servers;
+  }
+
+  async listApplications(filter: { readonly waveIds?: readonly string[] } = {}): Promise<MigrationApplication[]> {
+    const applications: MigrationApplication[] = [];
+    for (const waveIDs of batchesOf(filter.waveIds)) {
+      applications.push(...(await this.listApplicationPages({ isArchived: false, ...(waveIDs && { waveIDs }) })));
+    }
+    return applications;
+  }
+
+  listWaves(): Promise<MigrationWave[]> {
+    return collectPages(async (nextToken: string | undefined) => {
+      const page = await this.mgn.send(
+        new ListWavesCommand({ filters: { isArchived: false }, maxResults: PAGE_SIZE, nextToken }),
+      );
+      return { items: (page.items ?? []).flatMap((item) => toMigrationWave(item) ?? []), next: page.nextToken };
+    });
   }
 
   async retryDataReplication(sourceServerId: string): Promise<void> {
@@ -54,6 +93,13 @@ export class MgnSourceServerRepository implements SourceServerRepository {
       useDedicatedReplicationServer: configuration.useDedicatedReplicationServer,
       stagingAreaSubnetId: configuration.stagingAreaSubnetId,
     };
+  }
+
+  private listApplicationPages(filters: ListApplicationsRequestFilters): Promise<MigrationApplication[]> {
+    return collectPages(async (nextToken: string | undefined) => {
+      const page = await this.mgn.send(new ListApplicationsCommand({ filters, maxResults: PAGE_SIZE, nextToken }));
+      return { items: (page.items ?? []).flatMap((item) => toMigrationApplication(item) ?? []), next: page.nextToken };
+    });
   }
 
   private async describe(filters: DescribeSourceServersRequestFilters): Promise<SourceServer[]> {
@@ -81,6 +127,9 @@ export function toSourceServer(server: MgnSourceServer): SourceServer | undefine
     replicationType: server.replicationType,
     lifeCycleState: server.lifeCycle?.state,
     lastSeenByServiceDateTime: server.lifeCycle?.lastSeenByServiceDateTime,
+    firstByteDateTime: server.lifeCycle?.firstByteDateTime,
+    elapsedReplicationDuration: server.lifeCycle?.elapsedReplicationDuration,
+    applicationId: server.applicationID,
     dataReplicationState: replication?.dataReplicationState,
     errorCode: replication?.dataReplicationError?.error,
     rawError: replication?.dataReplicationError?.rawError,
@@ -96,6 +145,24 @@ export function toSourceServer(server: MgnSourceServer): SourceServer | undefine
     ips: networkIps(server.sourceProperties?.networkInterfaces),
     tags: { ...server.tags },
   };
+}
+
+/**
+ * Names are typed by people in the MGN console: plain text for the digest, the ID when there is none. Archived
+ * items are left out even if MGN's filter ever let one through.
+ */
+export function toMigrationApplication(application: MgnApplication): MigrationApplication | undefined {
+  if (!application.applicationID || application.isArchived === true) return undefined;
+  return {
+    applicationId: application.applicationID,
+    name: clip(application.name ?? '', MAX_NAME_LENGTH) || application.applicationID,
+    ...(application.waveID && { waveId: application.waveID }),
+  };
+}
+
+export function toMigrationWave(wave: MgnWave): MigrationWave | undefined {
+  if (!wave.waveID || wave.isArchived === true) return undefined;
+  return { waveId: wave.waveID, name: clip(wave.name ?? '', MAX_NAME_LENGTH) || wave.waveID };
 }
 
 /** Undefined unless at least one disk reports its backlog: "no data" must not read as "no backlog". */

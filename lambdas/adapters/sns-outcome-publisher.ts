@@ -3,6 +3,10 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Digest } from '../core/model';
 import type { OutcomePublisher } from '../core/ports';
 
+/** The JSON message of `MessageStructure=json`: the full text for e-mail (and any other protocol), one line for SMS. */
+export const composeSnsMessage = (digest: Digest): string =>
+  JSON.stringify({ default: digest.text, email: digest.text, sms: digest.sms });
+
 export class SnsOutcomePublisher implements OutcomePublisher {
   constructor(
     private readonly sns: SNSClient,
@@ -16,7 +20,7 @@ export class SnsOutcomePublisher implements OutcomePublisher {
       new PublishCommand({
         TopicArn: this.topicArn,
         MessageStructure: 'json',
-        Message: JSON.stringify({ default: digest.text, email: digest.text, sms: digest.sms }),
+        Message: composeSnsMessage(digest),
         Subject: digest.subject,
       }),
     );

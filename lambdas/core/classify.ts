@@ -12,7 +12,7 @@ export interface ClassifyOptions {
  * Lifecycle states in which the doctor never acts: a cutover in progress or finished, disconnected on purpose,
  * or no agent yet. Test and cutover readiness stay treatable: a stall there blocks the cutover.
  */
-const IGNORED_LIFECYCLES: ReadonlySet<string> = new Set([
+export const IGNORED_LIFECYCLES: ReadonlySet<string> = new Set([
   'CUTTING_OVER',
   'CUTOVER',
   'DISCONNECTED',

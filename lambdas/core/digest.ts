@@ -5,6 +5,7 @@ import { lastTreatment, type LedgerEntry, type Treatment } from './ledger';
 import type { Condition, Digest } from './model';
 import type { News, ServerReport, Trigger } from './report';
 import { groupNews, restartFailed, SECTION_TITLES, sectionOf } from './digest-groups';
+import { groupByMigrationTerms, groupByWave, labelMigrationTerms, type TermsGroup } from './migration-terms';
 import { clip } from './text';
 
 export { clip } from './text';
@@ -37,6 +38,11 @@ export interface DigestInput {
   readonly findings?: readonly string[];
   /** Named where the digest cannot list every server. */
   readonly ledgerTableName?: string;
+  /** Free replication period notices: one line per wave (`describeFreePeriodNotices`). */
+  readonly freePeriod?: {
+    readonly lines: readonly string[];
+    readonly servers: number;
+  };
 }
 
 export const mgnServerUrl = (region: string, sourceServerId: string): string =>
@@ -45,6 +51,8 @@ export const runCommandUrl = (region: string, commandId: string): string =>
   `${consoleOrigin(region)}/systems-manager/run-command/${commandId}?region=${region}`;
 
 const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+
+const ALL_CLEAR = 'all clear';
 
 function headline(input: DigestInput): string[] {
   const { counts, news } = input;
@@ -58,7 +66,7 @@ function headline(input: DigestInput): string[] {
     counts.LAGGING ? `${counts.LAGGING} lagging` : '',
     counts.UNKNOWN ? `${counts.UNKNOWN} unknown` : '',
   ].filter(Boolean);
-  return parts.length > 0 ? parts : ['all clear'];
+  return parts.length > 0 ? parts : [ALL_CLEAR];
 }
 
 /** Past this many stalled servers, the subject and SMS name the largest error: a cluster has one cause. */
@@ -129,7 +137,7 @@ export function describeServer(
   const { server, classification, entry, target, playbook } = report;
   const name = server.hostname ?? server.fqdn ?? 'unknown host';
   const lines = [
-    `[${report.news === 'REMINDER' ? classification.condition : (report.news ?? classification.condition)}] ${server.sourceServerId} ${name}${server.osFullString ? ` (${clip(server.osFullString, 80)})` : ''}`,
+    `[${report.news === 'REMINDER' ? classification.condition : (report.news ?? classification.condition)}] ${server.sourceServerId} ${name}${server.osFullString ? ` (${clip(server.osFullString, 80)})` : ''}${report.label ? ` · ${report.label}` : ''}`,
   ];
   lines.push(
     `  Lifecycle ${server.lifeCycleState ?? 'unknown'}, replication ${server.dataReplicationState ?? 'unknown'}` +
@@ -182,11 +190,15 @@ const DETAIL_ALL_UP_TO = 10;
 /** Room for full blocks of servers that need a person, before they too get one line each. */
 const DETAIL_MAX_BYTES = 12_000;
 
-/** One line per server: ID, hostname and, where the fleet uses them, its wave and application. */
-function describeServerBriefly(report: ServerReport): string {
+/**
+ * One line per server: ID, hostname and its wave and application, unless the heading above the line names them
+ * (news grouped by wave and application: 1,000 lines stay within 64 KB).
+ */
+function describeServerBriefly(report: ServerReport, underTermsHeading = false): string {
   const { server } = report;
   const name = server.hostname ?? server.fqdn ?? '';
-  return `  ${server.sourceServerId} ${name}${report.label ? ` · ${report.label}` : ''}`.trimEnd();
+  const label = report.label && !underTermsHeading ? ` · ${report.label}` : '';
+  return `  ${server.sourceServerId} ${name}${label}`.trimEnd();
 }
 
 function composeHeader(input: DigestInput): string[] {
@@ -204,6 +216,7 @@ function composeHeader(input: DigestInput): string[] {
       ? `MGN's IAM roles missing in this account: ${input.missingServiceRoles.join(', ')}. Re-initialise MGN in this Region (console: Settings) or create them as the MGN user guide describes.`
       : '',
     ...(input.findings ?? []).map((finding) => `Likely common cause: ${finding}`),
+    describeWaves(input.news),
   ].filter(Boolean);
 }
 
@@ -213,11 +226,44 @@ interface Block {
   readonly servers: number;
 }
 
-/** The groups as blocks: a heading per section and group, the advice once, then each server. */
-function composeBlocks(input: DigestInput): Block[] {
+/** Servers in applications are grouped by wave and application; a fleet without them gets no such grouping. */
+const usesTerms = (reports: readonly ServerReport[]): boolean => reports.some((report) => report.terms !== undefined);
+const termsOf = (report: ServerReport) => report.terms;
+const waveName = (wave: string | undefined): string => clip(wave ?? 'In no wave', 80);
+
+/** `Servers with news by wave: Wave 1 40, Wave 2 60, In no wave 50`, when the fleet uses waves. */
+function describeWaves(news: readonly ServerReport[]): string {
+  if (!news.some((report) => report.terms?.waveId !== undefined)) return '';
+  const counts = groupByWave(news, termsOf).map((group) => `${waveName(group.wave)} ${group.items.length}`);
+  return clip(`Servers with news by wave: ${counts.join(', ')}`, 600);
+}
+
+/** The servers of one group by wave and application (docs/design.md section 7), or all together. */
+function groupByTerms(reports: readonly ServerReport[], byTerms: boolean): TermsGroup<ServerReport>[] {
+  return byTerms ? groupByMigrationTerms(reports, termsOf) : [{ items: reports }];
+}
+
+interface DetailBudget {
+  readonly all: boolean;
+  bytes: number;
+}
+
+/** A server's full block where it needs a person (up to a bound) or the news is small; else one line. */
+function describeNewsServer(report: ServerReport, section: string, input: DigestInput, budget: DetailBudget): Block {
+  const needsPerson = section === 'ESCALATED' || section === 'PERSON';
+  const detailed = budget.all || (needsPerson && budget.bytes < DETAIL_MAX_BYTES);
+  const text = detailed
+    ? describeServer(report, input.region, input.now, { advice: false })
+    : describeServerBriefly(report, report.terms !== undefined);
+  if (detailed && !budget.all) budget.bytes += escapedBytes(text);
+  return { text, servers: 1 };
+}
+
+/** The groups as blocks: a heading per section and group, the advice once, then each server (by wave and application). */
+function composeNewsBlocks(input: DigestInput): Block[] {
   const blocks: Block[] = [];
-  const detailAll = input.news.length <= DETAIL_ALL_UP_TO;
-  let detailBytes = 0;
+  const budget: DetailBudget = { all: input.news.length <= DETAIL_ALL_UP_TO, bytes: 0 };
+  const byTerms = usesTerms(input.news);
   let section: string | undefined;
   for (const group of groupNews(input.news)) {
     if (group.section !== section) {
@@ -231,28 +277,49 @@ function composeBlocks(input: DigestInput): Block[] {
       text: `${group.title}: ${group.reports.length} server(s)${showAdvice ? `\n  Advice: ${advice}` : ''}`,
       servers: 0,
     });
-    for (const report of group.reports) {
-      const needsPerson = group.section === 'ESCALATED' || group.section === 'PERSON';
-      const detailed = detailAll || (needsPerson && detailBytes < DETAIL_MAX_BYTES);
-      const text = detailed
-        ? describeServer(report, input.region, input.now, { advice: false })
-        : describeServerBriefly(report);
-      if (detailed && !detailAll) detailBytes += escapedBytes(text);
-      blocks.push({ text, servers: 1 });
-    }
-  }
-  if (input.unresolved.length > 0) {
-    blocks.push({ text: `\n== Still followed, no change (${input.unresolved.length}) ==`, servers: 0 });
-    for (const report of input.unresolved) {
-      const brief = input.unresolved.length > DETAIL_ALL_UP_TO ? '' : `: ${clip(report.detail, 200)}`;
-      blocks.push({ text: `${describeServerBriefly(report)} ${report.classification.condition}${brief}`, servers: 1 });
+    for (const terms of groupByTerms(group.reports, byTerms)) {
+      const heading = terms.terms ? labelMigrationTerms(terms.terms) : 'In no application';
+      if (byTerms) blocks.push({ text: `  -- ${heading}: ${terms.items.length} server(s)`, servers: 0 });
+      for (const report of terms.items) blocks.push(describeNewsServer(report, group.section, input, budget));
     }
   }
   return blocks;
 }
 
-export function composeDigest(input: DigestInput): Digest {
+function composeFreePeriodBlocks(input: DigestInput): Block[] {
+  const notices = input.freePeriod;
+  if (!notices || notices.lines.length === 0) return [];
+  return [
+    { text: `\n== Free replication period (${notices.servers}) ==`, servers: 0 },
+    ...notices.lines.map((line) => ({ text: `  ${line}`, servers: 0 })),
+  ];
+}
+
+function composeUnresolvedBlocks(input: DigestInput): Block[] {
+  if (input.unresolved.length === 0) return [];
+  const blocks: Block[] = [{ text: `\n== Still followed, no change (${input.unresolved.length}) ==`, servers: 0 }];
+  for (const report of input.unresolved) {
+    const brief = input.unresolved.length > DETAIL_ALL_UP_TO ? '' : `: ${clip(report.detail, 200)}`;
+    blocks.push({ text: `${describeServerBriefly(report)} ${report.classification.condition}${brief}`, servers: 1 });
+  }
+  return blocks;
+}
+
+function composeBlocks(input: DigestInput): Block[] {
+  return [...composeNewsBlocks(input), ...composeFreePeriodBlocks(input), ...composeUnresolvedBlocks(input)];
+}
+
+/** The subject's and SMS's parts: the news; free-period notices only in a digest without other news. */
+function composeHeadline(input: DigestInput): string[] {
   const parts = headlineWithCauses(input, headline(input));
+  const notices = input.freePeriod?.servers ?? 0;
+  if (notices === 0 || input.news.length > 0) return parts;
+  const told = `${notices} free-period notice${notices === 1 ? '' : 's'}`;
+  return [...parts.filter((part) => part !== ALL_CLEAR), told];
+}
+
+export function composeDigest(input: DigestInput): Digest {
+  const parts = composeHeadline(input);
   let text = composeHeader(input).join('\n');
   let used = escapedBytes(text);
   const blocks = composeBlocks(input);
@@ -261,7 +328,8 @@ export function composeDigest(input: DigestInput): Digest {
     const size = escapedBytes(block);
     if (used + size > TEXT_MAX_BYTES - 600) {
       const left = blocks.slice(index).reduce((sum, candidate) => sum + candidate.servers, 0);
-      text += `\n\n…and ${left} more servers not listed here (the SNS message size limit). ${whereTheRestIs(input)}`;
+      const rest = left > 0 ? `…and ${left} more servers not listed here` : '…the rest is not shown here';
+      text += `\n\n${rest} (the SNS message size limit). ${whereTheRestIs(input)}`;
       break;
     }
     text += block;

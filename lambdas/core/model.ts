@@ -61,6 +61,12 @@ export interface SourceServer {
   readonly replicationType?: ReplicationType;
   readonly lifeCycleState?: LifeCycleState;
   readonly lastSeenByServiceDateTime?: string;
+  /** When the first replicated byte arrived (ISO-8601). */
+  readonly firstByteDateTime?: string;
+  /** ISO-8601 duration of replication so far, e.g. `P24DT23H`: what MGN's free replication hours count. */
+  readonly elapsedReplicationDuration?: string;
+  /** The MGN application (`app-…`) the server belongs to, if the migration uses applications. */
+  readonly applicationId?: string;
   readonly dataReplicationState?: DataReplicationState;
   readonly errorCode?: DataReplicationErrorCode;
   readonly rawError?: string;
@@ -77,6 +83,19 @@ export interface SourceServer {
   readonly ips: readonly string[];
   /** Sensitive in the MGN model: read single keys, never log the map. */
   readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An MGN application: a group of source servers migrated together, in at most one wave. */
+export interface MigrationApplication {
+  readonly applicationId: string;
+  readonly name: string;
+  readonly waveId?: string;
+}
+
+/** An MGN wave: applications planned to move together. */
+export interface MigrationWave {
+  readonly waveId: string;
+  readonly name: string;
 }
 
 export type Condition = 'IGNORED' | 'STALLED' | 'DISCONNECTED' | 'LAGGING' | 'PROGRESSING' | 'HEALTHY' | 'UNKNOWN';

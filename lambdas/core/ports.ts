@@ -6,14 +6,28 @@ import type {
   Digest,
   InvocationResult,
   ManagedNode,
+  MigrationApplication,
+  MigrationWave,
   ReplicationSettings,
   SourceServer,
 } from './model';
+import type { FreePeriodMarks } from './free-period';
 import type { LedgerEntry } from './ledger';
 
+/** Which source servers to list; each list given narrows the listing, and an empty list matches nothing. */
+export interface SourceServerFilter {
+  readonly sourceServerIds?: readonly string[];
+  /** Only servers in these MGN applications (MGN filters on its side). */
+  readonly applicationIds?: readonly string[];
+}
+
 export interface SourceServerRepository {
-  /** Every non-archived source server, all pages; only the given IDs when `sourceServerIds` is set. */
-  listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]>;
+  /** Every non-archived source server, all pages; narrowed by `filter` when given. */
+  listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]>;
+  /** Every non-archived MGN application, all pages; only those in the given waves when `waveIds` is set. */
+  listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]>;
+  /** Every non-archived MGN wave, all pages. */
+  listWaves(): Promise<MigrationWave[]>;
   /** MGN RetryDataReplication. Never StopReplication or anything else that deletes replicated data. */
   retryDataReplication(sourceServerId: string): Promise<void>;
   getReplicationSettings(sourceServerId: string): Promise<ReplicationSettings>;
@@ -62,6 +76,14 @@ export interface NodeInventoryCache {
   /** The inventory the last scheduled run saved, if any. */
   load(): Promise<CachedInventory | undefined>;
   save(inventory: CachedInventory): Promise<void>;
+}
+
+/** What the doctor told people about free replication periods (see free-period.ts); one item, versioned. */
+export interface FreePeriodMarkStore {
+  /** The marks last saved; NO_FREE_PERIOD_MARKS (version 0) before the first save. */
+  loadFreePeriodMarks(): Promise<FreePeriodMarks>;
+  /** Saves if the stored version is still `marks.version - 1`; CONFLICT when another run saved first. */
+  saveFreePeriodMarks(marks: FreePeriodMarks): Promise<SaveResult>;
 }
 
 export interface Clock {

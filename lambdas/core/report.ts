@@ -1,6 +1,7 @@
 // What one run found and did: returned by the handler, logged per server, and rendered into the digest.
 import type { Blocker } from './decide';
 import type { LedgerEntry } from './ledger';
+import type { MigrationTerms } from './migration-terms';
 import type { Playbook } from './playbook';
 import type { Classification, Condition, ReplicationSettings, SourceServer, TargetResolution } from './model';
 
@@ -37,6 +38,8 @@ export interface ServerReport {
   readonly news?: News;
   /** The server's wave and application, where the fleet uses them (e.g. `Wave 3 / payments`). */
   readonly label?: string;
+  /** The same as IDs and names, for grouping by wave (docs/design.md section 7). */
+  readonly terms?: MigrationTerms;
 }
 
 export type Trigger = 'schedule' | 'event' | 'preview';
@@ -57,6 +60,8 @@ export interface RunReport {
   readonly missingServiceRoles?: readonly string[];
   /** An event run's news left to the next digest (within `notifyIntervalMinutes` of the last one). */
   readonly coalesced?: boolean;
+  /** Free replication period notices, one line per wave (scheduled runs and previews; docs/design.md section 7). */
+  readonly freePeriod?: readonly string[];
 }
 
 export function countConditions(

@@ -22,7 +22,8 @@ import { systemClock } from '../shared/system-clock';
 const config = parseRuntimeConfig(process.env);
 // Every client gets an X-Ray subsegment per call (a no-op when tracing is off, as outside Lambda).
 const clients = createAwsClients({ instrument: (client) => tracer.captureAWSv3Client(client) });
-// The ledger table also keeps the SSM inventory for event runs (one item, read with the ledger's own scan).
+// The ledger table also keeps the SSM inventory for event runs (one item, read with the ledger's own scan) and
+// the free-period marks (one item, docs/design.md section 8).
 const ledger = new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName);
 const dependencies: DoctorDependencies = {
   servers: new MgnSourceServerRepository(clients.mgn),
@@ -34,6 +35,7 @@ const dependencies: DoctorDependencies = {
   publisher: new SnsOutcomePublisher(clients.sns, config.topicArn),
   ledger,
   nodeCache: ledger,
+  freePeriodMarks: ledger,
   replicationServers: new Ec2ReplicationServerLocator(clients.ec2),
   serviceRoles: new IamServiceRoleChecker(clients.iam),
   clock: systemClock,

@@ -24,6 +24,7 @@ export const ENV = {
   massStallThreshold: 'MASS_STALL_THRESHOLD',
   requireNodeTag: 'REQUIRE_NODE_TAG',
   inventoryCacheMinutes: 'INVENTORY_CACHE_MINUTES',
+  freePeriodWarningDays: 'FREE_PERIOD_WARNING_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -27,6 +27,8 @@ export interface DoctorSettings {
   readonly requireNodeTag: string | undefined;
   /** How long an event run may use the SSM inventory the last scheduled run listed; 0 = always list it. */
   readonly inventoryCacheMinutes: number;
+  /** Days before the end of a server's free replication period at which the doctor warns once. */
+  readonly freePeriodWarningDays: number;
 }
 
 export const DEFAULT_SETTINGS: DoctorSettings = {
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   massStallThreshold: 20,
   requireNodeTag: undefined,
   inventoryCacheMinutes: 60,
+  freePeriodWarningDays: 14,
 };
 
 /** With `requireNodeTag` set, Run Command reaches only managed nodes tagged `<requireNodeTag>=true` (IAM enforces it). */
@@ -143,6 +146,8 @@ export const SETTING_PARSERS: Parsers = {
   massStallThreshold: (key, raw) => parseInteger(key, raw, 0, 4000),
   requireNodeTag: parseOptionalTagKey,
   inventoryCacheMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
+  // 90 days is the whole free period: a warning as soon as replication starts.
+  freePeriodWarningDays: (key, raw) => parseInteger(key, raw, 0, 90),
 };
 
 /** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
@@ -163,6 +168,7 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   massStallThreshold: ENV.massStallThreshold,
   requireNodeTag: ENV.requireNodeTag,
   inventoryCacheMinutes: ENV.inventoryCacheMinutes,
+  freePeriodWarningDays: ENV.freePeriodWarningDays,
 };
 
 /** Settings that may be empty: an empty environment value means "not set" rather than a missing variable. */

@@ -10,8 +10,9 @@ export interface MgnAccessPolicyProps {
 }
 
 /**
- * MGN: list the source servers, read a server's replication settings (shown for network and convergence errors),
- * and retry replication when that is enabled. Nothing that stops, disconnects, finalizes or archives.
+ * MGN: list the source servers, their applications and waves (named in the digest, docs/design.md section 7), read
+ * a server's replication settings (shown for network and convergence errors), and retry replication when that is
+ * enabled. Nothing that stops, disconnects, finalizes or archives.
  */
 export class MgnAccessPolicy extends iam.Policy {
   constructor(scope: Construct, id: string, props: MgnAccessPolicyProps) {
@@ -20,7 +21,7 @@ export class MgnAccessPolicy extends iam.Policy {
       statements: [
         new iam.PolicyStatement({
           sid: 'ListSourceServers',
-          actions: ['mgn:DescribeSourceServers'],
+          actions: ['mgn:DescribeSourceServers', 'mgn:ListApplications', 'mgn:ListWaves'],
           resources: ['*'],
         }),
         new iam.PolicyStatement({
@@ -37,8 +38,9 @@ export class MgnAccessPolicy extends iam.Policy {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'mgn:DescribeSourceServers is a List action without resource-level permissions ' +
-          '(Service Authorization Reference).',
+          'mgn:DescribeSourceServers, mgn:ListApplications and mgn:ListWaves are List actions without ' +
+          'resource-level permissions: the Service Authorization Reference names no resource type for them ' +
+          '(the application/ and wave/ ARNs apply to the actions on one application or wave).',
       },
       {
         id: `AwsSolutions-IAM5[Resource::${nagAccountResourcesArn('mgn', 'source-server')}]`,

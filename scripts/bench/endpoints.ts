@@ -134,7 +134,12 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
   };
   try {
     const latencyMs = options.latencyMs;
-    const mgn = await startFakeMgnEndpoint({ servers: fleet.sourceServers, latencyMs });
+    const mgn = await startFakeMgnEndpoint({
+      servers: fleet.sourceServers,
+      applications: fleet.applications,
+      waves: fleet.waves,
+      latencyMs,
+    });
     started.push(mgn);
     let ssm: FakeSsmEndpoint | undefined;
     const knownNodes = new Set(fleet.nodes.map((node) => node.InstanceId));

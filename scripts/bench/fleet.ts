@@ -10,9 +10,15 @@
 // replication servers (MGN's default) serve `serversPerReplicationServer` consecutive source servers each.
 import {
   aStalledApiSourceServer,
+  anApiApplication,
+  anApiApplicationId,
   anApiSourceServer,
   anApiSourceServerId,
+  anApiWave,
+  anApiWaveId,
+  type ApiApplication,
   type ApiSourceServer,
+  type ApiWave,
   type DeepPartial,
 } from '../../test/support/fake-mgn-endpoint';
 import { anInstanceInformation, type ApiInstanceInformation } from '../../test/support/fake-ssm-endpoint';
@@ -41,6 +47,13 @@ export interface FleetSpec {
    * codes, IAM GetRole for service-side ones) that it does not.
    */
   readonly stalledErrorCodes?: readonly string[];
+  /**
+   * MGN applications of this many consecutive listed servers each (at most 200, MGN's limit). Default 0: the
+   * fleet uses no applications.
+   */
+  readonly serversPerApplication?: number;
+  /** Waves of this many consecutive applications each. Default 0: the applications are in no wave. */
+  readonly applicationsPerWave?: number;
 }
 
 export interface Fleet {
@@ -51,6 +64,9 @@ export interface Fleet {
   /** The EC2 instances behind the replicatorIds. */
   readonly replicationServers: FakeInstance[];
   readonly stalledIds: readonly string[];
+  /** The MGN applications and waves the listed servers are in (empty unless the spec asks for them). */
+  readonly applications: ApiApplication[];
+  readonly waves: ApiWave[];
 }
 
 /** The agent playbook's host documents (lambdas/core/playbook.ts, AGENT_NOT_SEEN). */
@@ -131,6 +147,8 @@ export function generateFleet(input: FleetSpec): Fleet {
     serversPerReplicationServer: 15,
     stalledLayout: 'spread',
     stalledErrorCodes: ['AGENT_NOT_SEEN'],
+    serversPerApplication: 0,
+    applicationsPerWave: 0,
     ...input,
   };
   if (spec.stalledErrorCodes.length === 0) throw new RangeError('stalledErrorCodes: at least one code');
@@ -160,6 +178,17 @@ export function generateFleet(input: FleetSpec): Fleet {
             dataReplicationError: { error, rawError: `${error} reported by the benchmark fleet` },
           },
         });
+  if (
+    !Number.isInteger(spec.serversPerApplication) ||
+    spec.serversPerApplication < 0 ||
+    spec.serversPerApplication > 200
+  )
+    throw new RangeError('serversPerApplication: 0 (none) to 200, the most servers an MGN application holds');
+  if (!Number.isInteger(spec.applicationsPerWave) || spec.applicationsPerWave < 0)
+    throw new RangeError('applicationsPerWave: a whole number ≥ 0');
+  const { applications, waves } = migrationTerms(spec);
+  const applicationOf = (index: number): string | undefined =>
+    spec.serversPerApplication > 0 ? anApiApplicationId(Math.floor(index / spec.serversPerApplication) + 1) : undefined;
   const replicators = new Map<number, FakeInstance>();
   const sourceServers: ApiSourceServer[] = [];
   for (let index = 0; index < spec.servers + spec.archived; index++) {
@@ -172,6 +201,7 @@ export function generateFleet(input: FleetSpec): Fleet {
     const common = {
       sourceServerID: sourceServerId(index),
       isArchived: archived,
+      applicationID: archived ? undefined : applicationOf(index),
       dataReplicationInfo: {
         replicatorId,
         dataReplicationInitiation: { startDateTime: '2026-11-01T09:00:05.000Z', steps: INITIATION_STEPS },
@@ -226,7 +256,26 @@ export function generateFleet(input: FleetSpec): Fleet {
     nodes,
     replicationServers: [...replicators.values()],
     stalledIds: [...stalled].sort((a, b) => a - b).map(sourceServerId),
+    applications,
+    waves,
   };
+}
+
+/** Applications of `serversPerApplication` consecutive listed servers, in waves of `applicationsPerWave`. */
+function migrationTerms(spec: Required<FleetSpec>): { applications: ApiApplication[]; waves: ApiWave[] } {
+  if (spec.serversPerApplication === 0) return { applications: [], waves: [] };
+  const count = Math.ceil(spec.servers / spec.serversPerApplication);
+  const waveOf = (application: number): number | undefined =>
+    spec.applicationsPerWave > 0 ? Math.floor(application / spec.applicationsPerWave) + 1 : undefined;
+  const applications = Array.from({ length: count }, (_, application) => {
+    const wave = waveOf(application);
+    return anApiApplication(application + 1, {
+      name: `app-${String(application + 1).padStart(3, '0')}`,
+      ...(wave !== undefined && { waveID: anApiWaveId(wave) }),
+    });
+  });
+  const waveCount = spec.applicationsPerWave > 0 ? Math.ceil(count / spec.applicationsPerWave) : 0;
+  return { applications, waves: Array.from({ length: waveCount }, (_, wave) => anApiWave(wave + 1)) };
 }
 
 export interface MinimumCall {

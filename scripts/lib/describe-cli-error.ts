@@ -19,6 +19,8 @@ export interface FailureContext {
   readonly region: string;
   readonly profile?: string;
   readonly ledgerTable?: string;
+  /** --wave or --application was given: the preview also read MGN waves and applications. */
+  readonly migrationTerms?: boolean;
 }
 
 const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
@@ -103,12 +105,13 @@ export function describeFailure(error: unknown, context: FailureContext): CliFai
     };
   }
   if (ACCESS_ERRORS.has(name)) {
+    const terms = context.migrationTerms ? ', mgn:ListWaves, mgn:ListApplications' : '';
     const ledger = context.ledgerTable
       ? `, dynamodb:Scan on table ${context.ledgerTable} and ssm:ListCommandInvocations`
       : '';
     return {
       exitCode: EXIT_CODES.accessDenied,
-      message: `error: access denied in ${region} (${message}). The preview needs mgn:DescribeSourceServers and ssm:DescribeInstanceInformation${ledger}.`,
+      message: `error: access denied in ${region} (${message}). The preview needs mgn:DescribeSourceServers${terms} and ssm:DescribeInstanceInformation${ledger}.`,
     };
   }
   if (name === 'UninitializedAccountException') {

@@ -1,13 +1,22 @@
 // What `npm run check` prints: the core's RunReport as tables for people, or as one JSON object for tools.
 // Nothing here decides anything; every word of "what and why" comes from the report.
-import type { Condition, TargetResolution } from '../../lambdas/core/model';
+import type { Condition, MigrationApplication, MigrationWave, TargetResolution } from '../../lambdas/core/model';
 import type { RunReport, ServerReport } from '../../lambdas/core/report';
 import { renderTable } from './render-table';
+
+/** The part of the fleet a preview looked at (--wave, --application); absent = every server. */
+export interface PreviewScope {
+  /** For the header, e.g. `wave "Wave 3" (4 applications)`. */
+  readonly label: string;
+  readonly waves?: readonly MigrationWave[];
+  readonly applications: readonly MigrationApplication[];
+}
 
 export interface PreviewContext {
   readonly region: string;
   /** Undefined when neither --account nor a source-server ARN said. */
   readonly accountId?: string;
+  readonly scope?: PreviewScope;
 }
 
 /** Conditions listed server by server; the others are only counted. */
@@ -53,7 +62,7 @@ function toRow(report: ServerReport): string[] {
 
 export function formatPreviewTable(report: RunReport, context: PreviewContext): string[] {
   const lines = [
-    `MGN replication doctor preview: ${context.region}, account ${context.accountId ?? 'unknown'} (dry run: nothing was sent, published or written)`,
+    `MGN replication doctor preview: ${context.region}, account ${context.accountId ?? 'unknown'}${context.scope ? `, ${context.scope.label}` : ''} (dry run: nothing was sent, published or written)`,
     '',
   ];
   for (const condition of LISTED_CONDITIONS) {
@@ -77,6 +86,8 @@ export function formatPreviewTable(report: RunReport, context: PreviewContext): 
     `${COUNTED_CONDITIONS.map((condition) => `${condition} ${report.counts[condition]}`).join(' · ')} (${total} servers in all)`,
   );
   if (report.subject) lines.push(`A scheduled run would notify: ${report.subject.replace(/^\[dry run\] /, '')}`);
+  if (report.freePeriod?.length)
+    lines.push('Free replication period, as a scheduled run would tell it:', ...report.freePeriod.map((l) => `  ${l}`));
   return lines;
 }
 
@@ -105,6 +116,7 @@ export function toPreviewJson(report: RunReport, context: PreviewContext): Recor
   return {
     region: context.region,
     accountId: context.accountId,
+    scope: context.scope && { waves: context.scope.waves, applications: context.scope.applications },
     dryRun: report.dryRun,
     generatedAt: report.finishedAt,
     counts: report.counts,
@@ -133,5 +145,6 @@ export function toPreviewJson(report: RunReport, context: PreviewContext): Recor
       attempts: entry?.attempts,
     })),
     wouldNotify: report.subject,
+    freePeriod: report.freePeriod,
   };
 }

@@ -1,21 +1,26 @@
 // Ports for the preview CLI. A preview is a dry run, so the core never sends, publishes or writes; these
 // wrappers make that a guarantee of the wiring too: every call that would change something throws.
-import { InMemoryLedger } from '../../lambdas/adapters/in-memory';
+import { InMemoryLedger, selectSourceServers } from '../../lambdas/adapters/in-memory';
+import type { FreePeriodMarks } from '../../lambdas/core/free-period';
 import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type {
   CommandBatchResult,
   CommandRequest,
   InvocationResult,
   ManagedNode,
+  MigrationApplication,
+  MigrationWave,
   ReplicationSettings,
   SourceServer,
 } from '../../lambdas/core/model';
 import type {
   CommandRunner,
+  FreePeriodMarkStore,
   ManagedNodeDirectory,
   OutcomePublisher,
   RemediationLedger,
   SaveResult,
+  SourceServerFilter,
   SourceServerRepository,
 } from '../../lambdas/core/ports';
 
@@ -62,19 +67,45 @@ export class ReadOnlyLedger implements RemediationLedger {
 /** No ledger: every server is seen for the first time. */
 export const emptyLedger = new ReadOnlyLedger(new InMemoryLedger());
 
+/** The deployed free-period marks, read-only: the preview shows what a scheduled run would tell, never records it. */
+export class ReadOnlyFreePeriodMarks implements FreePeriodMarkStore {
+  constructor(private readonly store: Pick<FreePeriodMarkStore, 'loadFreePeriodMarks'>) {}
+
+  loadFreePeriodMarks(): Promise<FreePeriodMarks> {
+    return this.store.loadFreePeriodMarks();
+  }
+
+  async saveFreePeriodMarks(_marks: FreePeriodMarks): Promise<SaveResult> {
+    throw new PreviewRefusal('writes the free-period marks');
+  }
+}
+
+/** No ledger: nothing was told yet. */
+export const noFreePeriodMarks = new ReadOnlyFreePeriodMarks(new InMemoryLedger());
+
 /**
  * Serves a listing made beforehand (the CLI lists first, to report progress and find the account) and
- * refuses RetryDataReplication; replication settings are read-only and pass through.
+ * refuses RetryDataReplication; replication settings, applications and waves are read-only and pass through.
  */
 export class ListedSourceServers implements SourceServerRepository {
   constructor(
     private readonly servers: readonly SourceServer[],
-    private readonly repository: Pick<SourceServerRepository, 'getReplicationSettings'>,
+    private readonly repository: Pick<
+      SourceServerRepository,
+      'getReplicationSettings' | 'listApplications' | 'listWaves'
+    >,
   ) {}
 
-  async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
-    const ids = filter?.sourceServerIds;
-    return this.servers.filter((server) => !ids || ids.includes(server.sourceServerId));
+  async listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]> {
+    return selectSourceServers(this.servers, filter);
+  }
+
+  listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]> {
+    return this.repository.listApplications(filter);
+  }
+
+  listWaves(): Promise<MigrationWave[]> {
+    return this.repository.listWaves();
   }
 
   async retryDataReplication(_sourceServerId: string): Promise<void> {

@@ -7,6 +7,8 @@ import type {
   DocumentRole,
   InvocationResult,
   ManagedNode,
+  MigrationApplication,
+  MigrationWave,
   ReplicationSettings,
   SourceServer,
 } from '../../lambdas/core/model';
@@ -97,6 +99,9 @@ export interface SimulatedAccountSpec {
   readonly hosts: readonly SimulatedHost[];
   readonly replicationServerIps: ReadonlyMap<string, string>;
   readonly replicationSettings: ReplicationSettings;
+  /** The migration's MGN applications and waves; none by default. */
+  readonly applications?: readonly MigrationApplication[];
+  readonly waves?: readonly MigrationWave[];
 }
 
 export class SimulatedAccount {
@@ -113,6 +118,8 @@ export class SimulatedAccount {
     this.clock = new ManualClock(spec.start);
     this.mgn = new InMemorySourceServerRepository([...spec.servers], this.clock);
     this.mgn.settings = spec.replicationSettings;
+    this.mgn.applications = [...(spec.applications ?? [])];
+    this.mgn.waves = [...(spec.waves ?? [])];
     this.nodes = new InMemoryNodeDirectory([...spec.nodes]);
     // Hosts are copied: a restart changes a host's state, and each demo starts from the same world.
     this.ssm = new SimulatedRunCommand(
@@ -129,6 +136,7 @@ export class SimulatedAccount {
       commands: this.ssm,
       publisher: this.publisher,
       ledger: this.ledger,
+      freePeriodMarks: this.ledger,
       replicationServers: this.replicationServers,
       clock: this.clock,
       log: this.log,

@@ -8,6 +8,16 @@ export function aSourceServerId(n = ++sequence): string {
   return `s-${String(n).padStart(17, '0')}`;
 }
 
+/** `app-` + 17 digits, as MGN names applications. */
+export function anApplicationId(n = ++sequence): string {
+  return `app-${String(n).padStart(17, '0')}`;
+}
+
+/** `wave-` + 17 digits, as MGN names waves. */
+export function aWaveId(n = ++sequence): string {
+  return `wave-${String(n).padStart(17, '0')}`;
+}
+
 export function aServer(overrides: Partial<SourceServer> = {}): SourceServer {
   const sourceServerId = overrides.sourceServerId ?? aSourceServerId();
   return {

@@ -115,6 +115,12 @@ describe('good values', () => {
     expect(load({ requireNodeTag: 'mgn-doctor:target' }).settings.requireNodeTag).toBe('mgn-doctor:target');
   });
 
+  test('the free-period warning from 0 days (only when it ends) to 90 (the whole period), 14 by default', () => {
+    expect(load({}).settings.freePeriodWarningDays).toBe(14);
+    expect(load({ freePeriodWarningDays: '0' }).settings.freePeriodWarningDays).toBe(0);
+    expect(load({ freePeriodWarningDays: 90 }).settings.freePeriodWarningDays).toBe(90);
+  });
+
   test('tag keys as MGN allows them', () => {
     expect(load({ nodeIdTagKey: 'ops/ssm node', optOutTagKey: 'doctor:skip' }).settings).toMatchObject({
       nodeIdTagKey: 'ops/ssm node',
@@ -145,6 +151,8 @@ describe('bad values are rejected with a message naming the key', () => {
     ['minFreeTmpMiB', 0, /whole number from 1/],
     ['lagAlertMinutes', '1e3', /whole number/],
     ['reminderHours', 721, /whole number from 1 to 720/],
+    ['freePeriodWarningDays', 91, /whole number from 0 to 90/],
+    ['freePeriodWarningDays', '-1', /whole number from 0 to 90/],
     ['dryRun', 'yes', /true or false/],
     ['retryServiceSideErrors', 1, /true or false/],
     ['remediateStates', 'STALLED,LAGGING', /STALLED, DISCONNECTED/],

@@ -490,6 +490,8 @@ describe('permissions of the doctor role', () => {
     expect(onStar).toEqual([
       'ec2:DescribeInstances',
       'mgn:DescribeSourceServers',
+      'mgn:ListApplications',
+      'mgn:ListWaves',
       'ssm:DescribeInstanceInformation',
       'ssm:ListCommandInvocations',
       'xray:PutTelemetryRecords',
@@ -512,6 +514,8 @@ describe('permissions of the doctor role', () => {
     expect(mgnActions).toEqual([
       'mgn:DescribeSourceServers',
       'mgn:GetReplicationConfiguration',
+      'mgn:ListApplications',
+      'mgn:ListWaves',
       'mgn:RetryDataReplication',
     ]);
   });
@@ -522,7 +526,12 @@ describe('permissions of the doctor role', () => {
         .flatMap((s) => asList(s.Action) as string[])
         .filter((action) => action.startsWith('mgn:'))
         .sort();
-    expect(mgnActions(template)).toEqual(['mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration']);
+    expect(mgnActions(template)).toEqual([
+      'mgn:DescribeSourceServers',
+      'mgn:GetReplicationConfiguration',
+      'mgn:ListApplications',
+      'mgn:ListWaves',
+    ]);
     expect(mgnActions(synthStack({ retryServiceSideErrors: 'false' }).template)).not.toContain(
       'mgn:RetryDataReplication',
     );

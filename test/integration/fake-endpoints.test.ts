@@ -3,6 +3,8 @@
 import {
   DescribeSourceServersCommand,
   GetReplicationConfigurationCommand,
+  ListApplicationsCommand,
+  ListWavesCommand,
   MgnClient,
   MgnServiceException,
   RetryDataReplicationCommand,
@@ -17,9 +19,14 @@ import {
   SSMClient,
   SendCommandCommand,
 } from '@aws-sdk/client-ssm';
+import { MgnSourceServerRepository } from '../../lambdas/adapters/mgn-source-server-repository';
 import {
   aStalledApiSourceServer,
+  anApiApplication,
+  anApiApplicationId,
   anApiSourceServer,
+  anApiWave,
+  anApiWaveId,
   startFakeMgnEndpoint,
   type FakeMgnEndpoint,
 } from '../support/fake-mgn-endpoint';
@@ -204,6 +211,117 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
     await client.send(new DescribeSourceServersCommand({}));
     mgn.latencyMs = 0;
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  describe('applications and waves', () => {
+    beforeEach(() => {
+      mgn.waves = [anApiWave(1), anApiWave(2), anApiWave(3, { isArchived: true })];
+      mgn.applications = [
+        anApiApplication(1, { name: 'payments', waveID: anApiWaveId(1) }),
+        anApiApplication(2, { name: 'ledger', waveID: anApiWaveId(1) }),
+        anApiApplication(3, { name: 'intranet', waveID: anApiWaveId(2) }),
+        anApiApplication(4, { name: 'retired', waveID: anApiWaveId(1), isArchived: true }),
+        anApiApplication(5, { name: 'unplanned' }),
+      ];
+    });
+
+    test('ListApplications and ListWaves answer in the API shape, filtered and paged', async () => {
+      const first = await client.send(
+        new ListApplicationsCommand({ filters: { isArchived: false, waveIDs: [anApiWaveId(1)] }, maxResults: 1 }),
+      );
+      const second = await client.send(
+        new ListApplicationsCommand({
+          filters: { isArchived: false, waveIDs: [anApiWaveId(1)] },
+          maxResults: 1,
+          nextToken: first.nextToken,
+        }),
+      );
+      const waves = await client.send(new ListWavesCommand({ filters: { isArchived: false } }));
+
+      expect(first.items?.[0]).toMatchObject({
+        applicationID: anApiApplicationId(1),
+        arn: `arn:aws:mgn:us-east-1:111122223333:application/${anApiApplicationId(1)}`,
+        name: 'payments',
+        isArchived: false,
+        waveID: anApiWaveId(1),
+        applicationAggregatedStatus: { healthStatus: 'HEALTHY', progressStatus: 'IN_PROGRESS' },
+      });
+      expect(first.nextToken).toEqual(expect.any(String));
+      expect(second.items?.map((item) => item.name)).toEqual(['ledger']);
+      expect(second.nextToken).toBeUndefined();
+      expect(waves.items?.map((wave) => [wave.waveID, wave.name])).toEqual([
+        [anApiWaveId(1), 'Wave 1'],
+        [anApiWaveId(2), 'Wave 2'],
+      ]);
+      expect(waves.items?.[0]?.waveAggregatedStatus).toMatchObject({ healthStatus: 'HEALTHY' });
+    });
+
+    test.each([
+      ['ListApplications', new ListApplicationsCommand({ maxResults: 1001 }), 'maxResults'],
+      ['ListApplications', new ListApplicationsCommand({ filters: { waveIDs: ['Wave 1'] } }), 'filters.waveIDs.1'],
+      [
+        'ListApplications',
+        new ListApplicationsCommand({
+          filters: { applicationIDs: Array.from({ length: 201 }, (_, n) => anApiApplicationId(n)) },
+        }),
+        'filters.applicationIDs',
+      ],
+      ['ListWaves', new ListWavesCommand({ maxResults: 0 }), 'maxResults'],
+      ['ListWaves', new ListWavesCommand({ filters: { waveIDs: ['wave-1'] } }), 'filters.waveIDs.1'],
+    ])('%s rejects what MGN rejects, naming the field (%#)', async (_operation, command, field) => {
+      const error = await rejection(client.send(command as ListWavesCommand));
+
+      expect(error).toBeInstanceOf(ValidationException);
+      expect((error as unknown as ValidationException).fieldList?.map((entry) => entry.name)).toContain(field);
+    });
+
+    test("the repository reads every page of them, and lists a wave's servers by application", async () => {
+      const paged = await startFakeMgnEndpoint({ maxPageSize: 1 });
+      const pagedClient = new MgnClient(clientConfig(paged.url));
+      try {
+        paged.waves = mgn.waves;
+        paged.applications = mgn.applications;
+        paged.servers = [
+          anApiSourceServer({ applicationID: anApiApplicationId(1) }),
+          anApiSourceServer({ applicationID: anApiApplicationId(3) }),
+          anApiSourceServer(),
+          anApiSourceServer({ applicationID: anApiApplicationId(2) }),
+        ];
+        const repository = new MgnSourceServerRepository(pagedClient);
+
+        const waves = await repository.listWaves();
+        const inWave = await repository.listApplications({ waveIds: [anApiWaveId(1)] });
+        const servers = await repository.listSourceServers({
+          applicationIds: inWave.map((application) => application.applicationId),
+        });
+
+        expect(waves.map((wave) => wave.name)).toEqual(['Wave 1', 'Wave 2']);
+        expect(inWave).toEqual([
+          { applicationId: anApiApplicationId(1), name: 'payments', waveId: anApiWaveId(1) },
+          { applicationId: anApiApplicationId(2), name: 'ledger', waveId: anApiWaveId(1) },
+        ]);
+        expect(servers.map((server) => server.sourceServerId)).toEqual([
+          paged.servers[0]?.sourceServerID,
+          paged.servers[3]?.sourceServerID,
+        ]);
+        expect(servers[0]).toMatchObject({
+          applicationId: anApiApplicationId(1),
+          firstByteDateTime: '2026-11-01T09:12:31.000Z',
+          elapsedReplicationDuration: 'P24DT23H',
+        });
+        // One item a page: every list was read to its last page.
+        expect(['ListWaves', 'ListApplications', 'DescribeSourceServers'].map((name) => paged.callCount(name))).toEqual(
+          [2, 2, 2],
+        );
+        expect(paged.requestsFor('DescribeSourceServers')[0]?.body).toEqual({
+          filters: { isArchived: false, applicationIDs: [anApiApplicationId(1), anApiApplicationId(2)] },
+          maxResults: 1000,
+        });
+      } finally {
+        pagedClient.destroy();
+        await paged.close();
+      }
+    });
   });
 });
 

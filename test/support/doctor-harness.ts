@@ -17,7 +17,7 @@ import { CreateDocumentCommand, ListCommandsCommand, SSMClient, type Command } f
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { DocumentRole } from '../../lambdas/core/model';
-import { INVENTORY_KEY } from '../../lambdas/adapters/dynamodb-remediation-ledger';
+import { FREE_PERIOD_MARKS_KEY, INVENTORY_KEY } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { ENV } from '../../lambdas/shared/environment';
 import { DEFAULT_SETTINGS, renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
 import { startFakeMgnEndpoint, type FakeMgnEndpoint } from './fake-mgn-endpoint';
@@ -92,7 +92,7 @@ export interface DoctorHarness {
   drainDigestQueue(): Promise<Message[]>;
   /** What was published to the topic, from moto's state. */
   publishedNotifications(): Promise<PublishedNotification[]>;
-  /** The ledger's entries, one per followed server (not the SSM inventory item kept beside them). */
+  /** The ledger's entries, one per followed server (not the SSM inventory or free-period items kept beside them). */
   ledgerItems(): Promise<Record<string, unknown>[]>;
   /** The SSM inventory item a scheduled run keeps for event runs, if there is one. */
   inventoryItem(): Promise<Record<string, unknown> | undefined>;
@@ -270,7 +270,8 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
         }));
       },
       async ledgerItems() {
-        return (await scanTable()).filter((item) => item.sourceServerId !== INVENTORY_KEY);
+        const beside = new Set([INVENTORY_KEY, FREE_PERIOD_MARKS_KEY]);
+        return (await scanTable()).filter((item) => !beside.has(String(item.sourceServerId)));
       },
       async inventoryItem() {
         return (await scanTable()).find((item) => item.sourceServerId === INVENTORY_KEY);

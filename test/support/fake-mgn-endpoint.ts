@@ -10,6 +10,9 @@
 // - RetryDataReplication: 200 with the source server when it is STALLED, else 400 ValidationException;
 //   404 ResourceNotFoundException for an unknown ID.
 // - GetReplicationConfiguration: a realistic ReplicationConfiguration (overridable per server).
+// - ListApplications / ListWaves: maxResults 1–1000, nextToken and accountID as above; filters.applicationIDs ≤ 200
+//   of `app-[0-9a-zA-Z]{17}`, filters.waveIDs ≤ 200 of `wave-[0-9a-zA-Z]{17}`, isArchived boolean. Replies
+//   `{ items, nextToken? }` with items in the API's Application and Wave shapes.
 // - Anything else: 404 UnknownOperationException. Errors carry `x-amzn-ErrorType` and a JSON body
 //   (`message`, `code`, and for ValidationException `reason` and `fieldList`).
 //
@@ -90,6 +93,42 @@ export interface ApiSourceServer {
 
 export type ApiReplicationConfiguration = Record<string, unknown> & { sourceServerID: string };
 
+export interface ApiApplication {
+  applicationID: string;
+  arn?: string;
+  name?: string;
+  description?: string;
+  isArchived?: boolean;
+  applicationAggregatedStatus?: {
+    lastUpdateDateTime?: string;
+    healthStatus?: string;
+    progressStatus?: string;
+    totalSourceServers?: number;
+  };
+  creationDateTime?: string;
+  lastModifiedDateTime?: string;
+  tags?: Record<string, string>;
+  waveID?: string;
+}
+
+export interface ApiWave {
+  waveID: string;
+  arn?: string;
+  name?: string;
+  description?: string;
+  isArchived?: boolean;
+  waveAggregatedStatus?: {
+    lastUpdateDateTime?: string;
+    replicationStartedDateTime?: string;
+    healthStatus?: string;
+    progressStatus?: string;
+    totalApplications?: number;
+  };
+  creationDateTime?: string;
+  lastModifiedDateTime?: string;
+  tags?: Record<string, string>;
+}
+
 /** Partial at every level; arrays and scalars replace, objects merge, an explicit `undefined` removes. */
 export type DeepPartial<T> = { [K in keyof T]?: DeepPartialValue<T[K]> };
 type DeepPartialValue<V> = V extends readonly (infer U)[] ? U[] : V extends object ? DeepPartial<V> : V;
@@ -102,6 +141,7 @@ export const MGN_REGION = 'us-east-1';
 
 const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 const APPLICATION_ID = /^app-[0-9a-zA-Z]{17}$/;
+const WAVE_ID = /^wave-[0-9a-zA-Z]{17}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const REPLICATION_TYPES = ['AGENT_BASED', 'SNAPSHOT_SHIPPING'];
 const LIFE_CYCLE_STATES = [
@@ -207,6 +247,56 @@ export function aStalledApiSourceServer(overrides: DeepPartial<ApiSourceServer> 
   );
 }
 
+/** `app-` + 17 lower-case hex digits. */
+export const anApiApplicationId = (n: number): string => `app-${n.toString(16).padStart(17, '0')}`;
+/** `wave-` + 17 lower-case hex digits. */
+export const anApiWaveId = (n: number): string => `wave-${n.toString(16).padStart(17, '0')}`;
+
+/** An application in the API shape, in no wave unless `waveID` is given. */
+export function anApiApplication(n: number, overrides: DeepPartial<ApiApplication> = {}): ApiApplication {
+  const id = anApiApplicationId(n);
+  const base: ApiApplication = {
+    applicationID: id,
+    arn: `arn:aws:mgn:${MGN_REGION}:${MGN_ACCOUNT_ID}:application/${id}`,
+    name: `application-${n}`,
+    description: '',
+    isArchived: false,
+    applicationAggregatedStatus: {
+      lastUpdateDateTime: '2026-11-26T07:00:00.000Z',
+      healthStatus: 'HEALTHY',
+      progressStatus: 'IN_PROGRESS',
+      totalSourceServers: 0,
+    },
+    creationDateTime: '2026-10-20T09:00:00.000Z',
+    lastModifiedDateTime: '2026-11-01T09:00:00.000Z',
+    tags: {},
+  };
+  return deepMerge(base, overrides);
+}
+
+/** A wave in the API shape. */
+export function anApiWave(n: number, overrides: DeepPartial<ApiWave> = {}): ApiWave {
+  const id = anApiWaveId(n);
+  const base: ApiWave = {
+    waveID: id,
+    arn: `arn:aws:mgn:${MGN_REGION}:${MGN_ACCOUNT_ID}:wave/${id}`,
+    name: `Wave ${n}`,
+    description: '',
+    isArchived: false,
+    waveAggregatedStatus: {
+      lastUpdateDateTime: '2026-11-26T07:00:00.000Z',
+      replicationStartedDateTime: '2026-11-01T09:12:31.000Z',
+      healthStatus: 'HEALTHY',
+      progressStatus: 'IN_PROGRESS',
+      totalApplications: 0,
+    },
+    creationDateTime: '2026-10-20T09:00:00.000Z',
+    lastModifiedDateTime: '2026-11-01T09:00:00.000Z',
+    tags: {},
+  };
+  return deepMerge(base, overrides);
+}
+
 /** What GetReplicationConfiguration returns for a server with the account's default replication template. */
 export function aReplicationConfiguration(server: ApiSourceServer): ApiReplicationConfiguration {
   return {
@@ -239,7 +329,12 @@ export function aReplicationConfiguration(server: ApiSourceServer): ApiReplicati
 // ---------------------------------------------------------------------------------------------------------------
 // The endpoint
 
-export type MgnOperation = 'DescribeSourceServers' | 'RetryDataReplication' | 'GetReplicationConfiguration';
+export type MgnOperation =
+  | 'DescribeSourceServers'
+  | 'RetryDataReplication'
+  | 'GetReplicationConfiguration'
+  | 'ListApplications'
+  | 'ListWaves';
 
 export interface RecordedMgnRequest {
   /** The path's operation name, as sent (also for operations this endpoint does not know). */
@@ -262,12 +357,17 @@ export interface MgnFault {
 
 export interface FakeMgnOptions {
   readonly servers?: readonly ApiSourceServer[];
+  /** The migration's applications and waves (archived ones included: the filters decide). */
+  readonly applications?: readonly ApiApplication[];
+  readonly waves?: readonly ApiWave[];
   /** Serve under this path prefix, e.g. '/mgn' (then point AWS_ENDPOINT_URL_MGN at `url`, which includes it). */
   readonly pathPrefix?: string;
   /** Delay before each reply, in ms: a number, or per operation. */
   readonly latencyMs?: number | ((operation: string) => number);
   /** Page size when a request has no maxResults (the model gives no default; the service's is not documented). */
   readonly defaultPageSize?: number;
+  /** At most this many items a page, whatever maxResults asks: a service may return fewer, and clients must page. */
+  readonly maxPageSize?: number;
 }
 
 interface Reply {
@@ -311,6 +411,9 @@ const describeValue = (value: unknown): string => (typeof value === 'string' ? v
 export class FakeMgnEndpoint {
   /** The fleet, in listing order; replace or edit it between runs. */
   servers: ApiSourceServer[];
+  /** Applications and waves, in listing order; replace or edit them between runs. */
+  applications: ApiApplication[];
+  waves: ApiWave[];
   /** Replication configurations by source server ID; otherwise `aReplicationConfiguration(server)`. */
   readonly replicationConfigurations = new Map<string, ApiReplicationConfiguration>();
   latencyMs: number | ((operation: string) => number);
@@ -318,6 +421,7 @@ export class FakeMgnEndpoint {
   private readonly counters = new Map<string, number>();
   private readonly faults = new Map<string, MgnFault[]>();
   private readonly defaultPageSize: number;
+  private readonly maxPageSize: number;
 
   private constructor(
     private readonly server: ReturnType<typeof createServer>,
@@ -326,8 +430,11 @@ export class FakeMgnEndpoint {
     options: FakeMgnOptions,
   ) {
     this.servers = [...(options.servers ?? [])];
+    this.applications = [...(options.applications ?? [])];
+    this.waves = [...(options.waves ?? [])];
     this.latencyMs = options.latencyMs ?? 0;
     this.defaultPageSize = options.defaultPageSize ?? 1000;
+    this.maxPageSize = options.maxPageSize ?? 1000;
   }
 
   static async start(options: FakeMgnOptions = {}): Promise<FakeMgnEndpoint> {
@@ -439,6 +546,8 @@ export class FakeMgnEndpoint {
       DescribeSourceServers: (input) => this.describeSourceServers(input),
       RetryDataReplication: (input) => this.retryDataReplication(input),
       GetReplicationConfiguration: (input) => this.getReplicationConfiguration(input),
+      ListApplications: (input) => this.listApplications(input),
+      ListWaves: (input) => this.listWaves(input),
     };
     const handler = method === 'POST' ? handlers[operation as MgnOperation] : undefined;
     if (handler === undefined) {
@@ -456,39 +565,9 @@ export class FakeMgnEndpoint {
   }
 
   private describeSourceServers(input: Record<string, unknown>): unknown {
-    const fields: ValidationField[] = [];
-    const { filters = {}, maxResults, nextToken, accountID } = input;
-    if (
-      maxResults !== undefined &&
-      (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 1000)
-    ) {
-      const which =
-        typeof maxResults === 'number' && maxResults > 1000
-          ? 'less than or equal to 1000'
-          : 'greater than or equal to 1';
-      fields.push({
-        name: 'maxResults',
-        message: `Value '${describeValue(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value ${which}`,
-      });
-    }
-    if (nextToken !== undefined && (typeof nextToken !== 'string' || nextToken.length > 2048)) {
-      fields.push({
-        name: 'nextToken',
-        message: `Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 2048`,
-      });
-    }
-    if (accountID !== undefined && (typeof accountID !== 'string' || !ACCOUNT_ID.test(accountID))) {
-      fields.push({
-        name: 'accountID',
-        message: `Value '${describeValue(accountID)}' at 'accountID' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]{12}`,
-      });
-    }
-    if (!isPlainObject(filters)) {
-      fields.push({
-        name: 'filters',
-        message: `Value at 'filters' failed to satisfy constraint: Member must be a structure`,
-      });
-    } else {
+    const fields = checkListRequest(input);
+    const filters = input.filters ?? {};
+    if (isPlainObject(filters)) {
       checkList(
         fields,
         'filters.sourceServerIDs',
@@ -521,12 +600,6 @@ export class FakeMgnEndpoint {
         (state) => LIFE_CYCLE_STATES.includes(state as string),
         `satisfy enum value set: [${LIFE_CYCLE_STATES.join(', ')}]`,
       );
-      if (filters.isArchived !== undefined && typeof filters.isArchived !== 'boolean') {
-        fields.push({
-          name: 'filters.isArchived',
-          message: `Value '${describeValue(filters.isArchived)}' at 'filters.isArchived' failed to satisfy constraint: Member must be a boolean`,
-        });
-      }
     }
     if (fields.length > 0) throw fieldErrors(fields);
     const filter = filters as Record<string, unknown>;
@@ -538,15 +611,6 @@ export class FakeMgnEndpoint {
       filter.lifeCycleStates ?? [],
       filter.applicationIDs ?? [],
     ]);
-    let offset = 0;
-    if (nextToken !== undefined && nextToken !== '') {
-      const decoded = decodeToken(nextToken as string);
-      if (decoded === undefined || decoded.filterKey !== filterKey)
-        throw validationError('other', 'Invalid pagination token');
-      offset = decoded.offset;
-    }
-    const inList = (list: unknown, value: unknown): boolean =>
-      !Array.isArray(list) || list.length === 0 || list.includes(value);
     const matching = this.servers.filter(
       (server) =>
         inList(filter.sourceServerIDs, server.sourceServerID) &&
@@ -555,7 +619,77 @@ export class FakeMgnEndpoint {
         inList(filter.lifeCycleStates, server.lifeCycle?.state) &&
         inList(filter.applicationIDs, server.applicationID),
     );
-    const pageSize = (maxResults as number | undefined) ?? this.defaultPageSize;
+    return this.page(matching, input, filterKey);
+  }
+
+  private listApplications(input: Record<string, unknown>): unknown {
+    const fields = checkListRequest(input);
+    const filters = input.filters ?? {};
+    if (isPlainObject(filters)) {
+      checkList(
+        fields,
+        'filters.applicationIDs',
+        filters.applicationIDs,
+        200,
+        (id) => typeof id === 'string' && APPLICATION_ID.test(id),
+        'satisfy regular expression pattern: ^app-[0-9a-zA-Z]{17}$',
+      );
+      checkList(
+        fields,
+        'filters.waveIDs',
+        filters.waveIDs,
+        200,
+        (id) => typeof id === 'string' && WAVE_ID.test(id),
+        'satisfy regular expression pattern: ^wave-[0-9a-zA-Z]{17}$',
+      );
+    }
+    if (fields.length > 0) throw fieldErrors(fields);
+    const filter = filters as Record<string, unknown>;
+    const filterKey = JSON.stringify([filter.applicationIDs ?? [], filter.isArchived ?? null, filter.waveIDs ?? []]);
+    const matching = this.applications.filter(
+      (application) =>
+        inList(filter.applicationIDs, application.applicationID) &&
+        (filter.isArchived === undefined || (application.isArchived ?? false) === filter.isArchived) &&
+        inList(filter.waveIDs, application.waveID),
+    );
+    return this.page(matching, input, filterKey);
+  }
+
+  private listWaves(input: Record<string, unknown>): unknown {
+    const fields = checkListRequest(input);
+    const filters = input.filters ?? {};
+    if (isPlainObject(filters)) {
+      checkList(
+        fields,
+        'filters.waveIDs',
+        filters.waveIDs,
+        200,
+        (id) => typeof id === 'string' && WAVE_ID.test(id),
+        'satisfy regular expression pattern: ^wave-[0-9a-zA-Z]{17}$',
+      );
+    }
+    if (fields.length > 0) throw fieldErrors(fields);
+    const filter = filters as Record<string, unknown>;
+    const filterKey = JSON.stringify([filter.waveIDs ?? [], filter.isArchived ?? null]);
+    const matching = this.waves.filter(
+      (wave) =>
+        inList(filter.waveIDs, wave.waveID) &&
+        (filter.isArchived === undefined || (wave.isArchived ?? false) === filter.isArchived),
+    );
+    return this.page(matching, input, filterKey);
+  }
+
+  /** One page of `matching`: `maxResults` (or the default page size) from the request's token on. */
+  private page<T>(matching: readonly T[], input: Record<string, unknown>, filterKey: string): unknown {
+    const { maxResults, nextToken } = input;
+    let offset = 0;
+    if (nextToken !== undefined && nextToken !== '') {
+      const decoded = decodeToken(nextToken as string);
+      if (decoded === undefined || decoded.filterKey !== filterKey)
+        throw validationError('other', 'Invalid pagination token');
+      offset = decoded.offset;
+    }
+    const pageSize = Math.min((maxResults as number | undefined) ?? this.defaultPageSize, this.maxPageSize);
     const items = matching.slice(offset, offset + pageSize);
     const next =
       offset + pageSize < matching.length ? encodeToken({ offset: offset + pageSize, filterKey }) : undefined;
@@ -608,6 +742,51 @@ export class FakeMgnEndpoint {
     return this.replicationConfigurations.get(server.sourceServerID) ?? aReplicationConfiguration(server);
   }
 }
+
+/** Every list operation's common members: maxResults 1–1000, nextToken ≤ 2048, accountID, filters a structure. */
+function checkListRequest(input: Record<string, unknown>): ValidationField[] {
+  const fields: ValidationField[] = [];
+  const { filters = {}, maxResults, nextToken, accountID } = input;
+  if (
+    maxResults !== undefined &&
+    (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 1000)
+  ) {
+    const which =
+      typeof maxResults === 'number' && maxResults > 1000 ? 'less than or equal to 1000' : 'greater than or equal to 1';
+    fields.push({
+      name: 'maxResults',
+      message: `Value '${describeValue(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value ${which}`,
+    });
+  }
+  if (nextToken !== undefined && (typeof nextToken !== 'string' || nextToken.length > 2048)) {
+    fields.push({
+      name: 'nextToken',
+      message: `Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 2048`,
+    });
+  }
+  if (accountID !== undefined && (typeof accountID !== 'string' || !ACCOUNT_ID.test(accountID))) {
+    fields.push({
+      name: 'accountID',
+      message: `Value '${describeValue(accountID)}' at 'accountID' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]{12}`,
+    });
+  }
+  if (!isPlainObject(filters)) {
+    fields.push({
+      name: 'filters',
+      message: `Value at 'filters' failed to satisfy constraint: Member must be a structure`,
+    });
+  } else if (filters.isArchived !== undefined && typeof filters.isArchived !== 'boolean') {
+    fields.push({
+      name: 'filters.isArchived',
+      message: `Value '${describeValue(filters.isArchived)}' at 'filters.isArchived' failed to satisfy constraint: Member must be a boolean`,
+    });
+  }
+  return fields;
+}
+
+/** An empty or absent filter list matches everything, as in MGN. */
+const inList = (list: unknown, value: unknown): boolean =>
+  !Array.isArray(list) || list.length === 0 || list.includes(value);
 
 function checkList(
   fields: ValidationField[],

@@ -8,4 +8,9 @@ export { InMemoryNodeInventoryCache } from './node-inventory-cache';
 export { RecordingPublisher } from './outcome-publisher';
 export { InMemoryLedger } from './remediation-ledger';
 export { InMemoryReplicationServerLocator } from './replication-server-locator';
-export { InMemorySourceServerRepository, type RetryCall } from './source-server-repository';
+export {
+  InMemorySourceServerRepository,
+  type RetryCall,
+  selectApplications,
+  selectSourceServers,
+} from './source-server-repository';

@@ -1,9 +1,12 @@
 // The ledger in memory, with the DynamoDB adapter's conditional write: a save must find the version before it.
+// The free-period marks are versioned the same way.
+import { NO_FREE_PERIOD_MARKS, type FreePeriodMarks } from '../../core/free-period';
 import type { LedgerEntry } from '../../core/ledger';
-import type { RemediationLedger, SaveResult } from '../../core/ports';
+import type { FreePeriodMarkStore, RemediationLedger, SaveResult } from '../../core/ports';
 
-export class InMemoryLedger implements RemediationLedger {
+export class InMemoryLedger implements RemediationLedger, FreePeriodMarkStore {
   readonly items = new Map<string, LedgerEntry>();
+  freePeriodMarks: FreePeriodMarks = NO_FREE_PERIOD_MARKS;
   writes = 0;
   /** Makes the next save of this server conflict, as if another run wrote first. */
   readonly conflictOnce = new Set<string>();
@@ -18,6 +21,17 @@ export class InMemoryLedger implements RemediationLedger {
     const expected = entry.version - 1;
     if ((current?.version ?? 0) !== expected) return 'CONFLICT';
     this.items.set(entry.sourceServerId, structuredClone(entry));
+    this.writes += 1;
+    return 'SAVED';
+  }
+
+  async loadFreePeriodMarks(): Promise<FreePeriodMarks> {
+    return structuredClone(this.freePeriodMarks);
+  }
+
+  async saveFreePeriodMarks(marks: FreePeriodMarks): Promise<SaveResult> {
+    if (marks.version - 1 !== this.freePeriodMarks.version) return 'CONFLICT';
+    this.freePeriodMarks = structuredClone(marks);
     this.writes += 1;
     return 'SAVED';
   }

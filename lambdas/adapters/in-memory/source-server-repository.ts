@@ -1,8 +1,8 @@
-// MGN in memory: lists the fleet as the MGN adapter does (no archived servers), and answers
-// RetryDataReplication as MGN does: refused for a server that is not stalled.
+// MGN in memory: lists the fleet, its applications and its waves as the MGN adapter does (no archived servers,
+// the same filters), and answers RetryDataReplication as MGN does: refused for a server that is not stalled.
 import { systemClock } from '../../shared/system-clock';
-import type { ReplicationSettings, SourceServer } from '../../core/model';
-import type { Clock, SourceServerRepository } from '../../core/ports';
+import type { MigrationApplication, MigrationWave, ReplicationSettings, SourceServer } from '../../core/model';
+import type { Clock, SourceServerFilter, SourceServerRepository } from '../../core/ports';
 
 /** One RetryDataReplication call and MGN's answer. */
 export interface RetryCall {
@@ -15,9 +15,35 @@ export interface RetryCall {
 
 const mgnError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
 
+const within = (ids: readonly string[] | undefined, id: string | undefined): boolean =>
+  ids === undefined || (id !== undefined && ids.includes(id));
+
+/** SourceServerRepository.listSourceServers over servers held in memory: never archived ones, narrowed like MGN. */
+export function selectSourceServers(servers: Iterable<SourceServer>, filter: SourceServerFilter = {}): SourceServer[] {
+  return [...servers].filter(
+    (server) =>
+      !server.isArchived &&
+      within(filter.sourceServerIds, server.sourceServerId) &&
+      within(filter.applicationIds, server.applicationId),
+  );
+}
+
+/** SourceServerRepository.listApplications over applications held in memory (archived ones are not held). */
+export function selectApplications(
+  applications: readonly MigrationApplication[],
+  filter: { readonly waveIds?: readonly string[] } = {},
+): MigrationApplication[] {
+  return applications.filter((application) => within(filter.waveIds, application.waveId));
+}
+
 export class InMemorySourceServerRepository implements SourceServerRepository {
   readonly retryCalls: RetryCall[] = [];
-  readonly listCalls: ({ sourceServerIds?: readonly string[] } | undefined)[] = [];
+  readonly listCalls: (SourceServerFilter | undefined)[] = [];
+  /** The migration's applications and waves (non-archived, as MGN lists them); none by default. */
+  applications: MigrationApplication[] = [];
+  waves: MigrationWave[] = [];
+  /** How often applications and waves were read. */
+  termCalls = 0;
   /** Makes every RetryDataReplication fail with this error (throttling, access denied, …). */
   retryError?: Error;
   settings: ReplicationSettings = { bandwidthThrottling: 0, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP' };
@@ -32,12 +58,19 @@ export class InMemorySourceServerRepository implements SourceServerRepository {
     return this.retryCalls.map((call) => call.sourceServerId);
   }
 
-  async listSourceServers(filter?: { readonly sourceServerIds?: readonly string[] }): Promise<SourceServer[]> {
+  async listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]> {
     this.listCalls.push(filter);
-    const live = this.servers.filter((server) => !server.isArchived);
-    return filter?.sourceServerIds
-      ? live.filter((server) => filter.sourceServerIds?.includes(server.sourceServerId))
-      : live;
+    return selectSourceServers(this.servers, filter);
+  }
+
+  async listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]> {
+    this.termCalls += 1;
+    return selectApplications(this.applications, filter);
+  }
+
+  async listWaves(): Promise<MigrationWave[]> {
+    this.termCalls += 1;
+    return [...this.waves];
   }
 
   async retryDataReplication(sourceServerId: string): Promise<void> {

@@ -37,5 +37,5 @@ export function assignNews(
 const NEWS_ORDER: readonly News[] = ['ESCALATED', 'NEW', 'CHANGED', 'OUTCOME', 'RECOVERED', 'CLEARED', 'REMINDER'];
 
 /** What needs a person first. */
-export const orderByNews = (plans: readonly ServerPlan[]): ServerPlan[] =>
+export const orderByNews = <T extends { readonly news?: News }>(plans: readonly T[]): T[] =>
   [...plans].sort((a, b) => NEWS_ORDER.indexOf(a.news as News) - NEWS_ORDER.indexOf(b.news as News));

@@ -2,6 +2,7 @@
 import type {
   Clock,
   CommandRunner,
+  FreePeriodMarkStore,
   Log,
   ManagedNodeDirectory,
   NodeInventoryCache,
@@ -25,6 +26,8 @@ export interface DoctorDependencies {
   /** Further channels (chat, tickets, events): best effort, each failure logged. */
   readonly channels?: readonly OutcomePublisher[];
   readonly ledger: RemediationLedger;
+  /** What was told about free replication periods; without it, no free-period notices (docs/design.md section 7). */
+  readonly freePeriodMarks?: FreePeriodMarkStore;
   readonly replicationServers?: ReplicationServerLocator;
   readonly serviceRoles?: ServiceRoleChecker;
   readonly clock: Clock;

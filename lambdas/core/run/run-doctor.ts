@@ -4,8 +4,15 @@
 // Lambda's retry and the DLQ apply.
 import { errorText } from '../concurrency';
 import { findCommonCauses } from '../common-cause';
-import { composeDigest } from '../digest';
+import { composeDigest, type DigestInput } from '../digest';
+import {
+  describeFreePeriodNotices,
+  groupFreePeriodNotices,
+  type FreePeriodNotice,
+  type FreePeriodReview,
+} from '../free-period';
 import { closeEntry, type LedgerEntry } from '../ledger';
+import { indexMigrationTerms, type MigrationTermsIndex } from '../migration-terms';
 import type { Digest, SourceServer } from '../model';
 import { countConditions, type RunReport } from '../report';
 import type { DoctorSettings } from '../../shared/settings';
@@ -13,7 +20,9 @@ import { assignNews, orderByNews } from './assign-news';
 import { collectEarlierResults } from './collect-earlier-results';
 import type { DoctorDependencies, RunEnvironment, RunRequest } from './dependencies';
 import { deliverNews } from './deliver-news';
+import { reviewRunFreePeriods, saveRunFreePeriodMarks } from './free-period-notices';
 import { planServers } from './plan-servers';
+import { labelReport, readMigrationTerms } from './read-migration-terms';
 import { logServer, playbookOf, toReport, type ServerPlan } from './server-plan';
 import { treatServers } from './treat-servers';
 
@@ -45,16 +54,13 @@ export async function runDoctor(
   const news = orderByNews(followed.filter((plan) => plan.news !== undefined));
   const unresolved = followed.filter((plan) => plan.news === undefined && plan.entry?.status !== 'CLOSED');
   const counts = countConditions(treated.plans);
-  const digest = composeRunDigest({ request, environment, dryRun, now, counts, news, unresolved, missingServiceRoles });
-
-  // No paging storm: within the interval, an event run's news waits in the ledger for the next digest.
-  const coalesced = digest !== undefined && isCoalesced(request, stored, settings, now);
-  if (coalesced) deps.log.info('News recorded for the next digest (notifyIntervalMinutes)', { news: news.length });
+  const run = { request, environment, dryRun, now, counts, news, unresolved, missingServiceRoles };
+  const { digest, coalesced, terms, freePeriod } = await prepareDigest(run, { servers, stored }, settings, deps);
   const byId = new Map(followed.map((plan) => [plan.server.sourceServerId, plan]));
   const reports = treated.plans
     .map((plan) => byId.get(plan.server.sourceServerId) ?? plan)
     .filter((plan) => plan.entry !== undefined || plan.action !== 'NONE')
-    .map(toReport);
+    .map((plan) => labelReport(toReport(plan), terms));
   const { published } = await deliverNews(
     {
       entries: [...followed.map((plan) => plan.entry as LedgerEntry), ...closeVanished(current, servers, request, now)],
@@ -68,6 +74,7 @@ export async function runDoctor(
   ).finally(() => {
     for (const report of reports) logServer(deps.log, report, request.runId);
   });
+  await saveRunFreePeriodMarks(freePeriod?.review, { published, writeLedger: !dryRun }, deps);
 
   return {
     runId: request.runId,
@@ -82,7 +89,42 @@ export async function runDoctor(
     subject: digest?.subject,
     missingServiceRoles,
     coalesced,
+    ...(freePeriod?.lines.length && { freePeriod: freePeriod.lines }),
   };
+}
+
+interface PreparedDigest {
+  /** Undefined when there is nothing to tell. */
+  readonly digest?: Digest;
+  readonly coalesced: boolean;
+  readonly terms?: MigrationTermsIndex;
+  readonly freePeriod?: { readonly review: FreePeriodReview; readonly lines: string[] };
+}
+
+/**
+ * The digest of the news and the free-period notices. Applications and waves are read only for a digest that
+ * goes out, never for news an event run leaves to the next digest.
+ */
+async function prepareDigest(
+  run: RunNews,
+  fleet: { readonly servers: readonly SourceServer[]; readonly stored: ReadonlyMap<string, LedgerEntry> },
+  settings: DoctorSettings,
+  deps: DoctorDependencies,
+): Promise<PreparedDigest> {
+  const review = await reviewRunFreePeriods(run.request, fleet.servers, settings, run.now, deps);
+  const notices = review?.notices ?? [];
+  if (run.news.length === 0 && notices.length === 0)
+    return { coalesced: false, ...(review && { freePeriod: { review, lines: [] } }) };
+  // No paging storm: within the interval, an event run's news waits in the ledger for the next digest.
+  const coalesced = isCoalesced(run.request, fleet.stored, settings, run.now);
+  if (coalesced) deps.log.info('News recorded for the next digest (notifyIntervalMinutes)', { news: run.news.length });
+  const told = [...run.news, ...run.unresolved].map((plan) => plan.server);
+  // A preview reads MGN only as far as its filters need (scripts/check.ts); it publishes no digest to label.
+  const labelled = !coalesced && run.request.trigger !== 'preview';
+  const terms = labelled ? await readMigrationTerms([...told, ...notices], deps) : undefined;
+  const lines = describeRunFreePeriods(notices, terms, settings);
+  const digest = composeRunDigest({ ...run, terms }, lines.length > 0 ? { lines, servers: notices.length } : undefined);
+  return { digest, coalesced, terms, ...(review && { freePeriod: { review, lines } }) };
 }
 
 /** An event run within `notifyIntervalMinutes` of the last digest leaves its news to the next one. */
@@ -106,12 +148,13 @@ interface RunNews {
   readonly news: readonly ServerPlan[];
   readonly unresolved: readonly ServerPlan[];
   readonly missingServiceRoles?: readonly string[];
+  readonly terms?: MigrationTermsIndex;
 }
 
-/** The digest of the run's news, with what the stalled servers share; undefined when there is no news. */
-function composeRunDigest(run: RunNews): Digest | undefined {
-  if (run.news.length === 0) return undefined;
+/** The digest of the run's news and free-period notices, with what the stalled servers share. */
+function composeRunDigest(run: RunNews, freePeriod: DigestInput['freePeriod']): Digest {
   const told = [...run.news, ...run.unresolved];
+  const report = (plan: ServerPlan) => labelReport(toReport(plan), run.terms);
   return composeDigest({
     ...run.environment,
     runId: run.request.runId,
@@ -119,11 +162,23 @@ function composeRunDigest(run: RunNews): Digest | undefined {
     dryRun: run.dryRun,
     now: run.now,
     counts: run.counts,
-    news: run.news.map(toReport),
-    unresolved: run.unresolved.map(toReport),
+    news: run.news.map(report),
+    unresolved: run.unresolved.map(report),
     missingServiceRoles: run.missingServiceRoles,
     findings: findCommonCauses(told.map(toReport), told.filter((plan) => plan.blocker === 'HELD').length),
+    freePeriod,
   });
+}
+
+/** One line per wave (none without notices). */
+function describeRunFreePeriods(
+  notices: readonly FreePeriodNotice[],
+  terms: MigrationTermsIndex | undefined,
+  settings: DoctorSettings,
+): string[] {
+  if (notices.length === 0) return [];
+  const groups = groupFreePeriodNotices(notices, terms ?? indexMigrationTerms([], []));
+  return describeFreePeriodNotices(groups, { warningDays: settings.freePeriodWarningDays });
 }
 
 /** The servers MGN lists and the ledger's entries, read together. An event run lists only its servers. */

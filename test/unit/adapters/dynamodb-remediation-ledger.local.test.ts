@@ -2,7 +2,11 @@
 // expressions and marshalling are checked by a real DynamoDB API, not by string comparison.
 import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
 import { startLocalLedgerTable, type LocalLedgerTable } from '../../support/dynalite';
-import { DynamoDbRemediationLedger, INVENTORY_KEY } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
+import {
+  DynamoDbRemediationLedger,
+  FREE_PERIOD_MARKS_KEY,
+  INVENTORY_KEY,
+} from '../../../lambdas/adapters/dynamodb-remediation-ledger';
 import type { LedgerEntry } from '../../../lambdas/core/ledger';
 
 const TABLE = 'mgn-doctor-ledger';
@@ -127,5 +131,34 @@ describe('the SSM inventory item beside the entries', () => {
 
     // Act / Assert
     await expect(ledger.save(huge)).rejects.toThrow(/more than a ledger item holds/);
+  });
+});
+
+describe('free-period marks on a DynamoDB API', () => {
+  it('round-trip next to the entries, under versions, and never show up as an entry', async () => {
+    // Arrange
+    const ledger = new DynamoDbRemediationLedger(clients.dynamodb, TABLE);
+    await ledger.saveEntry(entry('s-0000000000000000c', 1));
+    const before = await ledger.loadFreePeriodMarks();
+
+    // Act
+    const first = await ledger.saveFreePeriodMarks({ version: 1, notified: { 's-0000000000000000d': 'ENDING' } });
+    const stale = await ledger.saveFreePeriodMarks({ version: 1, notified: {} });
+    const second = await ledger.saveFreePeriodMarks({
+      version: 2,
+      notified: { 's-0000000000000000d': 'ENDED', 's-0000000000000000e': 'ENDING' },
+    });
+    const after = await ledger.loadFreePeriodMarks();
+    const entries = await ledger.loadEntries();
+
+    // Assert
+    expect(before).toEqual({ version: 0, notified: {} });
+    expect([first, stale, second]).toEqual(['SAVED', 'CONFLICT', 'SAVED']);
+    expect(after).toEqual({
+      version: 2,
+      notified: { 's-0000000000000000d': 'ENDED', 's-0000000000000000e': 'ENDING' },
+    });
+    expect(entries.map((found) => found.sourceServerId)).not.toContain(FREE_PERIOD_MARKS_KEY);
+    expect(entries.map((found) => found.sourceServerId)).toContain('s-0000000000000000c');
   });
 });

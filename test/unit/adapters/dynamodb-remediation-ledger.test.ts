@@ -1,9 +1,13 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { LedgerEntry } from '../../../lambdas/core/ledger';
-import { DynamoDbRemediationLedger } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
+import {
+  DynamoDbRemediationLedger,
+  FREE_PERIOD_MARKS_KEY,
+} from '../../../lambdas/adapters/dynamodb-remediation-ledger';
+import { NO_FREE_PERIOD_MARKS } from '../../../lambdas/core/free-period';
 
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 const TABLE = 'mgn-replication-doctor-Ledger1A2B3C4D-0EF1GH2IJ3KL';
@@ -188,5 +192,102 @@ describe('DynamoDbRemediationLedger as the SSM inventory cache', () => {
     expect(dynamoMock.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBeUndefined();
     expect(before).toBeUndefined();
     expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 0);
+  });
+});
+
+describe('DynamoDbRemediationLedger free-period marks', () => {
+  const marksItem = { sourceServerId: FREE_PERIOD_MARKS_KEY, version: 3, ending: ['s-00000000000000002'], ended: [] };
+
+  it('are one item of their own, which loadEntries leaves out', async () => {
+    // Arrange
+    const followed = entry({ sourceServerId: 's-00000000000000001' });
+    dynamoMock.on(ScanCommand).resolves({ Items: [followed, marksItem] });
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act / Assert
+    await expect(ledger.loadEntries()).resolves.toEqual([followed]);
+  });
+
+  it('come along with the scan the run begins with: no GetItem, and none stored reads as version 0', async () => {
+    // Arrange
+    dynamoMock
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [entry(), { ...marksItem, ended: ['s-00000000000000003', 42] }] })
+      .resolvesOnce({ Items: [entry()] });
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act
+    await ledger.loadEntries();
+    const stored = await ledger.loadFreePeriodMarks();
+    await ledger.loadEntries();
+    const none = await ledger.loadFreePeriodMarks();
+
+    // Assert
+    expect(stored).toEqual({
+      version: 3,
+      notified: { 's-00000000000000002': 'ENDING', 's-00000000000000003': 'ENDED' },
+    });
+    expect(none).toEqual(NO_FREE_PERIOD_MARKS);
+    expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 2);
+    expect(dynamoMock).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('without a scan before, make one (consistent) to read them', async () => {
+    // Arrange
+    dynamoMock.on(ScanCommand).resolves({ Items: [marksItem] });
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act
+    const marks = await ledger.loadFreePeriodMarks();
+
+    // Assert
+    expect(marks).toEqual({ version: 3, notified: { 's-00000000000000002': 'ENDING' } });
+    expect(dynamoMock).toHaveReceivedCommandWith(ScanCommand, { TableName: TABLE, ConsistentRead: true });
+  });
+
+  it('save as two sorted ID lists, version n only over version n-1', async () => {
+    // Arrange
+    dynamoMock.on(PutCommand).resolves({});
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act
+    const first = await ledger.saveFreePeriodMarks({ version: 1, notified: { 's-00000000000000009': 'ENDING' } });
+    const later = await ledger.saveFreePeriodMarks({
+      version: 5,
+      notified: { 's-00000000000000009': 'ENDED', 's-00000000000000004': 'ENDED', 's-00000000000000001': 'ENDING' },
+    });
+
+    // Assert
+    expect([first, later]).toEqual(['SAVED', 'SAVED']);
+    expect(dynamoMock.commandCalls(PutCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        TableName: TABLE,
+        Item: { sourceServerId: FREE_PERIOD_MARKS_KEY, version: 1, ending: ['s-00000000000000009'], ended: [] },
+        ConditionExpression: 'attribute_not_exists(sourceServerId)',
+      },
+      {
+        TableName: TABLE,
+        Item: {
+          sourceServerId: FREE_PERIOD_MARKS_KEY,
+          version: 5,
+          ending: ['s-00000000000000001'],
+          ended: ['s-00000000000000004', 's-00000000000000009'],
+        },
+        ConditionExpression: '#v = :expected',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':expected': 4 },
+      },
+    ]);
+  });
+
+  it('report CONFLICT when another run saved first', async () => {
+    // Arrange
+    dynamoMock
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const ledger = new DynamoDbRemediationLedger(documentClient, TABLE);
+
+    // Act / Assert
+    await expect(ledger.saveFreePeriodMarks({ version: 2, notified: {} })).resolves.toBe('CONFLICT');
   });
 });

@@ -1,13 +1,18 @@
 import {
   DescribeSourceServersCommand,
   GetReplicationConfigurationCommand,
+  ListApplicationsCommand,
+  ListWavesCommand,
   MgnClient,
   RetryDataReplicationCommand,
+  type Application as MgnApplication,
   type DataReplicationErrorString,
   type DataReplicationState,
   type DescribeSourceServersCommandOutput,
   type GetReplicationConfigurationCommandOutput,
   type LifeCycleState,
+  type ListApplicationsCommandOutput,
+  type ListWavesCommandOutput,
   type RetryDataReplicationCommandOutput,
   type SourceServer as MgnSourceServer,
 } from '@aws-sdk/client-mgn';
@@ -25,6 +30,8 @@ const ACCOUNT = '111122223333';
 const serverId = (n: number): string => `s-${n.toString(16).padStart(17, '0')}`;
 const serverArn = (id: string): string => `arn:aws:mgn:us-east-1:${ACCOUNT}:source-server/${id}`;
 const minimal = (id: string): MgnSourceServer => ({ sourceServerID: id });
+const applicationId = (n: number): string => `app-${n.toString(16).padStart(17, '0')}`;
+const waveId = (n: number): string => `wave-${n.toString(16).padStart(17, '0')}`;
 
 const STALLED_SERVER: MgnSourceServer = {
   sourceServerID: 's-3a1b2c3d4e5f60718',
@@ -150,6 +157,74 @@ describe('MgnSourceServerRepository.listSourceServers', () => {
     // Assert
     expect(servers).toEqual([]);
     expect(mgnMock).toHaveReceivedCommandTimes(describeCommand, 0);
+  });
+
+  it('filters by application IDs on the MGN side, at most 200 per request, without duplicates', async () => {
+    // Arrange
+    const applicationIds = Array.from({ length: 250 }, (_, n) => applicationId(n));
+    mgnMock.on(describeCommand).callsFake((input: { filters: { applicationIDs: string[] } }) => ({
+      items: input.filters.applicationIDs.map((id, n) => ({ ...minimal(serverId(n)), applicationID: id })),
+    }));
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const servers = await repository.listSourceServers({ applicationIds: [...applicationIds, applicationId(7)] });
+
+    // Assert
+    expect(servers.map((server) => server.applicationId)).toEqual(applicationIds);
+    expect(mgnMock).toHaveReceivedCommandTimes(describeCommand, 2);
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(1, describeCommand, {
+      filters: { isArchived: false, applicationIDs: applicationIds.slice(0, 200) },
+      maxResults: 1000,
+    });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, describeCommand, {
+      filters: { isArchived: false, applicationIDs: applicationIds.slice(200) },
+      maxResults: 1000,
+    });
+  });
+
+  it('combines ID and application filters in every request, and makes no call for an empty application list', async () => {
+    // Arrange
+    mgnMock.on(describeCommand).resolves({ items: [] } satisfies Page as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+    const ids = Array.from({ length: 201 }, (_, n) => serverId(n));
+
+    // Act
+    await repository.listSourceServers({ sourceServerIds: ids, applicationIds: [applicationId(1)] });
+    const none = await repository.listSourceServers({ sourceServerIds: ids, applicationIds: [] });
+
+    // Assert
+    expect(none).toEqual([]);
+    expect(mgnMock).toHaveReceivedCommandTimes(describeCommand, 2);
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, describeCommand, {
+      filters: { isArchived: false, sourceServerIDs: ids.slice(200), applicationIDs: [applicationId(1)] },
+      maxResults: 1000,
+    });
+  });
+
+  it('maps what the migration terms and the free replication period need', async () => {
+    // Arrange
+    const item: MgnSourceServer = {
+      ...minimal(serverId(8)),
+      applicationID: applicationId(3),
+      lifeCycle: {
+        state: 'READY_FOR_TEST',
+        firstByteDateTime: '2026-09-01T10:00:00+00:00',
+        elapsedReplicationDuration: 'P86DT4H',
+      },
+    };
+    mgnMock.on(describeCommand).resolves({ items: [item] } satisfies Page as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const [server] = await repository.listSourceServers();
+
+    // Assert
+    expect(server).toMatchObject({
+      applicationId: applicationId(3),
+      firstByteDateTime: '2026-09-01T10:00:00+00:00',
+      elapsedReplicationDuration: 'P86DT4H',
+    });
   });
 
   it('flattens a full source server into the domain shape', async () => {
@@ -336,5 +411,145 @@ describe('MgnSourceServerRepository service actions', () => {
       useDedicatedReplicationServer: true,
       stagingAreaSubnetId: 'subnet-0a1b2c3d4e5f60718',
     });
+  });
+});
+
+describe('MgnSourceServerRepository applications and waves', () => {
+  type ApplicationsPage = Omit<ListApplicationsCommandOutput, '$metadata'>;
+  type WavesPage = Omit<ListWavesCommandOutput, '$metadata'>;
+  const listApplications = ListApplicationsCommand as any;
+  const listWaves = ListWavesCommand as any;
+  const application = (n: number, extra: Partial<MgnApplication> = {}): MgnApplication => ({
+    applicationID: applicationId(n),
+    arn: `arn:aws:mgn:us-east-1:${ACCOUNT}:application/${applicationId(n)}`,
+    name: `app ${n}`,
+    isArchived: false,
+    waveID: waveId(1),
+    ...extra,
+  });
+
+  it('lists non-archived applications, 1000 at a time, over every page', async () => {
+    // Arrange
+    const pages: ApplicationsPage[] = [
+      { items: [application(1), application(2)], nextToken: 'token-2' },
+      { items: [application(3, { waveID: undefined })] },
+    ];
+    mgnMock
+      .on(listApplications)
+      .resolvesOnce(pages[0] as never)
+      .resolvesOnce(pages[1] as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const applications = await repository.listApplications();
+
+    // Assert
+    expect(applications).toEqual([
+      { applicationId: applicationId(1), name: 'app 1', waveId: waveId(1) },
+      { applicationId: applicationId(2), name: 'app 2', waveId: waveId(1) },
+      { applicationId: applicationId(3), name: 'app 3' },
+    ]);
+    expect(mgnMock).toHaveReceivedCommandTimes(listApplications, 2);
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(1, listApplications, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: undefined,
+    });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, listApplications, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: 'token-2',
+    });
+  });
+
+  it('lists the applications of given waves, at most 200 wave IDs per request, without duplicates', async () => {
+    // Arrange
+    const waveIds = Array.from({ length: 201 }, (_, n) => waveId(n));
+    mgnMock.on(listApplications).callsFake((input: { filters: { waveIDs: string[] } }) => ({
+      items: [application(input.filters.waveIDs.length, { waveID: input.filters.waveIDs[0] })],
+    }));
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const applications = await repository.listApplications({ waveIds: [...waveIds, waveId(0)] });
+    const none = await repository.listApplications({ waveIds: [] });
+
+    // Assert
+    expect(applications.map((item) => item.waveId)).toEqual([waveId(0), waveId(200)]);
+    expect(none).toEqual([]);
+    expect(mgnMock).toHaveReceivedCommandTimes(listApplications, 2);
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(1, listApplications, {
+      filters: { isArchived: false, waveIDs: waveIds.slice(0, 200) },
+      maxResults: 1000,
+    });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, listApplications, {
+      filters: { isArchived: false, waveIDs: [waveId(200)] },
+      maxResults: 1000,
+    });
+  });
+
+  it('makes names plain text, names a nameless item by its ID, and drops archived or ID-less items', async () => {
+    // Arrange
+    const items: MgnApplication[] = [
+      application(1, { name: 'payments\n[ESCALATED] all fine\u202e' }),
+      application(2, { name: undefined }),
+      application(3, { isArchived: true }),
+      { name: 'no id' },
+    ];
+    mgnMock.on(listApplications).resolves({ items } satisfies ApplicationsPage as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const applications = await repository.listApplications();
+
+    // Assert
+    expect(applications.map((item) => item.name)).toEqual(['payments [ESCALATED] all fine', applicationId(2)]);
+  });
+
+  it('lists non-archived waves, 1000 at a time, over every page', async () => {
+    // Arrange
+    const pages: WavesPage[] = [
+      { items: [{ waveID: waveId(1), name: 'Wave 1', isArchived: false }], nextToken: 'w-2' },
+      { items: [{ waveID: waveId(2), name: 'Wave 2' }, { waveID: waveId(3), isArchived: true }, { name: 'no id' }] },
+    ];
+    mgnMock
+      .on(listWaves)
+      .resolvesOnce(pages[0] as never)
+      .resolvesOnce(pages[1] as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const waves = await repository.listWaves();
+
+    // Assert
+    expect(waves).toEqual([
+      { waveId: waveId(1), name: 'Wave 1' },
+      { waveId: waveId(2), name: 'Wave 2' },
+    ]);
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(1, listWaves, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: undefined,
+    });
+    expect(mgnMock).toHaveReceivedNthSpecificCommandWith(2, listWaves, {
+      filters: { isArchived: false },
+      maxResults: 1000,
+      nextToken: 'w-2',
+    });
+  });
+
+  it('fails loudly when MGN repeats a page token, and lets API errors propagate', async () => {
+    // Arrange
+    mgnMock.on(listWaves).resolves({ items: [], nextToken: 'same' } satisfies WavesPage as never);
+    mgnMock
+      .on(listApplications)
+      .rejects(
+        Object.assign(new Error('not authorized to perform: mgn:ListApplications'), { name: 'AccessDeniedException' }),
+      );
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act / Assert
+    await expect(repository.listWaves()).rejects.toThrow('Pagination did not advance');
+    await expect(repository.listApplications()).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });

@@ -31,6 +31,38 @@ describe('generateFleet', () => {
     expect(others.every((server) => ['PT0S', undefined].includes(server.dataReplicationInfo?.lagDuration))).toBe(true);
   });
 
+  test('puts listed servers in MGN applications and applications in waves, when asked to', () => {
+    // Act
+    const plain = generateFleet({ servers: 10, stalled: 1 });
+    const fleet = generateFleet({
+      servers: 450,
+      stalled: 3,
+      archived: 1,
+      serversPerApplication: 200,
+      applicationsPerWave: 2,
+    });
+
+    // Assert
+    expect([plain.applications, plain.waves]).toEqual([[], []]);
+    expect(plain.sourceServers.every((server) => server.applicationID === undefined)).toBe(true);
+    expect(
+      fleet.applications.map((application) => [application.applicationID, application.name, application.waveID]),
+    ).toEqual([
+      ['app-00000000000000001', 'app-001', 'wave-00000000000000001'],
+      ['app-00000000000000002', 'app-002', 'wave-00000000000000001'],
+      ['app-00000000000000003', 'app-003', 'wave-00000000000000002'],
+    ]);
+    expect(fleet.waves.map((wave) => [wave.waveID, wave.name])).toEqual([
+      ['wave-00000000000000001', 'Wave 1'],
+      ['wave-00000000000000002', 'Wave 2'],
+    ]);
+    const inApplication = (n: number) =>
+      fleet.sourceServers.filter((server) => server.applicationID === `app-${String(n).padStart(17, '0')}`).length;
+    expect([inApplication(1), inApplication(2), inApplication(3)]).toEqual([200, 200, 50]);
+    expect(fleet.sourceServers.find((server) => server.isArchived)?.applicationID).toBeUndefined();
+    expect(() => generateFleet({ servers: 10, stalled: 0, serversPerApplication: 201 })).toThrow(/200/);
+  });
+
   test('refuses a fleet whose hosts have no SSM nodes', () => {
     expect(() => generateFleet({ servers: 10, stalled: 1, nodes: 5 })).toThrow(/nodes/);
   });

@@ -6,6 +6,7 @@ import type { CommandRecord } from '../../../lambdas/core/ledger';
 import { choosePlaybook } from '../../../lambdas/core/playbook';
 import type { ServerReport } from '../../../lambdas/core/report';
 import type { SourceServer } from '../../../lambdas/core/model';
+import { labelMigrationTerms } from '../../../lambdas/core/migration-terms';
 import { aStalledServer } from '../../fakes/builders';
 
 const now = new Date('2026-11-26T08:00:00Z');
@@ -107,5 +108,75 @@ describe('the digest of a mass stall', () => {
     };
     expect(composeDigest(labelled).text).toContain('· Wave 3 / payments');
     expect(composeDigest(input).text).not.toContain(' · ');
+  });
+});
+
+describe('the digest of a mass stall in a fleet that uses waves and applications', () => {
+  /** Servers spread over `waves` waves of 3 applications each, with names as long as people type them. */
+  function inWaves(count: number, waves: number) {
+    const { input, failed } = massStall(count);
+    const news = input.news.map((report, index): ServerReport => {
+      const wave = index % waves;
+      const application = wave * 3 + (Math.floor(index / waves) % 3);
+      const terms = {
+        applicationId: `app-${String(application).padStart(17, '0')}`,
+        application: `customer-billing-service-${application}`,
+        waveId: `wave-${String(wave).padStart(17, '0')}`,
+        wave: `Wave ${wave + 1} (data centre Frankfurt)`,
+      };
+      return { ...report, terms, label: labelMigrationTerms(terms) };
+    });
+    return { input: { ...input, news }, failed: news.find((report) => report.server === failed.server) };
+  }
+
+  /** The heading (`  -- Wave 1 / payments: 3 server(s)`) above each server's line. */
+  function headingsAbove(text: string): Map<string, string> {
+    const headings = new Map<string, string>();
+    let heading = '';
+    for (const line of text.split('\n')) {
+      if (line.startsWith('  -- ')) heading = line;
+      const id = /\bs-\d{17}\b/.exec(line)?.[0];
+      if (id) headings.set(id, heading);
+    }
+    return headings;
+  }
+
+  it('150 servers in 4 waves: ≤ 32 KB, each server under its wave and application, the failure on the first screen', () => {
+    const { input, failed } = inWaves(150, 4);
+    const digest = composeDigest(input);
+
+    expect(Buffer.byteLength(digest.text, 'utf8')).toBeLessThanOrEqual(32 * 1024);
+    const headings = headingsAbove(digest.text);
+    for (const report of input.news) {
+      expect(headings.get(report.server.sourceServerId)?.startsWith(`  -- ${report.label}: `)).toBe(true);
+    }
+    const firstScreen = digest.text.split('\n').slice(0, 40).join('\n');
+    expect(firstScreen).toContain(failed?.server.sourceServerId);
+    expect(firstScreen).toContain('RestartReplicationAgent Failed');
+    expect(firstScreen).toContain(`· ${failed?.label}`);
+    expect(digest.sms.length).toBeLessThanOrEqual(SMS_MAX);
+  });
+
+  it('1,000 servers in 20 waves: ≤ 64 KB with every server named', () => {
+    const { input } = inWaves(1000, 20);
+    const digest = composeDigest(input);
+
+    expect(Buffer.byteLength(digest.text, 'utf8')).toBeLessThanOrEqual(64 * 1024);
+    for (const report of input.news) expect(digest.text).toContain(report.server.sourceServerId);
+    expect(digest.text).not.toContain('more servers not listed here');
+  });
+
+  it('waves in the order people number them, applications by name within, each wave counted at the top', () => {
+    const { input } = inWaves(36, 12);
+    const text = composeDigest(input).text;
+    const waves = (text.split('== Treated by the doctor')[1] ?? '')
+      .split('\n')
+      .filter((line) => line.startsWith('  -- '))
+      .map((line) => /Wave \d+/.exec(line)?.[0]);
+    expect(waves.slice(0, 4)).toEqual(['Wave 1', 'Wave 1', 'Wave 1', 'Wave 2']);
+    expect(waves.at(-1)).toBe('Wave 12');
+    expect(text).toContain(
+      'Servers with news by wave: Wave 1 (data centre Frankfurt) 3, Wave 2 (data centre Frankfurt) 3,',
+    );
   });
 });

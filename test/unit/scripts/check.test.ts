@@ -3,9 +3,13 @@
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeSourceServersCommand,
+  ListApplicationsCommand,
+  ListWavesCommand,
   MgnClient,
   RetryDataReplicationCommand,
   type DescribeSourceServersCommandOutput,
+  type ListApplicationsCommandOutput,
+  type ListWavesCommandOutput,
   type SourceServer as MgnSourceServer,
 } from '@aws-sdk/client-mgn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -16,6 +20,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FREE_PERIOD_MARKS_KEY } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAwsClients, type AwsClientOptions } from '../../../lambdas/adapters/aws-clients';
@@ -367,6 +372,30 @@ describe('check: the ledger', () => {
     expect(row(stdout, id(0xb1))?.[5]).toBe('RECOVERED');
   });
 
+  it('shows the free-period notices a scheduled run would tell, reading the marks and never writing them', async () => {
+    // Arrange: two servers past 1,900 of their 2,160 free hours, one of them already told; a cut-over one past the end
+    const hours = (used: number) => ({ state: 'READY_FOR_TEST' as never, elapsedReplicationDuration: `PT${used}H` });
+    const healthy = { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT0S' };
+    const fleet = [
+      server(id(0xc1), 'pay-01', 'READY_FOR_TEST', healthy, { lifeCycle: hours(1900) }),
+      server(id(0xc2), 'pay-02', 'READY_FOR_TEST', healthy, { lifeCycle: hours(1950) }),
+      server(id(0xc3), 'old-03', 'CUTOVER', healthy, { lifeCycle: { ...hours(2500), state: 'CUTOVER' as never } }),
+    ];
+    mgn.on(DescribeSourceServersCommand as any).resolves({ items: fleet } as any);
+    documentClient
+      .on(ScanCommand)
+      .resolves({ Items: [{ sourceServerId: FREE_PERIOD_MARKS_KEY, version: 4, ending: [id(0xc2)], ended: [] }] });
+
+    // Act
+    const { exitCode, stdout } = await check(['--region', REGION, '--ledger-table', TABLE]);
+
+    // Assert: pay-01 only; the afterEach hook checks that nothing was written
+    expect(exitCode).toBe(0);
+    expect(documentClient).toHaveReceivedCommandTimes(ScanCommand, 1);
+    const told = stdout.split('Free replication period, as a scheduled run would tell it:')[1]?.trim();
+    expect(told).toMatch(/^free MGN replication ends by \d{4}-\d\d-\d\d \(within 14 days\) for 1 server: pay-01$/);
+  });
+
   it('reads neither the ledger nor command results without --ledger-table', async () => {
     await check(['--region', REGION]);
 
@@ -517,6 +546,142 @@ describe('check: errors', () => {
   });
 });
 
+describe('check: --wave and --application', () => {
+  const WAVE_1 = 'wave-0000000000000000a';
+  const WAVE_2 = 'wave-0000000000000000b';
+  const PAYMENTS = 'app-0000000000000000a';
+  const LEDGER = 'app-0000000000000000b';
+  const INTRANET = 'app-0000000000000000c';
+  const APPLICATIONS = [
+    { applicationID: PAYMENTS, name: 'payments', waveID: WAVE_1, isArchived: false },
+    { applicationID: LEDGER, name: 'ledger', waveID: WAVE_1, isArchived: false },
+    { applicationID: INTRANET, name: 'intranet', waveID: WAVE_2, isArchived: false },
+  ];
+  const WAVES = [
+    { waveID: WAVE_1, name: 'Wave 1', isArchived: false },
+    { waveID: WAVE_2, name: 'Wave 2', isArchived: false },
+    { waveID: 'wave-0000000000000000c', name: 'Wave 3 (empty)', isArchived: false },
+  ];
+  const APPLICATION_OF: Record<string, string> = {
+    [WEB]: PAYMENTS,
+    [BATCH]: PAYMENTS,
+    [FILES]: LEDGER,
+    [APP]: INTRANET,
+  };
+  const TERMS_FLEET = FLEET.map((item) => ({ ...item, applicationID: APPLICATION_OF[item.sourceServerID ?? ''] }));
+  const describeCommand = DescribeSourceServersCommand as any;
+  const listApplications = ListApplicationsCommand as any;
+  const listWaves = ListWavesCommand as any;
+
+  beforeEach(() => {
+    // MGN's own filtering: by application on DescribeSourceServers, by wave on ListApplications.
+    mgn.on(describeCommand).callsFake((input: { filters?: { applicationIDs?: string[] } }) => {
+      const wanted = input.filters?.applicationIDs;
+      const items = TERMS_FLEET.filter((item) => !wanted || wanted.includes(item.applicationID as string));
+      return { items } satisfies Omit<DescribeSourceServersCommandOutput, '$metadata'>;
+    });
+    mgn.on(listApplications).callsFake((input: { filters?: { waveIDs?: string[] } }) => {
+      const wanted = input.filters?.waveIDs;
+      const items = APPLICATIONS.filter((item) => !wanted || wanted.includes(item.waveID));
+      return { items } satisfies Omit<ListApplicationsCommandOutput, '$metadata'>;
+    });
+    mgn.on(listWaves).resolves({ items: WAVES } satisfies Omit<ListWavesCommandOutput, '$metadata'> as any);
+  });
+
+  it("--wave NAME (any case): the wave's applications from MGN, then only their servers, filtered by MGN", async () => {
+    const { exitCode, stdout, stderr } = await check(['--region', REGION, '--wave', 'wave 1']);
+
+    expect(exitCode).toBe(0);
+    expect(mgn).toHaveReceivedCommandWith(listWaves, { filters: { isArchived: false }, maxResults: 1000 });
+    expect(mgn).toHaveReceivedCommandWith(listApplications, {
+      filters: { isArchived: false, waveIDs: [WAVE_1] },
+      maxResults: 1000,
+    });
+    expect(mgn).toHaveReceivedCommandWith(describeCommand, {
+      filters: { isArchived: false, applicationIDs: [PAYMENTS, LEDGER] },
+      maxResults: 1000,
+    });
+    expect(stdout).toContain(
+      `preview: ${REGION}, account ${ACCOUNT}, wave "Wave 1" (2 application(s)) (dry run: nothing was sent`,
+    );
+    expect([WEB, BATCH, FILES].map((id) => row(stdout, id)?.[0])).toEqual([WEB, BATCH, FILES]);
+    expect(stdout).not.toContain(APP);
+    expect(stdout).toContain('(3 servers in all)');
+    expect(stderr).toContain(`listing source servers in ${REGION} (wave "Wave 1" (2 application(s)))…`);
+  });
+
+  it("--application NAME: that application's servers only, without reading waves", async () => {
+    const { exitCode, stdout } = await check(['--region', REGION, '--application', 'payments', '--json']);
+
+    expect(exitCode).toBe(0);
+    expect(mgn).not.toHaveReceivedCommand(listWaves);
+    expect(mgn).toHaveReceivedCommandWith(listApplications, { filters: { isArchived: false }, maxResults: 1000 });
+    expect(mgn).toHaveReceivedCommandWith(describeCommand, {
+      filters: { isArchived: false, applicationIDs: [PAYMENTS] },
+    });
+    const output = JSON.parse(stdout);
+    expect(output.scope).toEqual({ applications: [{ applicationId: PAYMENTS, name: 'payments', waveId: WAVE_1 }] });
+    expect(output.servers.map((entry: { sourceServerId: string }) => entry.sourceServerId)).toEqual([WEB, BATCH]);
+  });
+
+  it('--wave ID with --application NAME: the application within that wave', async () => {
+    const { exitCode, stdout } = await check(['--region', REGION, '--wave', WAVE_2, '--application', 'INTRANET']);
+
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(`account ${ACCOUNT}, application "intranet" in wave "Wave 2" (dry run`);
+    expect(row(stdout, APP)?.[0]).toBe(APP);
+    expect(stdout).toContain('(1 servers in all)');
+  });
+
+  it('a wave without applications lists no servers, and says so', async () => {
+    const { exitCode, stdout } = await check(['--region', REGION, '--wave', 'Wave 3 (empty)']);
+
+    expect(exitCode).toBe(0);
+    expect(mgn).not.toHaveReceivedCommand(describeCommand);
+    expect(stdout).toContain('wave "Wave 3 (empty)" (0 application(s))');
+    expect(stdout).toContain('No stalled, disconnected, lagging or unknown servers.');
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--wave', 'Wave 9'], /^error: no wave "Wave 9" in us-east-1: there are "Wave 1", "Wave 2", "Wave 3 \(empty\)"$/],
+    [['--wave', 'Wave'], /^error: no wave "Wave" in us-east-1/],
+    [
+      ['--wave', 'Wave 2', '--application', 'payments'],
+      /^error: no application "payments" in wave "Wave 2" of us-east-1: there are "intranet"$/,
+    ],
+    [
+      ['--application', 'crm'],
+      /^error: no application "crm" in us-east-1: there are "payments", "ledger", "intranet"$/,
+    ],
+  ])('%j names nothing: one line, exit 2, no server listed', async (flags, pattern) => {
+    const run = await check(['--region', REGION, ...flags]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(pattern);
+    expect(mgn).not.toHaveReceivedCommand(describeCommand);
+  });
+
+  it('access denied on ListWaves: exit 4, naming the permissions the filters need', async () => {
+    mgn.on(listWaves).rejects(sdkError('AccessDeniedException', 'not authorized to perform: mgn:ListWaves'));
+
+    const run = await check(['--region', REGION, '--wave', 'Wave 1']);
+
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain(
+      'The preview needs mgn:DescribeSourceServers, mgn:ListWaves, mgn:ListApplications and',
+    );
+  });
+
+  it('reads no wave or application without the filters', async () => {
+    await check(['--region', REGION]);
+
+    expect(mgn).not.toHaveReceivedCommand(listWaves);
+    expect(mgn).not.toHaveReceivedCommand(listApplications);
+    expect(mgn).toHaveReceivedCommandWith(describeCommand, { filters: { isArchived: false } });
+  });
+});
+
 describe('check: usage', () => {
   const makeClients = jest.fn(createAwsClients);
   beforeEach(() => makeClients.mockClear());
@@ -529,6 +694,8 @@ describe('check: usage', () => {
     [['--region', REGION, '--lag-alert-minutes', 'soon'], /--lag-alert-minutes: expected a whole number/],
     [['--region', REGION, '--account', '12345'], /--account must be a 12-digit account ID/],
     [['--region'], /argument missing/],
+    [['--region', REGION, '--wave', ' '], /--wave needs a value/],
+    [['--region', REGION, '--application', ''], /--application needs a value/],
   ])('%j: usage text and exit 2, no clients', async (argv, pattern) => {
     const run = await check(argv, { makeClients });
 

@@ -1,6 +1,8 @@
 // The offline demo: it runs to the end without any network, what it prints is what the core decided, and
 // each scenario ends the way the story says.
+import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { join } from 'node:path';
 import { runDemo, type DemoTranscript } from '../../../scripts/demo';
 import { DEMO_NODES, DEMO_SERVERS } from '../../../scripts/lib/demo-fleet';
 
@@ -150,5 +152,43 @@ describe('demo', () => {
     const again: string[] = [];
     await runDemo((line) => again.push(line));
     expect(again).toEqual(lines);
+  });
+});
+
+describe('demo scene 2: a mass stall in a fleet planned in waves', () => {
+  const digestOf = () => transcript.massStall.digest;
+
+  it('samples 5 hosts, holds the other 145 restarts, and publishes one grouped digest naming all 150', () => {
+    const actions = transcript.massStall.report.servers.map((server) => server.action);
+    expect(actions.filter((action) => action === 'TREATED')).toHaveLength(5);
+    expect(transcript.massStall.report.servers.filter((server) => server.blocker === 'HELD')).toHaveLength(145);
+    const digest = digestOf();
+    expect(Buffer.byteLength(digest?.text ?? '', 'utf8')).toBeLessThanOrEqual(32 * 1024);
+    for (const server of transcript.massStall.report.servers.filter((s) => s.classification.condition === 'STALLED'))
+      expect(digest?.text).toContain(server.server.sourceServerId);
+    expect(digest?.sms.length).toBeLessThanOrEqual(140);
+  });
+
+  it('shows the failed restart on the first screen, the waves and applications, and the free-period line', () => {
+    const text = digestOf()?.text ?? '';
+    const firstScreen = text.split('\n').slice(0, 40).join('\n');
+    expect(firstScreen).toContain('RestartReplicationAgent on mi-0c000000000000002: Failed');
+    expect(text).toContain('Servers with news by wave: Wave 1 50, Wave 2 50, Wave 3 40, In no wave 10');
+    expect(text).toContain('  -- Wave 2 / crm: 25 server(s)');
+    expect(text).toContain('  -- In no application: 10 server(s)');
+    expect(text).toMatch(/== Free replication period \(3\) ==\n {2}Wave 4: free MGN replication ends by /);
+  });
+
+  it('prints that digest, and the README shows it as printed', () => {
+    const digest = digestOf();
+    const printed = lines.join('\n');
+    expect(printed).toContain(`E-mail subject: ${digest?.subject}`);
+    for (const line of digest?.text.split('\n') ?? []) expect(printed).toContain(`    │ ${line}`.trimEnd());
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const shown = /<!-- mass-stall-digest:start -->\n```\n([\s\S]*?)\n```\n<!-- mass-stall-digest:end -->/.exec(
+      readme,
+    )?.[1];
+    // To refresh it, copy the digest from `npm run demo` (scene 2) between the markers, as this test renders it.
+    expect(shown).toBe([`Subject: ${digest?.subject}`, `SMS:     ${digest?.sms}`, '', digest?.text].join('\n'));
   });
 });

@@ -7,7 +7,7 @@ import {
   RecordingCommandRunner,
 } from '../../../../lambdas/adapters/in-memory';
 import { openEntry } from '../../../../lambdas/core/ledger';
-import { aServer, aStalledServer } from '../../../fakes/builders';
+import { aServer, aStalledServer, aWaveId, anApplicationId } from '../../../fakes/builders';
 
 describe('InMemorySourceServerRepository', () => {
   it('lists the servers MGN would list: no archived ones, only the IDs asked for', async () => {
@@ -61,6 +61,44 @@ describe('InMemorySourceServerRepository', () => {
   });
 });
 
+describe('InMemorySourceServerRepository: applications and waves', () => {
+  const [PAYMENTS, INTRANET] = [anApplicationId(1), anApplicationId(2)];
+  const [WAVE_1, WAVE_2] = [aWaveId(1), aWaveId(2)];
+
+  it('filters servers by application and applications by wave, as MGN does', async () => {
+    // Prepare
+    const [pay, intra, none] = [aServer({ applicationId: PAYMENTS }), aServer({ applicationId: INTRANET }), aServer()];
+    const repository = new InMemorySourceServerRepository([
+      pay,
+      intra,
+      none,
+      aServer({ applicationId: PAYMENTS, isArchived: true }),
+    ]);
+    repository.applications = [
+      { applicationId: PAYMENTS, name: 'payments', waveId: WAVE_1 },
+      { applicationId: INTRANET, name: 'intranet', waveId: WAVE_2 },
+    ];
+    repository.waves = [{ waveId: WAVE_1, name: 'Wave 1' }];
+
+    // Act
+    const inPayments = await repository.listSourceServers({ applicationIds: [PAYMENTS] });
+    const inNone = await repository.listSourceServers({ applicationIds: [] });
+    const both = await repository.listSourceServers({
+      sourceServerIds: [pay.sourceServerId],
+      applicationIds: [INTRANET],
+    });
+    const inWave = await repository.listApplications({ waveIds: [WAVE_2] });
+    const waves = await repository.listWaves();
+
+    // Assess
+    expect([inPayments, inNone, both]).toEqual([[pay], [], []]);
+    expect(inWave.map((application) => application.name)).toEqual(['intranet']);
+    expect(await repository.listApplications()).toHaveLength(2);
+    expect(waves).toEqual([{ waveId: WAVE_1, name: 'Wave 1' }]);
+    expect(repository.termCalls).toBe(3);
+  });
+});
+
 describe('InMemoryLedger', () => {
   const now = new Date('2026-11-26T08:00:00Z');
 
@@ -92,6 +130,25 @@ describe('InMemoryLedger', () => {
 
     // Assess
     expect(results).toEqual(['CONFLICT', 'SAVED']);
+  });
+
+  it('saves free-period marks only over the version before them', async () => {
+    // Prepare
+    const ledger = new InMemoryLedger();
+    const marks = { version: 1, notified: { 's-00000000000000001': 'ENDING' as const } };
+
+    // Act
+    const before = await ledger.loadFreePeriodMarks();
+    const results = [
+      await ledger.saveFreePeriodMarks(marks),
+      await ledger.saveFreePeriodMarks(marks),
+      await ledger.saveFreePeriodMarks({ version: 2, notified: {} }),
+    ];
+
+    // Assess
+    expect(before).toEqual({ version: 0, notified: {} });
+    expect(results).toEqual(['SAVED', 'CONFLICT', 'SAVED']);
+    expect(await ledger.loadFreePeriodMarks()).toEqual({ version: 2, notified: {} });
   });
 
   it('hands out copies, so a caller cannot change what is stored', async () => {
