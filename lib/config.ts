@@ -68,7 +68,7 @@ export const STACK_CONTEXT_DEFAULTS = {
   // What `npm run bench` recommends for the budget fleet: the smallest size whose projected run stays within 1.2×
   // of its I/O floor (BENCHMARKS.md). A CPU-bound run costs the same at any size, so this buys time, not cost.
   memorySize: 1769,
-  // Off: per-call subsegments cost about a third of a run's CPU (BENCHMARKS.md); on to see each call in X-Ray.
+  // Off: per-call subsegments cost 7–20 % of a run's CPU (BENCHMARKS.md); on to see each call in X-Ray.
   traceAwsCalls: false,
   logRetentionDays: 90,
   regions: [] as readonly string[],

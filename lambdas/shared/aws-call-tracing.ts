@@ -1,6 +1,6 @@
 // Per-call X-Ray subsegments, when the stack turns them on (context `traceAwsCalls`, docs/design.md section 12).
 // Off by default: Lambda's active tracing records every invocation without them, and loading the X-Ray SDK alone
-// installs async hooks that run on every promise; with a subsegment per call, a third of a run's CPU.
+// installs async hooks that run on every promise; with a subsegment per call, 7–20 % of a run's CPU (BENCHMARKS.md).
 import { ENV } from './environment';
 
 export type Instrument = <C extends object>(client: C) => C;
