@@ -22,7 +22,7 @@ import { systemClock } from '../shared/system-clock';
 
 const config = parseRuntimeConfig(process.env);
 // An X-Ray subsegment per call only when the stack asks for it (docs/design.md section 12).
-const clients = createAwsClients({ instrument: awsCallTracing(process.env) });
+const clients = createAwsClients({ instrument: awsCallTracing(config.traceAwsCalls) });
 // The ledger table also keeps the SSM inventory for event runs (one item, read with the ledger's own scan) and
 // the free-period marks (one item, docs/design.md section 8).
 const ledger = new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName);

@@ -3,6 +3,7 @@
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import { awsCallTracing } from '../../lambdas/shared/aws-call-tracing';
 import { logger } from '../../lambdas/shared/powertools';
+import { parseTraceAwsCalls } from '../../lambdas/shared/runtime-config';
 
-export const clients = createAwsClients({ instrument: awsCallTracing(process.env) });
+export const clients = createAwsClients({ instrument: awsCallTracing(parseTraceAwsCalls(process.env)) });
 export { logger };
