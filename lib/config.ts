@@ -8,6 +8,7 @@ import {
   DEFAULT_SETTINGS,
   SETTING_PARSERS,
   SettingError,
+  parseBoolean,
   parseInteger,
   parseList,
   type DoctorSettings,
@@ -50,6 +51,8 @@ export interface StackConfig {
   readonly reservedConcurrency: number;
   /** Memory of the doctor function, MB; its CPU share grows with it (1,769 MB is one vCPU). */
   readonly memorySize: number;
+  /** An X-Ray subsegment per AWS call, beside Lambda's own trace of each invocation (docs/design.md section 12). */
+  readonly traceAwsCalls: boolean;
   /** Retention of the function's and the command-output log groups. */
   readonly logRetentionDays: RetentionDays;
   /** Regions to deploy one stack each into; empty = the CLI's account/Region. */
@@ -62,8 +65,11 @@ export const STACK_CONTEXT_DEFAULTS = {
   notificationPhoneNumbers: [] as readonly string[],
   schedule: 'rate(15 minutes)',
   reservedConcurrency: 1,
-  // The smallest size whose projected run on the budget fleet stays near its I/O floor (BENCHMARKS.md).
-  memorySize: 256,
+  // What `npm run bench` recommends for the budget fleet: the smallest size whose projected run stays within 1.2×
+  // of its I/O floor (BENCHMARKS.md). A CPU-bound run costs the same at any size, so this buys time, not cost.
+  memorySize: 1769,
+  // Off: per-call subsegments cost 7–20 % of a run's CPU (BENCHMARKS.md); on to see each call in X-Ray.
+  traceAwsCalls: false,
   logRetentionDays: 90,
   regions: [] as readonly string[],
 } as const;
@@ -111,6 +117,9 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
     ),
     memorySize: orDefault(read('memorySize'), STACK_CONTEXT_DEFAULTS.memorySize, (raw) =>
       wrap(() => parseInteger('memorySize', raw, 128, 10_240)),
+    ),
+    traceAwsCalls: orDefault(read('traceAwsCalls'), STACK_CONTEXT_DEFAULTS.traceAwsCalls, (raw) =>
+      wrap(() => parseBoolean('traceAwsCalls', raw)),
     ),
     logRetentionDays: parseRetention('logRetentionDays', read('logRetentionDays')),
     regions: parseEach('regions', read('regions'), 'a list of Region names such as eu-west-1', (item) =>

@@ -65,6 +65,7 @@ export class DoctorStack extends Stack {
       commandLogGroupName: this.documents.commandLogGroup.logGroupName,
       reservedConcurrency: config.reservedConcurrency,
       memorySize: config.memorySize,
+      traceAwsCalls: config.traceAwsCalls,
       logRetention: config.logRetentionDays,
     });
 

@@ -49,6 +49,7 @@ Options:
   --no-budget           skip the budget fleet (4,000 servers, 150 stalled, 4,000 SSM nodes)
   --no-idle             skip the run with nothing affected (4,000 servers, none stalled)
   --no-tracing          do not emulate Lambda's active tracing (X-Ray subsegments to a local UDP sink)
+  --trace-aws-calls     an X-Ray subsegment per AWS call (the stack's traceAwsCalls; off by default)
   --log-level LEVEL     POWERTOOLS_LOG_LEVEL for the handler (default WARN)
   --out-dir DIR         where the bundle is written (default cdk.out/bench)
   --entry FILE          bundle this handler entry instead of lambdas/handlers/run-doctor.ts (same options),
@@ -72,6 +73,7 @@ interface BenchOptions {
   readonly budget: boolean;
   readonly idle: boolean;
   readonly tracing: boolean;
+  readonly traceAwsCalls: boolean;
   readonly logLevel: string;
   readonly outDir: string;
   readonly entry: string;
@@ -101,6 +103,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       'no-budget': { type: 'boolean' },
       'no-idle': { type: 'boolean' },
       'no-tracing': { type: 'boolean' },
+      'trace-aws-calls': { type: 'boolean' },
       'log-level': { type: 'string' },
       'out-dir': { type: 'string' },
       entry: { type: 'string' },
@@ -125,6 +128,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     budget: !values['no-budget'],
     idle: !values['no-idle'],
     tracing: !values['no-tracing'],
+    traceAwsCalls: values['trace-aws-calls'] ?? STACK_CONTEXT_DEFAULTS.traceAwsCalls,
     logLevel: values['log-level'] ?? 'WARN',
     outDir: path.resolve(PROJECT_ROOT, values['out-dir'] ?? path.join('cdk.out', 'bench')),
     entry: values.entry === undefined ? HANDLER_ENTRY : path.resolve(values.entry),
@@ -169,7 +173,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const idleEndpoints = await startBenchEndpoints(generateFleet({ servers: 0, stalled: 0 }), { latencyMs: 0 });
   const sink = options.tracing ? await startXraySink() : undefined;
   const initEnvironment = {
-    ...idleEndpoints.environment({ logLevel: options.logLevel }),
+    ...idleEndpoints.environment({ logLevel: options.logLevel, traceAwsCalls: options.traceAwsCalls }),
     ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
   };
   const init = await measureModuleInit(bundle, baseline.file, initEnvironment, {
@@ -188,6 +192,7 @@ async function main(argv: readonly string[]): Promise<number> {
       runs: options.runs,
       logLevel: options.logLevel,
       tracing: options.tracing,
+      traceAwsCalls: options.traceAwsCalls,
     });
   };
   const scenarios: ScenarioResult[] = [];
@@ -205,6 +210,7 @@ async function main(argv: readonly string[]): Promise<number> {
           latencyMs: options.latencyMs,
           logLevel: options.logLevel,
           tracing: options.tracing,
+          traceAwsCalls: options.traceAwsCalls,
           warm,
         }),
       );
@@ -237,6 +243,7 @@ async function main(argv: readonly string[]): Promise<number> {
             resultWaitSeconds: BENCH_SETTINGS.resultWaitSeconds,
             logLevel: options.logLevel,
             tracing: options.tracing,
+            traceAwsCalls: options.traceAwsCalls,
           },
           bundle: {
             files: bundle.files,
@@ -265,7 +272,7 @@ async function main(argv: readonly string[]): Promise<number> {
       `1-min load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after`,
     `Node: the bundle ran on ${init.node} (${path.relative(PROJECT_ROOT, node) || node}); the bench itself on ${process.version}`,
     `Entry: ${path.relative(PROJECT_ROOT, bundle.entry)}`,
-    `Settings: ${options.latencyMs} ms per API call, hosts answer at once, resultWaitSeconds ${BENCH_SETTINGS.resultWaitSeconds}, POWERTOOLS_LOG_LEVEL ${options.logLevel}, ${options.tracing ? 'active tracing emulated (X-Ray to a local UDP sink)' : 'tracing off'}, empty ledger (first run)`,
+    `Settings: ${options.latencyMs} ms per API call, hosts answer at once, resultWaitSeconds ${BENCH_SETTINGS.resultWaitSeconds}, POWERTOOLS_LOG_LEVEL ${options.logLevel}, ${options.tracing ? 'active tracing emulated (X-Ray to a local UDP sink)' : 'tracing off'}, ${options.traceAwsCalls ? 'a subsegment per AWS call' : 'no per-call subsegments'}, empty ledger (first run)`,
     '',
     ...bundleLines(bundle, init),
     '',

@@ -1,10 +1,13 @@
 // The remediation ledger in DynamoDB: one item per followed source server (partition key `sourceServerId`,
 // TTL attribute `expiresAt`), written with an optimistic lock on `version` so overlapping runs cannot
-// overwrite each other. Beside the entries, one item under a key no source server can have holds the SSM
-// inventory the last scheduled run listed (design section 5): it comes along with the scan every run makes.
+// overwrite each other; a run's writes of one stage go out together, up to 100 to a TransactWriteItems call
+// (docs/design.md section 8, the ledger). Beside the entries, one item under a key no source server can have
+// holds the SSM inventory the last scheduled run listed (design section 5): it comes along with the scan every
+// run makes.
 // One more such item holds the free-period marks (design section 8); it comes along with the same scan.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapWithConcurrency } from '../core/concurrency';
 import { NO_FREE_PERIOD_MARKS, type FreePeriodMarks, type FreePeriodPhase } from '../core/free-period';
 import type { LedgerEntry } from '../core/ledger';
 import type {
@@ -13,8 +16,10 @@ import type {
   FreePeriodMarkStore,
   NodeInventoryCache,
   RemediationLedger,
+  SaveOutcome,
   SaveResult,
 } from '../core/ports';
+import { CALL_CONCURRENCY } from '../core/run/dependencies';
 import { collectPages } from './paging';
 
 type Key = Record<string, unknown>;
@@ -25,6 +30,14 @@ export const INVENTORY_KEY = '#ssm-inventory';
 export const MAX_INVENTORY_BYTES = 380 * 1024;
 /** Freshness is judged by `listedAt`; the TTL only clears an item nobody refreshes. */
 const INVENTORY_TTL_SECONDS = 7 * 24 * 3600;
+
+/** TransactWriteItems takes at most 100 actions and 4 MB; entries are far smaller than 40 KB on average. */
+export const MAX_WRITES_PER_TRANSACTION = 100;
+const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+/** Transactions in flight at once, like any other independent calls to one service. */
+export const TRANSACTIONS_IN_FLIGHT = CALL_CONCURRENCY;
+/** Rounds of a transaction's writes left pending by a cancellation (another item's condition, a conflict). */
+const MAX_TRANSACTION_ROUNDS = 5;
 
 /** A node as one row: [instanceId, computerName, ipAddress, platformType] (gzipped JSON, the item stays small). */
 type Row = [string, string | null, string | null, string | null];
@@ -59,6 +72,9 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Backoff between a cancelled transaction and the retry of its other writes; tests make it instant. */
+    private readonly sleep: (milliseconds: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   async loadEntries(): Promise<LedgerEntry[]> {
@@ -110,6 +126,18 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     );
   }
 
+  /**
+   * One stage's writes, each conditional on its version as `saveEntry`'s: split into transactions of up to 100
+   * (4 MB), at most TRANSACTIONS_IN_FLIGHT at once. A single write is a plain PutItem (half the write units).
+   */
+  async saveEntries(entries: readonly LedgerEntry[]): Promise<SaveOutcome[]> {
+    const outcomes = await mapWithConcurrency(chunkWrites(entries), TRANSACTIONS_IN_FLIGHT, (chunk) =>
+      this.writeChunk(chunk),
+    );
+    return outcomes.flat();
+  }
+
+  /** Writes `entry` if the stored item still has `entry.version - 1` (none when it is 1); throws on failure. */
   saveEntry(entry: LedgerEntry): Promise<SaveResult> {
     return this.putVersioned({ ...entry });
   }
@@ -141,17 +169,9 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
   }
 
   /** Writes `item` if the stored one still has `item.version - 1` (or none exists when `item.version` is 1). */
-  private async putVersioned(item: Record<string, unknown> & { readonly version: number }): Promise<SaveResult> {
-    const condition =
-      item.version === 1
-        ? { ConditionExpression: 'attribute_not_exists(sourceServerId)' }
-        : {
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': item.version - 1 },
-          };
+  private async putVersioned(item: VersionedItem): Promise<SaveResult> {
     try {
-      await this.documentClient.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
+      await this.documentClient.send(new PutCommand({ TableName: this.tableName, ...conditionalPut(item) }));
       return 'SAVED';
     } catch (error) {
       // By name rather than instanceof: it also holds for errors from another copy of the SDK.
@@ -159,6 +179,130 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
       throw error;
     }
   }
+
+  private async writeChunk(entries: readonly LedgerEntry[]): Promise<SaveOutcome[]> {
+    if (entries.length === 1) return [await this.saveEntry(entries[0] as LedgerEntry).catch(failure)];
+    const outcomes = new Array<SaveOutcome | undefined>(entries.length);
+    let pending = entries.map((_, index) => index);
+    for (let round = 0; pending.length > 0 && round < MAX_TRANSACTION_ROUNDS; round++) {
+      if (round > 0) await this.sleep(backoffMs(round));
+      pending = await this.transactRound(entries, pending, outcomes);
+    }
+    const gaveUp = new Error(`the transaction was cancelled ${MAX_TRANSACTION_ROUNDS} times`);
+    return outcomes.map((outcome) => outcome ?? { failed: gaveUp });
+  }
+
+  /**
+   * One TransactWriteItems of the pending writes (a lone one as PutItem). Records the outcomes it settles and
+   * returns the writes to try again: those a cancellation left undone through no fault of their own.
+   */
+  private async transactRound(
+    entries: readonly LedgerEntry[],
+    pending: readonly number[],
+    outcomes: (SaveOutcome | undefined)[],
+  ): Promise<number[]> {
+    if (pending.length === 1) {
+      const only = pending[0] as number;
+      outcomes[only] = await this.saveEntry(entries[only] as LedgerEntry).catch(failure);
+      return [];
+    }
+    try {
+      const TransactItems = pending.map((index) => ({
+        Put: { TableName: this.tableName, ...conditionalPut({ ...(entries[index] as LedgerEntry) }) },
+      }));
+      await this.documentClient.send(new TransactWriteCommand({ TransactItems }));
+      for (const index of pending) outcomes[index] = 'SAVED';
+      return [];
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons === undefined || reasons.length !== pending.length) {
+        for (const index of pending) outcomes[index] = { failed: error };
+        return [];
+      }
+      return pending.filter((index, position) => {
+        const settled = settleCancelled(reasons[position] as CancellationReason, error as Error);
+        outcomes[index] = settled;
+        return settled === undefined;
+      });
+    }
+  }
+}
+
+type VersionedItem = Record<string, unknown> & { readonly version: number };
+
+/** `item` put only over `item.version - 1` (or over nothing when `item.version` is 1). */
+function conditionalPut(item: VersionedItem) {
+  const condition =
+    item.version === 1
+      ? { ConditionExpression: 'attribute_not_exists(sourceServerId)' }
+      : {
+          ConditionExpression: '#v = :expected',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':expected': item.version - 1 },
+        };
+  return { Item: item, ...condition };
+}
+
+interface CancellationReason {
+  readonly Code?: string;
+  readonly Message?: string;
+}
+
+/** The per-action reasons of a TransactionCanceledException, in the order of the request's actions. */
+function cancellationReasons(error: unknown): readonly CancellationReason[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: unknown }).CancellationReasons;
+  return Array.isArray(reasons) ? (reasons as CancellationReason[]) : undefined;
+}
+
+/**
+ * What a cancelled transaction means for one of its writes: CONFLICT when its own condition failed (another run
+ * wrote first), a failure when DynamoDB refused the write itself, undefined (write it again) when it was
+ * cancelled for another write's sake, by a concurrent transaction on the item, or by throttling.
+ */
+function settleCancelled(reason: CancellationReason, error: Error): SaveOutcome | undefined {
+  switch (reason.Code) {
+    case 'ConditionalCheckFailed':
+      return 'CONFLICT';
+    case undefined:
+    case 'None':
+    case 'TransactionConflict':
+    case 'ThrottlingError':
+    case 'ProvisionedThroughputExceeded':
+      return undefined;
+    default:
+      return {
+        failed: Object.assign(new Error(`${reason.Code}: ${reason.Message ?? error.message}`), { name: reason.Code }),
+      };
+  }
+}
+
+const failure = (error: unknown): SaveOutcome => ({ failed: error });
+
+/** Full jitter on an exponential step: 50, 100, 200, 400 ms at most. */
+const backoffMs = (round: number): number => Math.random() * 50 * 2 ** (round - 1);
+
+/**
+ * The writes split into transactions of at most 100 actions and 4 MB, evenly (101 writes are 51 + 50, never
+ * 100 + a lone PutItem), in order. An entry's size is estimated from its JSON, which overstates DynamoDB's count.
+ */
+export function chunkWrites(entries: readonly LedgerEntry[]): LedgerEntry[][] {
+  const chunks: LedgerEntry[][] = [];
+  let current: LedgerEntry[] = [];
+  let bytes = 0;
+  const size = Math.ceil(entries.length / Math.ceil(entries.length / MAX_WRITES_PER_TRANSACTION || 1));
+  for (const entry of entries) {
+    const entryBytes = Buffer.byteLength(JSON.stringify(entry));
+    if (current.length > 0 && (current.length === size || bytes + entryBytes > MAX_TRANSACTION_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += entryBytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** The marks item as marks; what is not a string ID is skipped. */

@@ -53,14 +53,22 @@ export interface OutcomePublisher {
 
 export type SaveResult = 'SAVED' | 'CONFLICT';
 
+/** A write that failed on its own (refused, throttled past its retries): the batch's other writes still happen. */
+export interface WriteFailure {
+  readonly failed: unknown;
+}
+
+export type SaveOutcome = SaveResult | WriteFailure;
+
 export interface RemediationLedger {
   /** Every entry (one per source server the doctor is following). */
   loadEntries(): Promise<LedgerEntry[]>;
   /**
-   * Writes `entry` if the stored item still has `entry.version - 1` (or does not exist when `entry.version` is 1).
-   * Returns CONFLICT when another run wrote first.
+   * Writes each entry if its stored item still has `entry.version - 1` (or does not exist when `entry.version` is
+   * 1): CONFLICT when another run wrote first. One outcome per entry, in order; one failing write never keeps the
+   * others from being written (docs/design.md section 8, the ledger).
    */
-  saveEntry(entry: LedgerEntry): Promise<SaveResult>;
+  saveEntries(entries: readonly LedgerEntry[]): Promise<SaveOutcome[]>;
 }
 
 /** The SSM inventory as a scheduled run listed it: who is who, without the state that changes by the minute. */

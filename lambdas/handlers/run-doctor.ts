@@ -15,13 +15,14 @@ import type { RunReport } from '../core/report';
 import { runDoctor, type DoctorDependencies } from '../core/run/run-doctor';
 import { measureRun } from '../core/run-metrics';
 import { METRIC, type MetricName } from '../shared/metric-names';
-import { log, logger, metrics, tracer } from '../shared/powertools';
+import { awsCallTracing } from '../shared/aws-call-tracing';
+import { log, logger, metrics } from '../shared/powertools';
 import { parseRuntimeConfig } from '../shared/runtime-config';
 import { systemClock } from '../shared/system-clock';
 
 const config = parseRuntimeConfig(process.env);
-// Every client gets an X-Ray subsegment per call (a no-op when tracing is off, as outside Lambda).
-const clients = createAwsClients({ instrument: (client) => tracer.captureAWSv3Client(client) });
+// An X-Ray subsegment per call only when the stack asks for it (docs/design.md section 12).
+const clients = createAwsClients({ instrument: awsCallTracing(config.traceAwsCalls) });
 // The ledger table also keeps the SSM inventory for event runs (one item, read with the ledger's own scan) and
 // the free-period marks (one item, docs/design.md section 8).
 const ledger = new DynamoDbRemediationLedger(clients.dynamodb, config.ledgerTableName);

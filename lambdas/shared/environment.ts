@@ -25,6 +25,7 @@ export const ENV = {
   requireNodeTag: 'REQUIRE_NODE_TAG',
   inventoryCacheMinutes: 'INVENTORY_CACHE_MINUTES',
   freePeriodWarningDays: 'FREE_PERIOD_WARNING_DAYS',
+  traceAwsCalls: 'TRACE_AWS_CALLS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

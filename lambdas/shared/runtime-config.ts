@@ -2,7 +2,7 @@
 // variable's name. Names come from ./environment, shared with the stack.
 import { DOCUMENT_ROLES, DOCUMENTS } from './documents';
 import { ENV } from './environment';
-import { OPTIONAL_SETTINGS, SETTING_ENV, SETTING_PARSERS, type DoctorSettings } from './settings';
+import { OPTIONAL_SETTINGS, SETTING_ENV, SETTING_PARSERS, parseBoolean, type DoctorSettings } from './settings';
 import type { DocumentRole } from '../core/model';
 
 export interface RuntimeConfig {
@@ -11,6 +11,8 @@ export interface RuntimeConfig {
   readonly ledgerTableName: string;
   readonly documentNames: Readonly<Record<DocumentRole, string>>;
   readonly commandLogGroup: string;
+  /** An X-Ray subsegment per AWS call (the stack's `traceAwsCalls`, docs/design.md section 12). */
+  readonly traceAwsCalls: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -56,5 +58,17 @@ export function parseRuntimeConfig(environment: Environment): RuntimeConfig {
       Object.fromEntries(DOCUMENT_ROLES.map((role) => [role, required(environment, DOCUMENTS[role].environmentName)])),
     ) as Readonly<Record<DocumentRole, string>>,
     commandLogGroup: required(environment, ENV.commandLogGroup),
+    traceAwsCalls: parseTraceAwsCalls(environment),
   });
+}
+
+/** `TRACE_AWS_CALLS`: true or false, as the stack writes it. */
+export function parseTraceAwsCalls(environment: Environment): boolean {
+  try {
+    return parseBoolean(ENV.traceAwsCalls, required(environment, ENV.traceAwsCalls));
+  } catch (error) {
+    throw error instanceof ConfigurationError
+      ? error
+      : new ConfigurationError(`Environment variable ${(error as Error).message}`);
+  }
 }

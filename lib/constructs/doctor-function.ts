@@ -47,6 +47,8 @@ export interface DoctorFunctionProps {
   readonly commandLogGroupName: string;
   /** Memory, MB. */
   readonly memorySize: number;
+  /** An X-Ray subsegment per AWS call (Lambda's active tracing records the invocation either way). */
+  readonly traceAwsCalls: boolean;
   /**
    * Reserved concurrency; 0 = none.
    * @default 1
@@ -131,6 +133,7 @@ export class DoctorFunction extends Construct {
           DOCUMENT_ROLES.map((role) => [DOCUMENTS[role].environmentName, props.documentNames[role]]),
         ),
         [ENV.commandLogGroup]: props.commandLogGroupName,
+        [ENV.traceAwsCalls]: String(props.traceAwsCalls),
         ...renderSettingsEnvironment(props.settings),
       },
       retryAttempts: 2,

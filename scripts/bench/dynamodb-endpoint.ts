@@ -1,9 +1,13 @@
-// DynamoDB for the benchmark: dynalite (an in-process DynamoDB implementation, so condition expressions,
-// marshalling and item limits are DynamoDB's own rules) behind a front on 127.0.0.1 that counts each operation
-// (X-Amz-Target) and waits the configured latency before handing the request to dynalite.
+// DynamoDB for the benchmark and the tests: dynalite (an in-process DynamoDB implementation, so condition
+// expressions, marshalling and item limits are DynamoDB's own rules) behind a front on 127.0.0.1 that counts each
+// operation (X-Amz-Target), waits the configured latency, and hands the request to dynalite, or answers
+// TransactWriteItems itself over dynalite (dynalite-transactions.ts). The front hands on one request at a time,
+// so a transaction's actions apply with nothing in between, as DynamoDB's isolation promises.
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Calls, closeServer, delay, latencyOf, listen, type Latency } from './local-endpoint';
+import { TransactionWriter, storeCaller } from './dynalite-transactions';
+import { Calls, closeServer, delay, latencyOf, listen, readBody, type Latency } from './local-endpoint';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 // dynalite ships no type declarations.
@@ -24,6 +28,9 @@ export class DynamoDbEndpoint extends Calls {
   latencyMs: Latency;
   private readonly front: Server;
   private readonly store: Server;
+  private readonly transactions: TransactionWriter;
+  /** The request being handed on; the next waits for it. */
+  private current: Promise<unknown> = Promise.resolve();
 
   private constructor(options: DynamoDbEndpointOptions) {
     super();
@@ -31,12 +38,38 @@ export class DynamoDbEndpoint extends Calls {
     this.store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     // dynalite's own request handler, called in-process: no second HTTP hop.
     const handle = this.store.listeners('request')[0] as RequestListener;
+    this.transactions = new TransactionWriter(storeCaller(handle));
     this.front = createServer((request, response) => {
       const operation = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '') || 'Unknown';
       response.on('finish', () => this.record(operation, response.statusCode));
       // The body stays buffered in the paused request until dynalite reads it.
-      void delay(latencyOf(this.latencyMs, operation)).then(() => handle(request, response));
+      void delay(latencyOf(this.latencyMs, operation)).then(() =>
+        this.oneAtATime(() => this.dispatch(operation, request, response, handle)),
+      );
     });
+  }
+
+  private oneAtATime(task: () => Promise<void>): Promise<void> {
+    const next = this.current.then(task, task);
+    this.current = next.catch(() => undefined);
+    return next;
+  }
+
+  private async dispatch(
+    operation: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+    handle: RequestListener,
+  ): Promise<void> {
+    if (operation !== 'TransactWriteItems') {
+      const done = once(response, 'close');
+      handle(request, response);
+      await done;
+      return;
+    }
+    const answer = await this.transactions.transactWriteItems(await readBody(request));
+    response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(answer.body);
   }
 
   static async start(options: DynamoDbEndpointOptions = {}): Promise<DynamoDbEndpoint> {

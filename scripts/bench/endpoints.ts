@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
+import { STACK_CONTEXT_DEFAULTS } from '../../lib/config';
 import { DEFAULT_SETTINGS, renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
 import { startFakeMgnEndpoint, type FakeMgnEndpoint } from '../../test/support/fake-mgn-endpoint';
 import {
@@ -103,7 +104,11 @@ export interface BenchEndpoints {
   callsBeforeFirstSend(): Record<string, number> | undefined;
   clearRecords(): void;
   /** The Lambda's environment: the stack's variables, the settings, the endpoints, dummy credentials. */
-  environment(options?: { logLevel?: string; settings?: DoctorSettings }): Record<string, string>;
+  environment(options?: {
+    logLevel?: string;
+    settings?: DoctorSettings;
+    traceAwsCalls?: boolean;
+  }): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -202,7 +207,11 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
         ec2.clearRecords();
         iam.clearRecords();
       },
-      environment({ logLevel = 'WARN', settings = BENCH_SETTINGS } = {}) {
+      environment({
+        logLevel = 'WARN',
+        settings = BENCH_SETTINGS,
+        traceAwsCalls = STACK_CONTEXT_DEFAULTS.traceAwsCalls,
+      } = {}) {
         return {
           // As the stack sets them (lib/constructs/doctor-function.ts).
           NODE_OPTIONS: '--enable-source-maps',
@@ -216,6 +225,7 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
           [ENV.checkDiskDocument]: DOCUMENT_NAMES.CheckDiskSpace,
           [ENV.checkConnectivityDocument]: DOCUMENT_NAMES.CheckConnectivity,
           [ENV.commandLogGroup]: COMMAND_LOG_GROUP,
+          [ENV.traceAwsCalls]: String(traceAwsCalls),
           ...renderSettingsEnvironment(settings),
           // As Lambda sets them, with dummy credentials.
           AWS_REGION: REGION,

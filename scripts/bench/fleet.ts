@@ -21,6 +21,7 @@ import {
   type ApiWave,
   type DeepPartial,
 } from '../../test/support/fake-mgn-endpoint';
+import { MAX_WRITES_PER_TRANSACTION } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { anInstanceInformation, type ApiInstanceInformation } from '../../test/support/fake-ssm-endpoint';
 import type { FakeInstance } from './fake-ec2-endpoint';
 
@@ -76,8 +77,17 @@ export const INSTANCE_INFORMATION_PAGE = 50;
 export const INSTANCES_PER_COMMAND = 50;
 export const INVOCATIONS_PER_PAGE = 50;
 export const INSTANCE_IDS_PER_DESCRIBE = 200;
-/** The claim before acting, the command IDs as soon as SSM accepts them, the final entry (design section 7). */
+/** The claim before acting, the command IDs as soon as SSM accepts them, the final entry (design section 2). */
 export const LEDGER_WRITES_PER_TREATMENT = 3;
+
+/**
+ * The calls one stage's ledger writes take (lambdas/adapters/dynamodb-remediation-ledger.ts): a lone write is a
+ * PutItem, more go out as TransactWriteItems of at most 100 writes each.
+ */
+export function ledgerWriteCalls(writes: number): { readonly putItems: number; readonly transactions: number } {
+  if (writes < 2) return { putItems: writes, transactions: 0 };
+  return { putItems: 0, transactions: Math.ceil(writes / MAX_WRITES_PER_TRANSACTION) };
+}
 
 const hex17 = (n: number): string => n.toString(16).padStart(17, '0');
 /** 10.a.b.c from a base and a 1-based index (at most 65,535 per base). */
@@ -327,9 +337,14 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
     },
     { operation: 'sns:Publish', minimum: 1, basis: 'one digest' },
     {
+      operation: 'dynamodb:TransactWriteItems',
+      minimum: LEDGER_WRITES_PER_TREATMENT * ledgerWriteCalls(stalled).transactions,
+      basis: `${LEDGER_WRITES_PER_TREATMENT} stages (claims, the accepted command IDs, the final entries) × ⌈${stalled} writes/${MAX_WRITES_PER_TRANSACTION}⌉ when more than one`,
+    },
+    {
       operation: 'dynamodb:PutItem',
-      minimum: LEDGER_WRITES_PER_TREATMENT * stalled + 1,
-      basis: `${LEDGER_WRITES_PER_TREATMENT} × ${stalled} (claim, the accepted command IDs, the final entry per treated server) + the inventory for event runs`,
+      minimum: LEDGER_WRITES_PER_TREATMENT * ledgerWriteCalls(stalled).putItems + 1,
+      basis: 'the inventory for event runs (and each stage of a lone treated server)',
     },
     {
       operation: 'ec2:DescribeInstances',

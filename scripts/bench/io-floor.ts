@@ -2,23 +2,30 @@
 // call. No run can be faster, on any machine; the benchmark divides the handler's wall time by it, which makes
 // the time budget a ratio that holds wherever it is measured. From the fleet's minimum calls (fleet.ts) and the
 // doctor's own concurrency: a round is a set of calls in flight together.
+import { MAX_WRITES_PER_TRANSACTION, TRANSACTIONS_IN_FLIGHT } from '../../lambdas/adapters/dynamodb-remediation-ledger';
 import { POLL_CONCURRENCY } from '../../lambdas/core/collect-results';
-import { CALL_CONCURRENCY, LEDGER_WRITE_CONCURRENCY } from '../../lambdas/core/run/dependencies';
-import { LEDGER_WRITES_PER_TREATMENT, type MinimumCall } from './fleet';
+import { CALL_CONCURRENCY } from '../../lambdas/core/run/dependencies';
+import type { MinimumCall } from './fleet';
 
 /** How many calls the doctor keeps in flight at once. */
 export interface DoctorConcurrency {
-  /** Ledger writes (claims, then the final entries). */
-  readonly ledgerWrites: number;
+  /** Ledger writes per call (a stage's writes go out as transactions of this many). */
+  readonly ledgerWritesPerCall: number;
+  /** Ledger calls (transactions) in flight at once. */
+  readonly ledgerCalls: number;
   /** SendCommand requests, one per document; each request's batches of 50 go out together. */
   readonly sendRequests: number;
   /** ListCommandInvocations polls. */
   readonly resultPolls: number;
 }
 
-/** The doctor's own (lambdas/core/run/dependencies.ts, lambdas/core/collect-results.ts). */
+/**
+ * The doctor's own (lambdas/core/run/dependencies.ts, lambdas/core/collect-results.ts,
+ * lambdas/adapters/dynamodb-remediation-ledger.ts).
+ */
 export const DOCTOR_CONCURRENCY: DoctorConcurrency = {
-  ledgerWrites: LEDGER_WRITE_CONCURRENCY,
+  ledgerWritesPerCall: MAX_WRITES_PER_TRANSACTION,
+  ledgerCalls: TRANSACTIONS_IN_FLIGHT,
   sendRequests: CALL_CONCURRENCY,
   resultPolls: POLL_CONCURRENCY,
 };
@@ -60,10 +67,11 @@ const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
  * send, record the command IDs, collect, save the entries, publish.
  */
 export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR_CONCURRENCY): IoFloor {
+  const ledgerCalls = ceilDiv(calls.treated, concurrency.ledgerWritesPerCall);
   const ledgerRound = (step: string): FloorStep => ({
     step,
-    rounds: ceilDiv(calls.treated, concurrency.ledgerWrites),
-    basis: `⌈${calls.treated} writes / ${concurrency.ledgerWrites} in flight⌉`,
+    rounds: ceilDiv(ledgerCalls, concurrency.ledgerCalls),
+    basis: `⌈${calls.treated} writes / ${concurrency.ledgerWritesPerCall} per call⌉ = ${ledgerCalls} calls, ${concurrency.ledgerCalls} in flight`,
   });
   const steps: FloorStep[] = [
     {
@@ -96,17 +104,16 @@ export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR
   return { rounds, latencyMs, ms: rounds * latencyMs, steps };
 }
 
-/** A first run's calls, from the fleet's minimum calls (fleet.ts). */
-export function runCallsOf(minimum: readonly MinimumCall[], documents: number): RunCalls {
+/** A first run's calls, from the fleet's minimum calls (fleet.ts) and the servers it treats. */
+export function runCallsOf(minimum: readonly MinimumCall[], documents: number, treated: number): RunCalls {
   const calls = (operation: string): number => minimum.find((call) => call.operation === operation)?.minimum ?? 0;
   const commands = calls('ssm:SendCommand');
   const inventoryPages = calls('ssm:DescribeInstanceInformation');
-  const inventoryCacheWrites = inventoryPages > 0 ? 1 : 0;
   return {
     mgnPages: calls('mgn:DescribeSourceServers'),
     ledgerPages: calls('dynamodb:Scan'),
     inventoryPages,
-    treated: (calls('dynamodb:PutItem') - inventoryCacheWrites) / LEDGER_WRITES_PER_TREATMENT,
+    treated: commands > 0 ? treated : 0,
     documents: commands > 0 ? documents : 0,
     commands,
     digests: calls('sns:Publish'),

@@ -40,6 +40,13 @@ export const delay = (ms: number): Promise<void> =>
 export const latencyOf = (latency: Latency, operation: string): number =>
   typeof latency === 'function' ? latency(operation) : latency;
 
+/** A request's whole body as text. */
+export async function readBody(incoming: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -109,19 +116,12 @@ export abstract class LocalEndpoint extends Calls {
 
   async start(): Promise<this> {
     this.server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => {
-        void this.handle(
-          {
-            method: incoming.method ?? '',
-            path: incoming.url ?? '/',
-            headers: incoming.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          },
+      void readBody(incoming).then((body) =>
+        this.handle(
+          { method: incoming.method ?? '', path: incoming.url ?? '/', headers: incoming.headers, body },
           outgoing,
-        );
-      });
+        ),
+      );
     });
     this.url = await listen(this.server);
     return this;

@@ -36,6 +36,8 @@ export interface ScenarioOptions {
   readonly logLevel?: string;
   /** Emulate Lambda's active tracing (X-Ray subsegments to a local UDP sink). Default true. */
   readonly tracing?: boolean;
+  /** An X-Ray subsegment per AWS call (the stack's `traceAwsCalls`). Default: the stack's default. */
+  readonly traceAwsCalls?: boolean;
 }
 
 export interface OperationCount {
@@ -260,7 +262,7 @@ export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: Scenar
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bench-bodies-'));
   try {
     const environment = {
-      ...endpoints.environment({ logLevel: options.logLevel }),
+      ...endpoints.environment({ logLevel: options.logLevel, traceAwsCalls: options.traceAwsCalls }),
       ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
     };
     const outcome = await runChild(
@@ -342,7 +344,7 @@ export async function runEventPath(
   const node = options.node ?? process.execPath;
   try {
     const env = childEnvironment({
-      ...endpoints.environment({ logLevel: options.logLevel }),
+      ...endpoints.environment({ logLevel: options.logLevel, traceAwsCalls: options.traceAwsCalls }),
       ...(sink ? tracingEnvironment(sink, bundle.dir) : {}),
     });
     const done = () => undefined;
@@ -414,7 +416,7 @@ export async function runScenario(
     .map((row) => row.operation);
   const results = outcomes.map((once) => once.outcome.result);
   const listed = fleet.sourceServers.filter((server) => !server.isArchived);
-  const floor = ioFloor(runCallsOf(minimum, AGENT_PLAYBOOK_DOCUMENTS), options.latencyMs);
+  const floor = ioFloor(runCallsOf(minimum, AGENT_PLAYBOOK_DOCUMENTS, spec.stalled), options.latencyMs);
   const cpuOf = (result: RunnerResult): number => result.cpuUserMs + result.cpuSystemMs;
   const parseMs = outcomes.map((once) => once.outcome.parse?.jsonParseCpuMs ?? Number.NaN);
   return {

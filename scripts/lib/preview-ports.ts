@@ -19,6 +19,7 @@ import type {
   ManagedNodeDirectory,
   OutcomePublisher,
   RemediationLedger,
+  SaveOutcome,
   SaveResult,
   SourceServerFilter,
   SourceServerRepository,
@@ -59,7 +60,7 @@ export class ReadOnlyLedger implements RemediationLedger {
     return this.ledger.loadEntries();
   }
 
-  async saveEntry(_entry: LedgerEntry): Promise<SaveResult> {
+  async saveEntries(_entries: readonly LedgerEntry[]): Promise<SaveOutcome[]> {
     throw new PreviewRefusal('writes to the ledger');
   }
 }

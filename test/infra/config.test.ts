@@ -34,6 +34,7 @@ describe('defaults', () => {
       schedule: 'rate(15 minutes)',
       reservedConcurrency: 1,
       memorySize: STACK_CONTEXT_DEFAULTS.memorySize,
+      traceAwsCalls: false,
       logRetentionDays: 90,
       regions: [],
     });
@@ -89,6 +90,8 @@ describe('good values', () => {
     });
     expect(load({ reservedConcurrency: '0' }).reservedConcurrency).toBe(0);
     expect(load({ memorySize: '1769' }).memorySize).toBe(1769);
+    expect(load({ traceAwsCalls: 'true' }).traceAwsCalls).toBe(true);
+    expect(load({ traceAwsCalls: true }).traceAwsCalls).toBe(true);
     expect(load({ logRetentionDays: '3653' }).logRetentionDays).toBe(3653);
     expect(load({ logRetentionDays: 1 }).logRetentionDays).toBe(1);
   });
@@ -186,6 +189,7 @@ describe('bad values are rejected with a message naming the key', () => {
     ['reservedConcurrency', 'one', /whole number from 0/],
     ['memorySize', 64, /whole number from 128 to 10240/],
     ['memorySize', '1 GB', /whole number from 128 to 10240/],
+    ['traceAwsCalls', 'yes', /true or false/],
     ['logRetentionDays', 42, /one of 1, 3, 5, .* 3653/],
     ['logRetentionDays', 'forever', /one of 1, 3, 5/],
     ['logRetentionDays', 9999, /one of 1, 3, 5/],

@@ -64,11 +64,11 @@ const pseudoArn = (service: string, resource: string) => ({
 describe('doctor function', () => {
   const fn = () => onlyResource(template, 'AWS::Lambda::Function').properties;
 
-  test('runs Node 24 on arm64 with 256 MB, active tracing and JSON logs into its own log group', () => {
+  test('runs Node 24 on arm64 with 1,769 MB (one vCPU), active tracing and JSON logs into its own log group', () => {
     expect(fn()).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 256,
+      MemorySize: 1769,
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: {
@@ -133,6 +133,15 @@ describe('doctor function', () => {
     expect(variables(template)[ENV.requireNodeTag]).toBe('');
     const { template: guarded } = synthStack({ requireNodeTag: 'mgn-doctor:target' });
     expect(variables(guarded)[ENV.requireNodeTag]).toBe('mgn-doctor:target');
+  });
+
+  test('per-call X-Ray subsegments are off by default and follow traceAwsCalls; active tracing stays on', () => {
+    const fnOf = (t: Template) => onlyResource(t, 'AWS::Lambda::Function').properties;
+    const variables = (t: Template) => (fnOf(t).Environment as { Variables: Json }).Variables;
+    expect(variables(template)[ENV.traceAwsCalls]).toBe('false');
+    const { template: traced } = synthStack({ traceAwsCalls: 'true' });
+    expect(variables(traced)[ENV.traceAwsCalls]).toBe('true');
+    for (const t of [template, traced]) expect(fnOf(t).TracingConfig).toEqual({ Mode: 'Active' });
   });
 
   test('log groups keep logs for logRetentionDays (default 90)', () => {

@@ -209,6 +209,7 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
           [ENV.checkDiskDocument]: DOCUMENT_NAMES.CheckDiskSpace,
           [ENV.checkConnectivityDocument]: DOCUMENT_NAMES.CheckConnectivity,
           [ENV.commandLogGroup]: COMMAND_LOG_GROUP,
+          [ENV.traceAwsCalls]: 'false',
           ...renderSettingsEnvironment({ ...DEFAULT_SETTINGS, ...settings }),
           AWS_REGION: REGION,
           AWS_DEFAULT_REGION: REGION,

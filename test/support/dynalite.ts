@@ -1,42 +1,29 @@
-// An in-process DynamoDB API (dynalite on 127.0.0.1) with the ledger's table, for tests that need real
-// condition expressions and marshalling.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// An in-process DynamoDB API (dynalite behind the benchmark's front on 127.0.0.1, which adds TransactWriteItems)
+// with the ledger's table, for tests that need real condition expressions, transactions and marshalling.
 import { createAwsClients, type AwsClients } from '../../lambdas/adapters/aws-clients';
-
-// dynalite ships no type declarations.
-const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number }) => Server;
+import { startDynamoDbEndpoint, type DynamoDbEndpoint } from '../../scripts/bench/dynamodb-endpoint';
 
 export interface LocalLedgerTable {
   readonly clients: AwsClients;
+  /** Calls per operation, and those answered with an error. */
+  readonly endpoint: DynamoDbEndpoint;
   stop(): Promise<void>;
 }
 
 export async function startLocalLedgerTable(tableName: string): Promise<LocalLedgerTable> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await startDynamoDbEndpoint({ tables: [{ name: tableName, partitionKey: 'sourceServerId' }] });
   const clients = createAwsClients({
     region: 'us-east-1',
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: endpoint.url,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: 'sourceServerId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'sourceServerId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
   return {
     clients,
+    endpoint,
     stop: async () => {
       clients.dynamodb.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await endpoint.close();
     },
   };
 }

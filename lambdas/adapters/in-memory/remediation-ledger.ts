@@ -2,7 +2,7 @@
 // The free-period marks are versioned the same way.
 import { NO_FREE_PERIOD_MARKS, type FreePeriodMarks } from '../../core/free-period';
 import type { LedgerEntry } from '../../core/ledger';
-import type { FreePeriodMarkStore, RemediationLedger, SaveResult } from '../../core/ports';
+import type { FreePeriodMarkStore, RemediationLedger, SaveOutcome, SaveResult } from '../../core/ports';
 
 export class InMemoryLedger implements RemediationLedger, FreePeriodMarkStore {
   readonly items = new Map<string, LedgerEntry>();
@@ -10,6 +10,17 @@ export class InMemoryLedger implements RemediationLedger, FreePeriodMarkStore {
   writes = 0;
   /** Makes the next save of this server conflict, as if another run wrote first. */
   readonly conflictOnce = new Set<string>();
+  /** Makes the next save of this server fail on its own, as a refused or throttled write. */
+  readonly failOnce = new Set<string>();
+
+  async saveEntries(entries: readonly LedgerEntry[]): Promise<SaveOutcome[]> {
+    const outcomes: SaveOutcome[] = [];
+    for (const entry of entries) {
+      if (this.failOnce.delete(entry.sourceServerId)) outcomes.push({ failed: new Error('ServiceUnavailable') });
+      else outcomes.push(await this.saveEntry(entry));
+    }
+    return outcomes;
+  }
 
   async loadEntries(): Promise<LedgerEntry[]> {
     return structuredClone([...this.items.values()]);

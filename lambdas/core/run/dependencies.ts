@@ -50,5 +50,3 @@ export interface RunEnvironment {
 
 /** Independent calls to one service overlap, but never more than this many at once. */
 export const CALL_CONCURRENCY = 8;
-/** Ledger writes are small, independent and on-demand capacity: more of them may overlap. */
-export const LEDGER_WRITE_CONCURRENCY = 50;

@@ -15,14 +15,9 @@ import type { InvocationResult } from '../model';
 import { clip } from '../text';
 import type { DoctorSettings } from '../../shared/settings';
 import { withResults } from './collect-earlier-results';
-import {
-  CALL_CONCURRENCY,
-  LEDGER_WRITE_CONCURRENCY,
-  type DoctorDependencies,
-  type RunEnvironment,
-  type RunRequest,
-} from './dependencies';
+import { CALL_CONCURRENCY, type DoctorDependencies, type RunEnvironment, type RunRequest } from './dependencies';
 import { describeDocuments } from './describe-step';
+import { isFailure, throwFirstFailure } from './save-entries';
 import { sendHostCommands, type SendOutcome } from './send-commands';
 import { playbookOf, type ServerPlan } from './server-plan';
 
@@ -97,11 +92,15 @@ async function claimServers(
   deps: DoctorDependencies,
 ): Promise<Map<string, ServerPlan>> {
   const inFlightUntil = new Date(now.getTime() + inFlightSeconds * 1000).toISOString();
-  const claims = await mapWithConcurrency(plans, LEDGER_WRITE_CONCURRENCY, async (plan): Promise<ServerPlan> => {
+  const treatment: Treatment = { at: now.toISOString(), runId, commands: [], inFlightUntil };
+  const claims = plans.map((plan) => {
     const entry = plan.entry as LedgerEntry;
-    const treatment: Treatment = { at: now.toISOString(), runId, commands: [], inFlightUntil };
-    const claim = { ...appendTreatment(entry, treatment), version: entry.version + 1 };
-    if ((await deps.ledger.saveEntry(claim)) === 'SAVED') return { ...plan, entry: claim };
+    return { ...appendTreatment(entry, treatment), version: entry.version + 1 };
+  });
+  const outcomes = await deps.ledger.saveEntries(claims);
+  throwFirstFailure(outcomes);
+  const claimed = plans.map((plan, index): ServerPlan => {
+    if (outcomes[index] === 'SAVED') return { ...plan, entry: claims[index] };
     deps.log.warn('Another run is treating this server; skipping it', { sourceServerId: plan.server.sourceServerId });
     return {
       ...plan,
@@ -111,7 +110,7 @@ async function claimServers(
       detail: 'another run treated this server at the same time; skipped',
     };
   });
-  return new Map(claims.map((plan) => [plan.server.sourceServerId, plan]));
+  return new Map(claimed.map((plan) => [plan.server.sourceServerId, plan]));
 }
 
 /**
@@ -123,26 +122,27 @@ async function recordSentCommands(
   sent: ReadonlyMap<string, SendOutcome>,
   deps: DoctorDependencies,
 ): Promise<ServerPlan[]> {
-  return mapWithConcurrency(plans, LEDGER_WRITE_CONCURRENCY, async (plan) => {
+  const toRecord = plans.flatMap((plan) => {
     const commands = sent.get(plan.server.sourceServerId)?.commands ?? [];
-    if (commands.length === 0) return plan;
+    if (commands.length === 0) return [];
     const entry = plan.entry as LedgerEntry;
     const withCommands = replaceLastTreatment(entry, { ...(lastTreatment(entry) as Treatment), commands });
-    const next = { ...withCommands, version: entry.version + 1 };
-    try {
-      if ((await deps.ledger.saveEntry(next)) === 'SAVED') return { ...plan, entry: next };
-      deps.log.warn('Could not record sent commands: the entry changed', {
-        sourceServerId: plan.server.sourceServerId,
-      });
-    } catch (error) {
-      // The end of the run writes them again; only a run that also dies before then loses them.
-      deps.log.warn('Could not record sent commands yet', {
-        sourceServerId: plan.server.sourceServerId,
-        error: errorText(error),
-      });
-    }
-    return { ...plan, entry: withCommands };
+    return [{ plan, withCommands, next: { ...withCommands, version: entry.version + 1 } }];
   });
+  const outcomes = await deps.ledger.saveEntries(toRecord.map(({ next }) => next));
+  const recorded = new Map(
+    toRecord.map(({ plan, withCommands, next }, index): [string, ServerPlan] => {
+      const outcome = outcomes[index];
+      const sourceServerId = plan.server.sourceServerId;
+      if (outcome === 'SAVED') return [sourceServerId, { ...plan, entry: next }];
+      // The end of the run writes them again; only a run that also dies before then loses them.
+      if (isFailure(outcome))
+        deps.log.warn('Could not record sent commands yet', { sourceServerId, error: errorText(outcome.failed) });
+      else deps.log.warn('Could not record sent commands: the entry changed', { sourceServerId });
+      return [sourceServerId, { ...plan, entry: withCommands }];
+    }),
+  );
+  return plans.map((plan) => recorded.get(plan.server.sourceServerId) ?? plan);
 }
 
 const REFUSALS = new Set([

@@ -81,10 +81,23 @@ describe('minimumCalls', () => {
       'ssm:SendCommand': 9,
       'ssm:ListCommandInvocations': 9,
       'sns:Publish': 1,
-      'dynamodb:PutItem': 451,
+      'dynamodb:TransactWriteItems': 6,
+      'dynamodb:PutItem': 1,
       'ec2:DescribeInstances': 0,
     });
     expect(calls.find((call) => call.operation === 'ec2:DescribeInstances')?.alsoAccepted).toEqual([1]);
+  });
+
+  test('ledger writes: a lone treated server writes with PutItem, more go 100 to a transaction', () => {
+    const ledgerCalls = (stalled: number) => {
+      const calls = asRecord(minimumCalls(generateFleet({ servers: 1000, stalled, nodes: 1000 })));
+      return [calls['dynamodb:TransactWriteItems'], calls['dynamodb:PutItem']];
+    };
+
+    expect(ledgerCalls(1)).toEqual([0, 4]);
+    expect(ledgerCalls(2)).toEqual([3, 1]);
+    expect(ledgerCalls(100)).toEqual([3, 1]);
+    expect(ledgerCalls(101)).toEqual([6, 1]);
   });
 
   test('a fleet with nothing affected needs the MGN listing and the ledger scan only', () => {

@@ -42,6 +42,7 @@ function loadHandler(settings = DEFAULT_SETTINGS): Handler {
     [ENV.checkDiskDocument]: 'Doctor-CheckDiskSpace-1',
     [ENV.checkConnectivityDocument]: 'Doctor-CheckConnectivity-1',
     [ENV.commandLogGroup]: '/doctor/commands',
+    [ENV.traceAwsCalls]: 'false',
     AWS_REGION: 'us-west-2',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -40,9 +40,11 @@ describe('preview ports', () => {
     const loadEntries = jest.fn().mockResolvedValue([entry]);
 
     await expect(new ReadOnlyLedger({ loadEntries }).loadEntries()).resolves.toEqual([entry]);
-    await expect(new ReadOnlyLedger({ loadEntries }).saveEntry(entry)).rejects.toThrow('never writes to the ledger');
+    await expect(new ReadOnlyLedger({ loadEntries }).saveEntries([entry])).rejects.toThrow(
+      'never writes to the ledger',
+    );
     await expect(emptyLedger.loadEntries()).resolves.toEqual([]);
-    await expect(emptyLedger.saveEntry(entry)).rejects.toThrow('never writes to the ledger');
+    await expect(emptyLedger.saveEntries([entry])).rejects.toThrow('never writes to the ledger');
   });
 
   it('read the free-period marks and never write them', async () => {

@@ -10,6 +10,7 @@ const complete = (): Record<string, string> => ({
   [ENV.checkDiskDocument]: 'Stack-CheckDiskSpace-ABC',
   [ENV.checkConnectivityDocument]: 'Stack-CheckConnectivity-ABC',
   [ENV.commandLogGroup]: '/mgn-doctor/commands',
+  [ENV.traceAwsCalls]: 'false',
 });
 
 describe('parseRuntimeConfig', () => {

@@ -189,9 +189,9 @@ describe('publishing and the ledger', () => {
     // A DynamoDB outage that starts the moment SNS accepted the digest.
     const failingAfterPublish = {
       loadEntries: () => ledger.loadEntries(),
-      saveEntry: async (entry: Parameters<InMemoryLedger['saveEntry']>[0]) => {
-        if (publisher.published.length > 0) throw new Error('ServiceUnavailable: DynamoDB is down');
-        return ledger.saveEntry(entry);
+      saveEntries: async (entries: Parameters<InMemoryLedger['saveEntries']>[0]) => {
+        if (publisher.published.length === 0) return ledger.saveEntries(entries);
+        return entries.map(() => ({ failed: new Error('ServiceUnavailable: DynamoDB is down') }));
       },
     };
     await run({ ...deps, ledger: failingAfterPublish });
