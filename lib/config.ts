@@ -58,7 +58,11 @@ export interface StackConfig {
   readonly logRetentionDays: RetentionDays;
   /** Regions to deploy one stack each into; empty = the CLI's account/Region. */
   readonly regions: readonly string[];
-  /** Slack channels subscribed to the digest's topic through Amazon Q Developer in chat applications. */
+}
+
+/** The chat channels subscribed to the digest's topic (`loadChatChannels`); `settings.chatNotifications` follows. */
+export interface ChatChannelConfig {
+  /** Slack channels, through Amazon Q Developer in chat applications. */
   readonly slackChannels: readonly SlackChannel[];
   /** Microsoft Teams channels, likewise. */
   readonly teamsChannels: readonly TeamsChannel[];
@@ -128,13 +132,10 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
   const node = scope instanceof Node ? scope : scope.node;
   const read = (key: string): unknown => node.tryGetContext(key);
   rejectMisspelledKeys(node.getAllContext());
-  const slackChannels = parseChannels('slackChannels', read('slackChannels'));
-  const teamsChannels = parseChannels('teamsChannels', read('teamsChannels'));
+  const chat = loadChatChannels(node);
 
   return {
-    settings: { ...loadSettings(read), chatNotifications: slackChannels.length + teamsChannels.length > 0 },
-    slackChannels,
-    teamsChannels,
+    settings: { ...loadSettings(read), chatNotifications: chat.slackChannels.length + chat.teamsChannels.length > 0 },
     notificationEmails: parseEach(
       'notificationEmails',
       read('notificationEmails'),
@@ -161,6 +162,15 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
     regions: parseEach('regions', read('regions'), 'a list of Region names such as eu-west-1', (item) =>
       REGION.test(item),
     ),
+  };
+}
+
+/** Reads and validates `slackChannels` and `teamsChannels`; throws ConfigError naming the bad key. */
+export function loadChatChannels(scope: IConstruct | Node): ChatChannelConfig {
+  const node = scope instanceof Node ? scope : scope.node;
+  return {
+    slackChannels: parseChannels('slackChannels', node.tryGetContext('slackChannels')),
+    teamsChannels: parseChannels('teamsChannels', node.tryGetContext('teamsChannels')),
   };
 }
 

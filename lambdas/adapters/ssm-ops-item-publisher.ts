@@ -14,6 +14,7 @@ import {
 import { errorText, mapWithConcurrency } from '../core/concurrency';
 import {
   OPS_ITEM_SOURCE,
+  OPS_ITEM_TAG,
   planOpsItems,
   type OpsItemDraft,
   type OpsItemOptions,
@@ -22,8 +23,6 @@ import {
 import type { ChannelDelivery, OutcomeReport } from '../core/outcome-report';
 import type { OutcomePublisher } from '../core/ports';
 
-/** The tag every OpsItem of the doctor carries: the IAM policy lets it update only items with this tag. */
-export const OPS_ITEM_TAG = { Key: 'mgn-replication-doctor', Value: 'true' } as const;
 /** OpsCenter's API is rate-limited per account: a few calls at a time, the SDK's retries for the rest. */
 const OPS_ITEM_CONCURRENCY = 4;
 

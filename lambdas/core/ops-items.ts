@@ -13,6 +13,8 @@ import { partitionOf } from '../shared/console-links';
 export type OpsItemSeverity = '1' | '2' | '3' | '4';
 
 export const OPS_ITEM_SOURCE = 'mgn-replication-doctor';
+/** The tag every OpsItem of the doctor carries: its IAM policy lets it update only items with this tag. */
+export const OPS_ITEM_TAG = { Key: 'mgn-replication-doctor', Value: 'true' } as const;
 
 /** CreateOpsItem's limits (SSM API reference). */
 export const OPS_ITEM_LIMITS = { title: 1024, description: 2048, source: 128, dataValue: 2000 } as const;
