@@ -21,9 +21,10 @@ const statementsOf = (t: Template): Json[] =>
   );
 const actionsOf = (t: Template): string[] =>
   statementsOf(t).flatMap((statement) => [statement.Action].flat() as string[]);
-const environmentOf = (t: Template): Json =>
-  (Object.values(t.findResources('AWS::Lambda::Function'))[0]?.Properties as { Environment: { Variables: Json } })
-    .Environment.Variables;
+const environmentOf = (t: Template): Json => {
+  const [fn] = Object.values(t.findResources('AWS::Lambda::Function')) as { Properties: Json }[];
+  return ((fn?.Properties.Environment ?? {}) as { Variables?: Json }).Variables ?? {};
+};
 
 describe('chat channels', () => {
   test('none unless configured, and the digest then carries no chat rendering', () => {
@@ -69,9 +70,9 @@ describe('chat channels', () => {
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'chatbot.amazonaws.com' } }] } },
     });
-    const [roleId, role] = Object.entries(roles)[0] ?? [];
     expect(Object.keys(roles)).toHaveLength(1);
-    expect((role?.Properties as Json).ManagedPolicyArns).toBeUndefined();
+    const [roleId, role] = Object.entries(roles)[0] as [string, { Properties: Json }];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const attached = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify((policy.Properties as Json).Roles).includes(String(roleId)),
     );
