@@ -51,7 +51,8 @@ const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 
 /** Text from outside made plain, with no character either platform's markdown turns into a link or a mention. */
 export function chatText(value: string, max: number): string {
-  const angled = value.replace(/</g, '‹').replace(/>/g, '›');
+  // `<…>` and `[…](…)` make links and mentions; `scheme://` a link whose text the sender chose to look harmless.
+  const angled = value.replace(/</g, '‹').replace(/>/g, '›').replace(/:\/\//g, ': //');
   return clip(angled.replace(/[^\p{L}\p{N}\s._,:;/=+%'()‹›—-]/gu, '?'), max);
 }
 
