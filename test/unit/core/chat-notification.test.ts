@@ -66,7 +66,8 @@ describe('renderChatNotification', () => {
     expectValid(notification);
     expect(JSON.parse(json)).toEqual(notification);
     const serverLine = notification.content.description.split('\n').find((line) => line.startsWith('• web')) ?? '';
-    expect(serverLine).not.toMatch(/[<>[\]*\u202e\u0000!]/);
+    expect(serverLine).not.toMatch(/[<>[\]*!\u202e]/);
+    expect(serverLine).not.toContain(String.fromCharCode(0));
     expect(serverLine).not.toContain('://evil');
     expect(notification.content.description.split('\n').filter((line) => line.includes('URGENT'))).toHaveLength(1);
   });
