@@ -41,7 +41,7 @@ const dependencies: DoctorDependencies = {
     ...(config.settings.opsItems
       ? [new SsmOpsItemPublisher(clients.ssm, { blockedHours: config.settings.opsItemBlockedHours })]
       : []),
-    new EventBridgeFindingPublisher(clients.events),
+    ...(config.settings.findingEvents ? [new EventBridgeFindingPublisher(clients.events)] : []),
   ],
   ledger,
   nodeCache: ledger,

@@ -29,6 +29,8 @@ export interface DoctorSettings {
   readonly inventoryCacheMinutes: number;
   /** Days before the end of a server's free replication period at which the doctor warns once. */
   readonly freePeriodWarningDays: number;
+  /** One EventBridge event per piece of news on the default bus. */
+  readonly findingEvents: boolean;
   /** Escalations (and long-blocked hosts) become OpsItems in OpsCenter, resolved on recovery. */
   readonly opsItems: boolean;
   /** Hours an UNMANAGED or AMBIGUOUS host blocks treatment before it gets an OpsItem; 0 = escalations only. */
@@ -55,6 +57,7 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   requireNodeTag: undefined,
   inventoryCacheMinutes: 60,
   freePeriodWarningDays: 14,
+  findingEvents: true,
   opsItems: true,
   opsItemBlockedHours: 24,
   chatNotifications: false,
@@ -160,6 +163,7 @@ export const SETTING_PARSERS: Parsers = {
   inventoryCacheMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
   // 90 days is the whole free period: a warning as soon as replication starts.
   freePeriodWarningDays: (key, raw) => parseInteger(key, raw, 0, 90),
+  findingEvents: parseBoolean,
   opsItems: parseBoolean,
   opsItemBlockedHours: (key, raw) => parseInteger(key, raw, 0, 720),
   chatNotifications: parseBoolean,
@@ -184,6 +188,7 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   requireNodeTag: ENV.requireNodeTag,
   inventoryCacheMinutes: ENV.inventoryCacheMinutes,
   freePeriodWarningDays: ENV.freePeriodWarningDays,
+  findingEvents: ENV.findingEvents,
   opsItems: ENV.opsItems,
   opsItemBlockedHours: ENV.opsItemBlockedHours,
   chatNotifications: ENV.chatNotifications,

@@ -164,7 +164,7 @@ export class DoctorFunction extends Construct {
       new ServiceRoleCheckPolicy(this, 'ServiceRoleCheck', { role }),
       new TopicPublishPolicy(this, 'DigestPublish', { role, topic: props.topic, key: props.topicKey }),
       new LedgerAccessPolicy(this, 'LedgerAccess', { role, table: props.ledgerTable, key: props.ledgerKey }),
-      new FindingEventsPolicy(this, 'FindingEvents', { role }),
+      ...(settings.findingEvents ? [new FindingEventsPolicy(this, 'FindingEvents', { role })] : []),
       ...(settings.opsItems ? [new OpsItemPolicy(this, 'OpsItems', { role })] : []),
     ];
   }

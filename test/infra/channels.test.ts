@@ -117,6 +117,12 @@ describe('OpsCenter permissions', () => {
 });
 
 describe('EventBridge permission', () => {
+  test('findingEvents=false: no PutEvents permission', () => {
+    const { template } = synthStack({ findingEvents: false });
+    expect(actionsOf(template)).not.toContain('events:PutEvents');
+    expect(environmentOf(template)[ENV.findingEvents]).toBe('false');
+  });
+
   test('PutEvents on the default bus of this account and Region, with the doctor as the only source', () => {
     const { template } = synthStack();
     const putEvents = statementsOf(template).filter((statement) => statement.Action === 'events:PutEvents');
@@ -168,6 +174,7 @@ describe('channel settings stop the synth when wrong, naming the key', () => {
     ['teamsChannels', [{ ...TEAMS, channelId: '19:abc@thread.tacv2' }]],
     ['teamsChannels', [{ ...TEAMS, tenantId: undefined }]],
     ['opsItems', 'maybe'],
+    ['findingEvents', 'yes'],
     ['opsItemBlockedHours', 721],
     ['opsItemBlockedHours', -1],
   ])('%s = %j', (key, value) => {
