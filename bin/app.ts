@@ -2,7 +2,7 @@
 // Entry point: context → validated config → one stack per Region; cdk-nag (AwsSolutions) checks every synth.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, loadStackConfig } from '../lib/config';
+import { ConfigError, loadChatChannels, loadStackConfig } from '../lib/config';
 import { DoctorStack } from '../lib/doctor-stack';
 
 /** Where the stacks go when no `regions` are configured: the CLI's account and Region. */
@@ -14,6 +14,7 @@ export interface DeploymentEnvironment {
 /** The whole composition, shared by this entry point and the infra tests. Throws ConfigError on bad context. */
 export function buildApp(app: App, environment: DeploymentEnvironment = process.env): DoctorStack[] {
   const config = loadStackConfig(app);
+  const chatChannels = loadChatChannels(app);
   const account = environment.CDK_DEFAULT_ACCOUNT;
   // The ledger (DynamoDB TableV2 with a customer-managed key) cannot be synthesized for an unknown Region. The CDK
   // CLI always passes one (the profile's, or us-east-1); running the app any other way needs a Region too.
@@ -25,7 +26,7 @@ export function buildApp(app: App, environment: DeploymentEnvironment = process.
     );
   }
   const stack = (id: string, region: string | undefined) =>
-    new DoctorStack(app, id, { config, env: { account, region } });
+    new DoctorStack(app, id, { config, chatChannels, env: { account, region } });
   const stacks =
     config.regions.length === 0
       ? [stack('MgnReplicationDoctor', environment.CDK_DEFAULT_REGION)]

@@ -6,6 +6,7 @@ import { Node, type IConstruct } from 'constructs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DEFAULT_SETTINGS,
+  DERIVED_SETTINGS,
   SETTING_PARSERS,
   SettingError,
   parseBoolean,
@@ -59,6 +60,39 @@ export interface StackConfig {
   readonly regions: readonly string[];
 }
 
+/** The chat channels subscribed to the digest's topic (`loadChatChannels`); `settings.chatNotifications` follows. */
+export interface ChatChannelConfig {
+  /** Slack channels, through Amazon Q Developer in chat applications. */
+  readonly slackChannels: readonly SlackChannel[];
+  /** Microsoft Teams channels, likewise. */
+  readonly teamsChannels: readonly TeamsChannel[];
+}
+
+export interface SlackChannel {
+  readonly workspaceId: string;
+  readonly channelId: string;
+}
+
+export interface TeamsChannel {
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly tenantId: string;
+}
+
+/**
+ * The ID patterns of AWS::Chatbot::SlackChannelConfiguration and MicrosoftTeamsChannelConfiguration (their
+ * CloudFormation resource schemas), so a bad ID stops the synth instead of the deploy.
+ */
+const GUID = /^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$/;
+export const CHANNEL_FIELDS = {
+  slackChannels: { workspaceId: /^[0-9A-Z]{1,255}$/, channelId: /^[A-Za-z0-9]{1,256}$/ },
+  teamsChannels: {
+    teamId: GUID,
+    channelId: /^(?=.{1,256}$)([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$/,
+    tenantId: GUID,
+  },
+} as const;
+
 /** The stack-only context keys and their defaults (the settings' defaults are DEFAULT_SETTINGS). */
 export const STACK_CONTEXT_DEFAULTS = {
   notificationEmails: [] as readonly string[],
@@ -72,12 +106,14 @@ export const STACK_CONTEXT_DEFAULTS = {
   traceAwsCalls: false,
   logRetentionDays: 90,
   regions: [] as readonly string[],
+  slackChannels: [] as readonly SlackChannel[],
+  teamsChannels: [] as readonly TeamsChannel[],
 } as const;
 
 /** Every context key this app reads. */
 export const CONTEXT_KEYS: readonly string[] = [
   ...Object.keys(STACK_CONTEXT_DEFAULTS),
-  ...Object.keys(DEFAULT_SETTINGS),
+  ...Object.keys(DEFAULT_SETTINGS).filter((key) => !DERIVED_SETTINGS.has(key as keyof DoctorSettings)),
 ];
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy), in days. */
@@ -96,9 +132,10 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
   const node = scope instanceof Node ? scope : scope.node;
   const read = (key: string): unknown => node.tryGetContext(key);
   rejectMisspelledKeys(node.getAllContext());
+  const chat = loadChatChannels(node);
 
   return {
-    settings: loadSettings(read),
+    settings: { ...loadSettings(read), chatNotifications: chat.slackChannels.length + chat.teamsChannels.length > 0 },
     notificationEmails: parseEach(
       'notificationEmails',
       read('notificationEmails'),
@@ -125,6 +162,15 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
     regions: parseEach('regions', read('regions'), 'a list of Region names such as eu-west-1', (item) =>
       REGION.test(item),
     ),
+  };
+}
+
+/** Reads and validates `slackChannels` and `teamsChannels`; throws ConfigError naming the bad key. */
+export function loadChatChannels(scope: IConstruct | Node): ChatChannelConfig {
+  const node = scope instanceof Node ? scope : scope.node;
+  return {
+    slackChannels: parseChannels('slackChannels', node.tryGetContext('slackChannels')),
+    teamsChannels: parseChannels('teamsChannels', node.tryGetContext('teamsChannels')),
   };
 }
 
@@ -161,6 +207,10 @@ function editDistance(a: string, b: string): number {
 function loadSettings(read: (key: string) => unknown): DoctorSettings {
   const settings: Record<string, unknown> = {};
   for (const name of Object.keys(DEFAULT_SETTINGS) as (keyof DoctorSettings)[]) {
+    if (DERIVED_SETTINGS.has(name)) {
+      settings[name] = DEFAULT_SETTINGS[name];
+      continue;
+    }
     const parse = SETTING_PARSERS[name] as (key: string, raw: unknown) => unknown;
     settings[name] = orDefault(read(name), DEFAULT_SETTINGS[name], (raw) => wrap(() => parse(name, raw)));
   }
@@ -187,6 +237,44 @@ function parseEach(key: string, raw: unknown, expected: string, valid: (item: st
   const bad = items.find((item) => !valid(item));
   if (bad !== undefined) throw new ConfigError(key, expected, bad);
   return [...new Set(items)];
+}
+
+/**
+ * Chat channels: a JSON array of objects (in cdk.json, or as `-c 'slackChannels=[{…}]'`), each with exactly the
+ * fields of CHANNEL_FIELDS[key], each matching its pattern. No duplicates.
+ */
+function parseChannels<K extends keyof ChannelOf>(key: K, raw: unknown): ChannelOf[K][] {
+  if (raw === undefined || raw === null) return [];
+  const fields = CHANNEL_FIELDS[key] as Record<string, RegExp>;
+  const expected = `a JSON array of objects with ${Object.keys(fields).join(', ')} (${Object.entries(fields)
+    .map(([name, pattern]) => `${name} matching ${pattern.source}`)
+    .join('; ')})`;
+  let items: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      items = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(key, expected, raw);
+    }
+  }
+  if (!Array.isArray(items)) throw new ConfigError(key, expected, raw);
+  const valid = (item: unknown): item is Record<string, string> =>
+    typeof item === 'object' &&
+    item !== null &&
+    Object.keys(item).sort().join() === Object.keys(fields).sort().join() &&
+    Object.entries(fields).every(([name, pattern]) => {
+      const value = (item as Record<string, unknown>)[name];
+      return typeof value === 'string' && pattern.test(value);
+    });
+  const bad = items.find((item) => !valid(item));
+  if (bad !== undefined) throw new ConfigError(key, expected, bad);
+  const unique = new Map(items.map((item) => [JSON.stringify(item, Object.keys(fields).sort()), item]));
+  return [...unique.values()] as unknown as ChannelOf[K][];
+}
+
+interface ChannelOf {
+  readonly slackChannels: SlackChannel;
+  readonly teamsChannels: TeamsChannel;
 }
 
 function parseSchedule(key: string, raw: unknown): string {

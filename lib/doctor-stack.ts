@@ -4,7 +4,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { runCommandHistoryUrl } from '../lambdas/shared/console-links';
 import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
-import type { StackConfig } from './config';
+import type { ChatChannelConfig, StackConfig } from './config';
+import { ChatChannels } from './constructs/chat-channels';
 import { DoctorAlarms } from './constructs/doctor-alarms';
 import { DoctorDashboard } from './constructs/doctor-dashboard';
 import { DoctorFunction } from './constructs/doctor-function';
@@ -16,6 +17,11 @@ import { RemediationLedger } from './constructs/remediation-ledger';
 export interface DoctorStackProps extends StackProps {
   /** Validated configuration (lib/config.ts). */
   readonly config: StackConfig;
+  /**
+   * Slack and Teams channels to subscribe to the digest's topic (lib/config.ts, `loadChatChannels`).
+   * @default - none
+   */
+  readonly chatChannels?: ChatChannelConfig;
 }
 
 /** The MGN replication doctor in one account and Region. */
@@ -36,6 +42,8 @@ export class DoctorStack extends Stack {
   public readonly alarms: DoctorAlarms;
   /** The CloudWatch dashboard. */
   public readonly dashboard: DoctorDashboard;
+  /** Slack and Teams channels subscribed to the digest's topic, when any are configured. */
+  public readonly chatChannels?: ChatChannels;
 
   constructor(scope: Construct, id: string, props: DoctorStackProps) {
     super(scope, id, {
@@ -53,6 +61,10 @@ export class DoctorStack extends Stack {
       purpose: "the MGN replication doctor's failure alarm topic",
     });
     this.ledger = new RemediationLedger(this, 'Ledger');
+    const chat = props.chatChannels;
+    if (chat && chat.slackChannels.length + chat.teamsChannels.length > 0) {
+      this.chatChannels = new ChatChannels(this, 'ChatChannels', { topic: this.notifications.topic, ...chat });
+    }
 
     this.doctor = new DoctorFunction(this, 'Doctor', {
       settings: config.settings,

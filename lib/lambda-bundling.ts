@@ -42,6 +42,8 @@ export const DOCTOR_BUNDLING: LambdaBundling = {
   lazyModules: [
     { entry: 'lambdas/adapters/ec2-sdk.ts', importPath: './ec2-sdk', file: 'ec2-sdk.js' },
     { entry: 'lambdas/adapters/iam-sdk.ts', importPath: './iam-sdk', file: 'iam-sdk.js' },
+    // PutEvents serves only runs with news: its client stays out of every other run's module init.
+    { entry: 'lambdas/adapters/events-sdk.ts', importPath: './events-sdk', file: 'events-sdk.js' },
   ],
 };
 

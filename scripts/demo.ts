@@ -22,6 +22,10 @@ import {
 } from './lib/demo-fleet';
 import { DEMO_MASS_STALL, massStallAccount, MASS_STALL_SETTINGS, MASS_STALL_START } from './lib/demo-mass-stall';
 import { SimulatedAccount, type SentCommand } from './lib/simulated-account';
+import { renderChatNotification } from '../lambdas/core/chat-notification';
+import { renderFindingEvents } from '../lambdas/core/finding-events';
+import { planOpsItems } from '../lambdas/core/ops-items';
+import type { OutcomeReport } from '../lambdas/core/outcome-report';
 
 export interface DemoRun {
   readonly number: number;
@@ -33,6 +37,8 @@ export interface DemoRun {
   readonly commands: readonly SentCommand[];
   readonly serviceCalls: readonly RetryCall[];
   readonly digest?: Digest;
+  /** The whole report the topic took, which the chat, OpsItem and event renderings read. */
+  readonly outcome?: OutcomeReport;
   readonly warnings: readonly string[];
 }
 
@@ -134,6 +140,7 @@ function printRun(write: (line: string) => void, run: DemoRun, total: number): v
     return;
   }
   printDigest(write, run.digest);
+  if (run.outcome) printChannels(write, run.outcome);
 }
 
 function printDigest(write: (line: string) => void, digest: Digest): void {
@@ -171,6 +178,29 @@ async function runMassStallScene(write: (line: string) => void): Promise<MassSta
     printDigest(write, digest);
   }
   return { report, commands: account.ssm.sent, digest };
+}
+
+/** What the same report becomes in chat, in OpsCenter and on the event bus (docs/design.md section 7). */
+function printChannels(write: (line: string) => void, outcome: OutcomeReport): void {
+  write('  Chat (custom notification under the `https` key of the same Publish):');
+  for (const line of JSON.stringify(renderChatNotification(outcome), null, 2).split('\n')) write(`    │ ${line}`);
+  const plan = planOpsItems(outcome, { blockedHours: DEMO_SETTINGS.opsItemBlockedHours });
+  write(
+    `OpsCenter: ${plan.opens.length} OpsItem(s) to open (or find open), the open OpsItem of ${plan.resolutions.length} recovered server(s) to resolve, if any`,
+  );
+  for (const draft of plan.opens) {
+    write(`  CreateOpsItem severity ${draft.severity}: ${draft.title}`);
+    write(`    /aws/dedup ${draft.dedupString} · /aws/resources ${draft.resourceArn}`);
+    write(`    ${draft.description}`);
+  }
+  for (const resolution of plan.resolutions)
+    write(`  UpdateOpsItem ${resolution.sourceServerId} → Resolved: ${resolution.note}`);
+  const events = renderFindingEvents(outcome);
+  write(`EventBridge: ${events.length} event(s) "${events[0]?.detailType ?? ''}" on the default bus`);
+  for (const event of events)
+    write(
+      `  ${event.detail.sourceServerId} ${event.detail.news} ${event.detail.condition} needsPerson=${event.detail.needsPerson}`,
+    );
 }
 
 function printSummary(
@@ -235,6 +265,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
       commands: account.ssm.sent.slice(before.commands),
       serviceCalls: account.mgn.retryCalls.slice(before.calls),
       digest: account.publisher.published[before.digests],
+      outcome: account.publisher.reports[before.digests],
       warnings: account.log.lines
         .slice(before.log)
         .filter((line) => line.level !== 'info')

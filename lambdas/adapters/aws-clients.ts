@@ -3,6 +3,7 @@
 // local tools only.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { MgnClient, type MgnClientConfig } from '@aws-sdk/client-mgn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -42,6 +43,8 @@ export interface AwsClients {
   readonly ec2: () => EC2Client;
   /** MGN's service roles (GetRole). IAM is global: the SDK sends to the partition's IAM endpoint whatever the Region. */
   readonly iam: () => IAMClient;
+  /** Finding events (PutEvents), built on first use: only runs with news send any. */
+  readonly events: () => EventBridgeClient;
 }
 
 /**
@@ -73,6 +76,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ),
     ec2: once(() => instrument(new (loadEc2Sdk().EC2Client)(config))),
     iam: once(() => instrument(new (loadIamSdk().IAMClient)(config))),
+    events: once(() => instrument(new (loadEventsSdk().EventBridgeClient)(config))),
   };
 }
 
@@ -84,6 +88,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
  */
 export const loadEc2Sdk = (): typeof import('./ec2-sdk') => require('./ec2-sdk');
 export const loadIamSdk = (): typeof import('./iam-sdk') => require('./iam-sdk');
+export const loadEventsSdk = (): typeof import('./events-sdk') => require('./events-sdk');
 
 function once<T>(build: () => T): () => T {
   let built: T | undefined;

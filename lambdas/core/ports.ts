@@ -3,7 +3,6 @@
 import type {
   CommandBatchResult,
   CommandRequest,
-  Digest,
   InvocationResult,
   ManagedNode,
   MigrationApplication,
@@ -13,6 +12,7 @@ import type {
 } from './model';
 import type { FreePeriodMarks } from './free-period';
 import type { LedgerEntry } from './ledger';
+import type { ChannelDelivery, OutcomeReport } from './outcome-report';
 
 /** Which source servers to list; each list given narrows the listing, and an empty list matches nothing. */
 export interface SourceServerFilter {
@@ -47,8 +47,12 @@ export interface CommandRunner {
   listInvocations(commandId: string): Promise<InvocationResult[]>;
 }
 
+/**
+ * One channel: it renders the run's report its own way and delivers it (docs/design.md section 7). It throws when
+ * it delivered nothing it should have; items it could not deliver after its own retries are in `failures`.
+ */
 export interface OutcomePublisher {
-  publish(digest: Digest): Promise<void>;
+  publish(report: OutcomeReport): Promise<ChannelDelivery>;
 }
 
 export type SaveResult = 'SAVED' | 'CONFLICT';

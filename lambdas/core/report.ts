@@ -55,6 +55,8 @@ export interface RunReport {
   readonly servers: readonly ServerReport[];
   readonly commandsSent: number;
   readonly published: boolean;
+  /** Items the best-effort channels (OpsCenter, EventBridge) could not deliver; the digest stands regardless. */
+  readonly channelFailures?: number;
   readonly subject?: string;
   /** MGN service roles found missing (checked only when a service-side error appeared). */
   readonly missingServiceRoles?: readonly string[];

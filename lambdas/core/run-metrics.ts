@@ -45,6 +45,7 @@ export function measureRun(report: RunReport): RunMetrics {
   metrics[METRIC.recoveries] = report.servers.filter((server) => server.news === 'RECOVERED').length;
   metrics[METRIC.escalations] = report.servers.filter((server) => server.news === 'ESCALATED').length;
   metrics[METRIC.digestsPublished] = report.published ? 1 : 0;
+  metrics[METRIC.channelFailures] = report.channelFailures ?? 0;
   metrics[METRIC.runDuration] = Math.max(0, Date.parse(report.finishedAt) - Date.parse(report.startedAt)) || 0;
   return metrics;
 }

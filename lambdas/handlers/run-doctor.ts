@@ -5,11 +5,13 @@ import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients';
 import { DynamoDbRemediationLedger } from '../adapters/dynamodb-remediation-ledger';
 import { Ec2ReplicationServerLocator } from '../adapters/ec2-replication-server-locator';
+import { EventBridgeFindingPublisher } from '../adapters/eventbridge-finding-publisher';
 import { IamServiceRoleChecker } from '../adapters/iam-service-role-checker';
 import { MgnSourceServerRepository } from '../adapters/mgn-source-server-repository';
 import { SnsOutcomePublisher } from '../adapters/sns-outcome-publisher';
 import { SsmCommandRunner } from '../adapters/ssm-command-runner';
 import { SsmManagedNodeDirectory } from '../adapters/ssm-managed-node-directory';
+import { SsmOpsItemPublisher } from '../adapters/ssm-ops-item-publisher';
 import { parseInvocation } from '../core/parse-event';
 import type { RunReport } from '../core/report';
 import { runDoctor, type DoctorDependencies } from '../core/run/run-doctor';
@@ -33,7 +35,14 @@ const dependencies: DoctorDependencies = {
     documentNames: config.documentNames,
     logGroupName: config.commandLogGroup,
   }),
-  publisher: new SnsOutcomePublisher(clients.sns, config.topicArn),
+  // docs/design.md section 7: the topic must deliver (e-mail, SMS and chat in one Publish); the others are best effort.
+  publisher: new SnsOutcomePublisher(clients.sns, config.topicArn, { chat: config.settings.chatNotifications }),
+  channels: [
+    ...(config.settings.opsItems
+      ? [new SsmOpsItemPublisher(clients.ssm, { blockedHours: config.settings.opsItemBlockedHours })]
+      : []),
+    ...(config.settings.findingEvents ? [new EventBridgeFindingPublisher(clients.events)] : []),
+  ],
   ledger,
   nodeCache: ledger,
   freePeriodMarks: ledger,
@@ -77,6 +86,7 @@ export async function handler(event: unknown, context: Context): Promise<RunRepo
       counts: report.counts,
       commandsSent: report.commandsSent,
       published: report.published,
+      channelFailures: report.channelFailures,
     });
     return report;
   } finally {

@@ -26,6 +26,10 @@ export const ENV = {
   inventoryCacheMinutes: 'INVENTORY_CACHE_MINUTES',
   freePeriodWarningDays: 'FREE_PERIOD_WARNING_DAYS',
   traceAwsCalls: 'TRACE_AWS_CALLS',
+  findingEvents: 'FINDING_EVENTS',
+  opsItems: 'OPS_ITEMS',
+  opsItemBlockedHours: 'OPS_ITEM_BLOCKED_HOURS',
+  chatNotifications: 'CHAT_NOTIFICATIONS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -21,6 +21,8 @@ export const METRIC = {
   recoveries: 'Recoveries',
   escalations: 'Escalations',
   digestsPublished: 'DigestsPublished',
+  // Items the best-effort channels (OpsCenter, EventBridge) could not deliver (docs/design.md section 7).
+  channelFailures: 'ChannelFailures',
   // The run itself.
   runDuration: 'RunDurationMs',
 } as const;

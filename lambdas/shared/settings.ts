@@ -29,6 +29,14 @@ export interface DoctorSettings {
   readonly inventoryCacheMinutes: number;
   /** Days before the end of a server's free replication period at which the doctor warns once. */
   readonly freePeriodWarningDays: number;
+  /** One EventBridge event per piece of news on the default bus. */
+  readonly findingEvents: boolean;
+  /** Escalations (and long-blocked hosts) become OpsItems in OpsCenter, resolved on recovery. */
+  readonly opsItems: boolean;
+  /** Hours an UNMANAGED or AMBIGUOUS host blocks treatment before it gets an OpsItem; 0 = escalations only. */
+  readonly opsItemBlockedHours: number;
+  /** Chat channels are subscribed to the topic: the digest carries their rendering. Set by the stack, not by context. */
+  readonly chatNotifications: boolean;
 }
 
 export const DEFAULT_SETTINGS: DoctorSettings = {
@@ -49,7 +57,14 @@ export const DEFAULT_SETTINGS: DoctorSettings = {
   requireNodeTag: undefined,
   inventoryCacheMinutes: 60,
   freePeriodWarningDays: 14,
+  findingEvents: true,
+  opsItems: true,
+  opsItemBlockedHours: 24,
+  chatNotifications: false,
 };
+
+/** Settings the stack derives from other context keys (lib/config.ts); never a context key themselves. */
+export const DERIVED_SETTINGS: ReadonlySet<keyof DoctorSettings> = new Set(['chatNotifications']);
 
 /** With `requireNodeTag` set, Run Command reaches only managed nodes tagged `<requireNodeTag>=true` (IAM enforces it). */
 export const NODE_OPT_IN_TAG_VALUE = 'true';
@@ -148,6 +163,10 @@ export const SETTING_PARSERS: Parsers = {
   inventoryCacheMinutes: (key, raw) => parseInteger(key, raw, 0, 1440),
   // 90 days is the whole free period: a warning as soon as replication starts.
   freePeriodWarningDays: (key, raw) => parseInteger(key, raw, 0, 90),
+  findingEvents: parseBoolean,
+  opsItems: parseBoolean,
+  opsItemBlockedHours: (key, raw) => parseInteger(key, raw, 0, 720),
+  chatNotifications: parseBoolean,
 };
 
 /** Environment variable per setting, so the stack can write and the Lambda can read them by one table. */
@@ -169,6 +188,10 @@ export const SETTING_ENV: { [K in keyof DoctorSettings]: string } = {
   requireNodeTag: ENV.requireNodeTag,
   inventoryCacheMinutes: ENV.inventoryCacheMinutes,
   freePeriodWarningDays: ENV.freePeriodWarningDays,
+  findingEvents: ENV.findingEvents,
+  opsItems: ENV.opsItems,
+  opsItemBlockedHours: ENV.opsItemBlockedHours,
+  chatNotifications: ENV.chatNotifications,
 };
 
 /** Settings that may be empty: an empty environment value means "not set" rather than a missing variable. */

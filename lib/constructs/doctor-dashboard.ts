@@ -26,7 +26,7 @@ export interface DoctorDashboardProps {
 
 /**
  * The doctor's CloudWatch dashboard: the fleet by condition, commands and outcomes, recoveries and escalations, run
- * duration, the function's errors and the dead-letter queue, the alarms, and console links for the stack's
+ * duration, the function's errors and the dead-letter queue, the best-effort channels' failures, the alarms, and console links for the stack's
  * partition.
  */
 export class DoctorDashboard extends Construct {
@@ -80,6 +80,13 @@ export class DoctorDashboard extends Construct {
             fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Throttles' }),
           ]),
           graph('Dead-letter queue depth', [deadLetterDepth(props.deadLetterQueue)]),
+        ],
+        [
+          // docs/design.md section 7: the topic must deliver; these channels are best effort, so their misses
+          // show here (and in the log, one line each) rather than failing the run.
+          graph('Channel failures: OpsItems and events not delivered', [
+            metric(METRIC.channelFailures, 'Sum', 'Items not delivered'),
+          ]),
         ],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, height: 3, alarms: [...props.alarms] })],
       ],

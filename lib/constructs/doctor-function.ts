@@ -15,9 +15,11 @@ import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
 import { DeadLetterPolicy } from '../iam/dead-letter-policy';
+import { FindingEventsPolicy } from '../iam/finding-events-policy';
 import { FunctionLogsPolicy } from '../iam/function-logs-policy';
 import { LedgerAccessPolicy } from '../iam/ledger-access-policy';
 import { MgnAccessPolicy } from '../iam/mgn-access-policy';
+import { OpsItemPolicy } from '../iam/ops-item-policy';
 import { ReplicationServerLookupPolicy } from '../iam/replication-server-lookup-policy';
 import { RunCommandPolicy } from '../iam/run-command-policy';
 import { ServiceRoleCheckPolicy } from '../iam/service-role-check-policy';
@@ -162,6 +164,8 @@ export class DoctorFunction extends Construct {
       new ServiceRoleCheckPolicy(this, 'ServiceRoleCheck', { role }),
       new TopicPublishPolicy(this, 'DigestPublish', { role, topic: props.topic, key: props.topicKey }),
       new LedgerAccessPolicy(this, 'LedgerAccess', { role, table: props.ledgerTable, key: props.ledgerKey }),
+      ...(settings.findingEvents ? [new FindingEventsPolicy(this, 'FindingEvents', { role })] : []),
+      ...(settings.opsItems ? [new OpsItemPolicy(this, 'OpsItems', { role })] : []),
     ];
   }
 }

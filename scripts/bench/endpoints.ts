@@ -1,6 +1,6 @@
 // Every endpoint the doctor's Lambda talks to, on 127.0.0.1, for one generated fleet: the project's fake MGN
-// endpoint and SSM front (test/support), the SSM front's SendCommand backend, SNS, DynamoDB (dynalite), EC2 and
-// IAM; each with the same per-call latency and a per-operation call counter. Plus the Lambda's environment
+// endpoint and SSM front (test/support), the SSM front's SendCommand backend, SNS, DynamoDB (dynalite), EC2,
+// IAM and EventBridge; each with the same per-call latency and a per-operation call counter. Plus the Lambda's environment
 // pointing at them.
 import * as path from 'node:path';
 import type { DocumentRole } from '../../lambdas/core/model';
@@ -15,6 +15,7 @@ import {
 } from '../../test/support/fake-ssm-endpoint';
 import { startDynamoDbEndpoint, type DynamoDbEndpoint } from './dynamodb-endpoint';
 import { startFakeEc2Endpoint, type FakeEc2Endpoint } from './fake-ec2-endpoint';
+import { FakeEventsEndpoint } from './fake-events-endpoint';
 import { startFakeIamEndpoint, type FakeIamEndpoint } from './fake-iam-endpoint';
 import { startFakeSnsEndpoint, type FakeSnsEndpoint } from './fake-sns-endpoint';
 import type { Fleet } from './fleet';
@@ -33,8 +34,16 @@ export const DOCUMENT_NAMES: Readonly<Record<DocumentRole, string>> = {
   CheckConnectivity: 'MgnReplicationDoctor-CheckConnectivity-Z1x2C3v4B5n6',
 };
 /** The settings the benchmark runs with: the defaults, with a result wait that fits a benchmark. */
-// The mass-stall sample is off: the benchmark measures the worst case, every stalled server treated at once.
-export const BENCH_SETTINGS: DoctorSettings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 30, massStallThreshold: 0 };
+// The mass-stall sample is off: the benchmark measures the worst case, every stalled server treated at once. The
+// best-effort channels are off too: the budgets are the run's own path, and a channel's calls come after the
+// digest (⌈news/10⌉ PutEvents, one CreateOpsItem per escalation; docs/design.md section 12).
+export const BENCH_SETTINGS: DoctorSettings = {
+  ...DEFAULT_SETTINGS,
+  resultWaitSeconds: 30,
+  massStallThreshold: 0,
+  findingEvents: false,
+  opsItems: false,
+};
 
 const skipped = (step: string): { name: string; status: 'Success'; responseCode: number; output: string } => ({
   name: step,
@@ -96,6 +105,7 @@ export interface BenchEndpoints {
   readonly dynamodb: DynamoDbEndpoint;
   readonly ec2: FakeEc2Endpoint;
   readonly iam: FakeIamEndpoint;
+  readonly events: FakeEventsEndpoint;
   /** `<service>:<Operation>` → calls, over every endpoint. */
   callCounts(): Record<string, number>;
   /** `<service>:<Operation>` → calls answered with an error status. */
@@ -170,6 +180,8 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
     started.push(ec2);
     const iam = await startFakeIamEndpoint({ accountId: ACCOUNT_ID, latencyMs });
     started.push(iam);
+    const events = await FakeEventsEndpoint.start({ latencyMs });
+    started.push(events);
     const front = ssm;
 
     const merged = (errorsOnly: boolean): Record<string, number> => ({
@@ -179,6 +191,7 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
       ...prefixed('dynamodb', errorsOnly ? dynamodb.errorCounts() : dynamodb.counts()),
       ...prefixed('ec2', errorsOnly ? ec2.errorCounts() : ec2.counts()),
       ...prefixed('iam', errorsOnly ? iam.errorCounts() : iam.counts()),
+      ...prefixed('events', errorsOnly ? events.errorCounts() : events.counts()),
     });
 
     let beforeFirstSend: Record<string, number> | undefined;
@@ -194,6 +207,7 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
       dynamodb,
       ec2,
       iam,
+      events,
       callCounts: () => merged(false),
       errorCounts: () => merged(true),
       callsBeforeFirstSend: () => beforeFirstSend,
@@ -206,6 +220,7 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
         dynamodb.clearRecords();
         ec2.clearRecords();
         iam.clearRecords();
+        events.clearRecords();
       },
       environment({
         logLevel = 'WARN',
@@ -246,6 +261,7 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
           AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
           AWS_ENDPOINT_URL_EC2: ec2.url,
           AWS_ENDPOINT_URL_IAM: iam.url,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
         };
       },
       close: closeAll,

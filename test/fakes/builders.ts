@@ -1,6 +1,8 @@
 // Realistic test data: MGN IDs, ARNs and SSM node IDs in the shapes AWS uses.
 import type { CommandRecord, Treatment } from '../../lambdas/core/ledger';
-import type { ManagedNode, SourceServer } from '../../lambdas/core/model';
+import type { DigestInput } from '../../lambdas/core/digest';
+import type { Digest, ManagedNode, SourceServer } from '../../lambdas/core/model';
+import type { OutcomeReport } from '../../lambdas/core/outcome-report';
 
 let sequence = 0;
 
@@ -79,5 +81,24 @@ export function aTreatment(at: Date, overrides: Partial<Treatment> = {}): Treatm
     runId: `run-${++sequence}`,
     commands: [aCommandRecord({ requestedAt: at.toISOString() })],
     ...overrides,
+  };
+}
+
+/** A run's report as channels receive it: the given e-mail/SMS rendering, and facts (no news unless given). */
+export function anOutcomeReport(digest: Digest, facts: Partial<DigestInput> = {}): OutcomeReport {
+  return {
+    digest,
+    facts: {
+      region: 'us-east-1',
+      accountId: '111122223333',
+      runId: 'run1',
+      trigger: 'schedule',
+      dryRun: false,
+      now: new Date('2026-11-26T08:00:00.000Z'),
+      counts: { STALLED: 0, DISCONNECTED: 0, LAGGING: 0, UNKNOWN: 0, PROGRESSING: 0, HEALTHY: 0, IGNORED: 0 },
+      news: [],
+      unresolved: [],
+      ...facts,
+    },
   };
 }

@@ -501,7 +501,10 @@ describe('permissions of the doctor role', () => {
       'mgn:DescribeSourceServers',
       'mgn:ListApplications',
       'mgn:ListWaves',
+      // opsItems is on by default; these two have no resource type either (docs/design.md section 9).
+      'ssm:CreateOpsItem',
       'ssm:DescribeInstanceInformation',
+      'ssm:DescribeOpsItems',
       'ssm:ListCommandInvocations',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',

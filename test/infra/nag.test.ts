@@ -99,6 +99,29 @@ test('every option that changes the role passes too, in the China and GovCloud p
   expect(error).toBeUndefined();
 });
 
+test('chat channels, OpsItems and events pass too (their role, guardrail and policies)', () => {
+  const { app, outdir } = newApp(
+    {
+      slackChannels: [{ workspaceId: 'T07EXAMPLE1', channelId: 'C07EXAMPLE2' }],
+      teamsChannels: [
+        {
+          teamId: '5d1f6b2e-8c3a-4e7f-9b0d-2a4c6e8f0a1b',
+          channelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+          tenantId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+        },
+      ],
+      opsItems: true,
+    },
+    false,
+  );
+  buildApp(app, { CDK_DEFAULT_ACCOUNT: ACCOUNT, CDK_DEFAULT_REGION: REGION });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
 test('no acknowledgement covers the doctor role as a whole: a wildcard grant added to it later is reported', () => {
   const { app, outdir } = newApp({}, false);
   const [stack] = buildApp(app, { CDK_DEFAULT_ACCOUNT: ACCOUNT, CDK_DEFAULT_REGION: REGION });

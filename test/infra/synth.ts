@@ -2,7 +2,7 @@
 // CloudFormation validator: both are slow and exercised once, in nag.test.ts.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadStackConfig } from '../../lib/config';
+import { loadChatChannels, loadStackConfig } from '../../lib/config';
 import { DoctorStack } from '../../lib/doctor-stack';
 
 export const ACCOUNT = '123456789012';
@@ -24,6 +24,7 @@ export function synthStack(
   const app = fastApp(context);
   const stack = new DoctorStack(app, 'Test', {
     config: loadStackConfig(app),
+    chatChannels: loadChatChannels(app),
     env: { account: ACCOUNT, region },
   });
   return { stack, template: Template.fromStack(stack) };

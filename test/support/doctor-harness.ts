@@ -230,6 +230,7 @@ export async function startDoctorHarness(): Promise<DoctorHarness> {
           AWS_ENDPOINT_URL_SQS: moto.endpoint,
           AWS_ENDPOINT_URL_EC2: moto.endpoint,
           AWS_ENDPOINT_URL_IAM: moto.endpoint,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
           POWERTOOLS_LOG_LEVEL: process.env.INTEGRATION_LOGS ? 'DEBUG' : 'SILENT',
           POWERTOOLS_METRICS_DISABLED: process.env.INTEGRATION_LOGS ? 'false' : 'true',
         };

@@ -10,12 +10,14 @@
 //   configured per document (default: Success, exit code 0, empty output), CommandPlugins only with Details.
 //   An outcome may stay InProgress for a number of listings first (`pendingListings`).
 // - GetCommandInvocation for those commands, from the same outcomes (moto's own always says Success).
+// - CreateOpsItem, DescribeOpsItems, UpdateOpsItem: OpsCenter in memory (fake-ops-center.ts); moto has none.
 //
 // Wire protocol: awsJson1.1 (`X-Amz-Target: AmazonSSM.<Operation>`, content type application/x-amz-json-1.1),
 // timestamps as epoch seconds; shapes after botocore data/ssm/2014-11-06/service-2.json.
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeOpsCenter, OpsCenterError } from './fake-ops-center';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shapes and builders
@@ -218,6 +220,8 @@ export class FakeSsmEndpoint {
   nodes: ApiInstanceInformation[];
   /** Outcome per document name; otherwise `defaultOutcome`. */
   readonly outcomes = new Map<string, OutcomeRule>();
+  /** CreateOpsItem, DescribeOpsItems and UpdateOpsItem (moto has no OpsCenter). */
+  readonly opsCenter = new FakeOpsCenter();
   defaultOutcome: OutcomeRule = DEFAULT_OUTCOME;
   latencyMs: number | ((operation: string) => number);
   readonly requests: RecordedSsmRequest[] = [];
@@ -346,6 +350,9 @@ export class FakeSsmEndpoint {
       DescribeInstanceInformation: (input) => this.describeInstanceInformation(input),
       ListCommandInvocations: (input) => this.listCommandInvocations(input),
       GetCommandInvocation: (input) => this.getCommandInvocation(input),
+      CreateOpsItem: (input) => this.opsCenter.handle('CreateOpsItem', input),
+      DescribeOpsItems: (input) => this.opsCenter.handle('DescribeOpsItems', input),
+      UpdateOpsItem: (input) => this.opsCenter.handle('UpdateOpsItem', input),
     };
     const handler = handlers[operation];
     if (handler === undefined) return undefined;
@@ -356,6 +363,8 @@ export class FakeSsmEndpoint {
     } catch (error) {
       if (error instanceof SsmError)
         return { status: error.status, body: { __type: error.errorType, message: error.message } };
+      if (error instanceof OpsCenterError)
+        return { status: 400, body: { __type: error.errorType, message: error.message, ...error.fields } };
       return { status: 500, body: { __type: 'InternalServerError', message: `fake-ssm-endpoint: ${String(error)}` } };
     }
   }

@@ -5,7 +5,7 @@
 // save and SNS's answer can lose a digest, and that invocation fails visibly. See docs/design.md section 7.
 import { errorText } from '../concurrency';
 import { markNotified, type LedgerEntry } from '../ledger';
-import type { Digest } from '../model';
+import type { OutcomeReport } from '../outcome-report';
 import type { DoctorDependencies } from './dependencies';
 import { saveChangedEntries } from './save-entries';
 
@@ -15,7 +15,7 @@ export interface Delivery {
   /** The IDs of the entries whose news (or unchanged state) the digest tells people. */
   readonly told: ReadonlySet<string>;
   /** Undefined when there is nothing to publish (no news, or a preview). */
-  readonly digest?: Digest;
+  readonly report?: OutcomeReport;
   readonly writeLedger: boolean;
   readonly now: Date;
 }
@@ -24,22 +24,21 @@ export async function deliverNews(
   delivery: Delivery,
   stored: ReadonlyMap<string, LedgerEntry>,
   deps: DoctorDependencies,
-): Promise<{ readonly published: boolean }> {
-  const { entries, told, digest, writeLedger, now } = delivery;
-  const marked = digest
+): Promise<{ readonly published: boolean; readonly channelFailures: number }> {
+  const { entries, told, report, writeLedger, now } = delivery;
+  const marked = report
     ? entries.map((entry) => (told.has(entry.sourceServerId) ? markNotified(entry, now) : entry))
     : entries;
   const saved = writeLedger ? await saveChangedEntries(marked, stored, deps) : new Map<string, LedgerEntry>();
-  if (!digest) return { published: false };
+  if (!report) return { published: false, channelFailures: 0 };
   try {
-    await deps.publisher.publish(digest);
+    await deps.publisher.publish(report);
   } catch (error) {
     deps.log.error('Could not publish the digest; the next run will send its news again', { error: errorText(error) });
     await unmark(entries, saved, deps);
     throw error;
   }
-  await publishToChannels(digest, deps);
-  return { published: true };
+  return { published: true, channelFailures: await publishToChannels(report, deps) };
 }
 
 /** Puts back the entries as they were before the notification mark, at the versions this run just wrote. */
@@ -55,17 +54,28 @@ async function unmark(
   await saveChangedEntries(written, saved, deps);
 }
 
-/** Channels beyond the topic are best effort: their failure is logged, never a lost digest or a failed run. */
-async function publishToChannels(digest: Digest, deps: DoctorDependencies): Promise<void> {
-  await Promise.all(
+/**
+ * Channels beyond the topic are best effort: each failed item is logged and counted (the run's ChannelFailures
+ * metric), never a lost digest or a failed run. A channel that throws counts as one failure. Returns the count.
+ */
+async function publishToChannels(report: OutcomeReport, deps: DoctorDependencies): Promise<number> {
+  const counts = await Promise.all(
     (deps.channels ?? []).map(async (channel) => {
       try {
-        await channel.publish(digest);
+        const delivery = await channel.publish(report);
+        for (const failure of delivery.failures)
+          deps.log.warn('A notification channel could not deliver an item; the digest was delivered on the topic', {
+            channel: delivery.channel,
+            error: failure,
+          });
+        return delivery.failures.length;
       } catch (error) {
         deps.log.warn('A notification channel failed; the digest was delivered on the topic', {
           error: errorText(error),
         });
+        return 1;
       }
     }),
   );
+  return counts.reduce((sum, count) => sum + count, 0);
 }

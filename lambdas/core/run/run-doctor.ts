@@ -13,7 +13,8 @@ import {
 } from '../free-period';
 import { closeEntry, type LedgerEntry } from '../ledger';
 import { indexMigrationTerms, type MigrationTermsIndex } from '../migration-terms';
-import type { Digest, SourceServer } from '../model';
+import type { SourceServer } from '../model';
+import type { OutcomeReport } from '../outcome-report';
 import { countConditions, type RunReport } from '../report';
 import type { DoctorSettings } from '../../shared/settings';
 import { assignNews, orderByNews } from './assign-news';
@@ -55,17 +56,22 @@ export async function runDoctor(
   const unresolved = followed.filter((plan) => plan.news === undefined && plan.entry?.status !== 'CLOSED');
   const counts = countConditions(treated.plans);
   const run = { request, environment, dryRun, now, counts, news, unresolved, missingServiceRoles };
-  const { digest, coalesced, terms, freePeriod } = await prepareDigest(run, { servers, stored }, settings, deps);
+  const {
+    report: outcome,
+    coalesced,
+    terms,
+    freePeriod,
+  } = await prepareDigest(run, { servers, stored }, settings, deps);
   const byId = new Map(followed.map((plan) => [plan.server.sourceServerId, plan]));
   const reports = treated.plans
     .map((plan) => byId.get(plan.server.sourceServerId) ?? plan)
     .filter((plan) => plan.entry !== undefined || plan.action !== 'NONE')
     .map((plan) => labelReport(toReport(plan), terms));
-  const { published } = await deliverNews(
+  const { published, channelFailures } = await deliverNews(
     {
       entries: [...followed.map((plan) => plan.entry as LedgerEntry), ...closeVanished(current, servers, request, now)],
       told: new Set([...news, ...unresolved].map((plan) => plan.server.sourceServerId)),
-      digest: request.trigger === 'preview' || coalesced ? undefined : digest,
+      report: request.trigger === 'preview' || coalesced ? undefined : outcome,
       writeLedger: !dryRun,
       now,
     },
@@ -86,7 +92,8 @@ export async function runDoctor(
     servers: reports,
     commandsSent: treated.commandsSent,
     published,
-    subject: digest?.subject,
+    channelFailures,
+    subject: outcome?.digest.subject,
     missingServiceRoles,
     coalesced,
     ...(freePeriod?.lines.length && { freePeriod: freePeriod.lines }),
@@ -95,7 +102,7 @@ export async function runDoctor(
 
 interface PreparedDigest {
   /** Undefined when there is nothing to tell. */
-  readonly digest?: Digest;
+  readonly report?: OutcomeReport;
   readonly coalesced: boolean;
   readonly terms?: MigrationTermsIndex;
   readonly freePeriod?: { readonly review: FreePeriodReview; readonly lines: string[] };
@@ -123,8 +130,8 @@ async function prepareDigest(
   const labelled = !coalesced && run.request.trigger !== 'preview';
   const terms = labelled ? await readMigrationTerms([...told, ...notices], deps) : undefined;
   const lines = describeRunFreePeriods(notices, terms, settings);
-  const digest = composeRunDigest({ ...run, terms }, lines.length > 0 ? { lines, servers: notices.length } : undefined);
-  return { digest, coalesced, terms, ...(review && { freePeriod: { review, lines } }) };
+  const report = composeRunReport({ ...run, terms }, lines.length > 0 ? { lines, servers: notices.length } : undefined);
+  return { report, coalesced, terms, ...(review && { freePeriod: { review, lines } }) };
 }
 
 /** An event run within `notifyIntervalMinutes` of the last digest leaves its news to the next one. */
@@ -151,11 +158,14 @@ interface RunNews {
   readonly terms?: MigrationTermsIndex;
 }
 
-/** The digest of the run's news and free-period notices, with what the stalled servers share. */
-function composeRunDigest(run: RunNews, freePeriod: DigestInput['freePeriod']): Digest {
+/**
+ * The report of the run's news and free-period notices, with what the stalled servers share: the facts every
+ * channel renders, and the e-mail/SMS rendering (docs/design.md section 7).
+ */
+function composeRunReport(run: RunNews, freePeriod: DigestInput['freePeriod']): OutcomeReport {
   const told = [...run.news, ...run.unresolved];
   const report = (plan: ServerPlan) => labelReport(toReport(plan), run.terms);
-  return composeDigest({
+  const facts: DigestInput = {
     ...run.environment,
     runId: run.request.runId,
     trigger: run.request.trigger,
@@ -167,7 +177,8 @@ function composeRunDigest(run: RunNews, freePeriod: DigestInput['freePeriod']): 
     missingServiceRoles: run.missingServiceRoles,
     findings: findCommonCauses(told.map(toReport), told.filter((plan) => plan.blocker === 'HELD').length),
     freePeriod,
-  });
+  };
+  return { facts, digest: composeDigest(facts) };
 }
 
 /** One line per wave (none without notices). */

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { Digest } from '../../../lambdas/core/model';
 import { SnsOutcomePublisher } from '../../../lambdas/adapters/sns-outcome-publisher';
+import { anOutcomeReport } from '../../fakes/builders';
 
 const snsMock = mockClient(SNSClient);
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:mgn-replication-doctor-Notifications1A2B3C4D';
@@ -21,7 +22,7 @@ describe('SnsOutcomePublisher', () => {
     const publisher = new SnsOutcomePublisher(new SNSClient({}), TOPIC_ARN);
 
     // Act
-    await publisher.publish(DIGEST);
+    await publisher.publish(anOutcomeReport(DIGEST));
 
     // Assert
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -46,6 +47,8 @@ describe('SnsOutcomePublisher', () => {
     const publisher = new SnsOutcomePublisher(new SNSClient({}), TOPIC_ARN);
 
     // Act / Assert
-    await expect(publisher.publish(DIGEST)).rejects.toMatchObject({ name: 'AuthorizationErrorException' });
+    await expect(publisher.publish(anOutcomeReport(DIGEST))).rejects.toMatchObject({
+      name: 'AuthorizationErrorException',
+    });
   });
 });

@@ -22,6 +22,7 @@ import {
 } from '../../../scripts/bench/endpoints';
 import { SNS_MAX_MESSAGE_BYTES } from '../../../scripts/bench/fake-sns-endpoint';
 import { generateFleet, nodeIdOf, replicationServerIdOf, type Fleet } from '../../../scripts/bench/fleet';
+import { anOutcomeReport } from '../../fakes/builders';
 
 const ENDPOINT_VARIABLES = ['MGN', 'SSM', 'SNS', 'DYNAMODB', 'EC2', 'IAM'].map(
   (service) => `AWS_ENDPOINT_URL_${service}`,
@@ -158,11 +159,9 @@ describe('bench endpoints through the real SDK clients', () => {
 
   test('SNS takes the digest (MessageStructure json) and refuses what SNS refuses', async () => {
     // Act
-    await new SnsOutcomePublisher(clients.sns, TOPIC_ARN).publish({
-      subject: 'MGN us-east-1: 1 stalled',
-      text: 'digest text',
-      sms: 'one line',
-    });
+    await new SnsOutcomePublisher(clients.sns, TOPIC_ARN).publish(
+      anOutcomeReport({ subject: 'MGN us-east-1: 1 stalled', text: 'digest text', sms: 'one line' }),
+    );
     const direct = await clients.sns.send(
       new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'plain', Subject: 'plain' }),
     );

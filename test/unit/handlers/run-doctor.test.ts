@@ -1,4 +1,5 @@
 // The whole handler with every AWS client mocked (aws-sdk-client-mock): wiring, not decisions (core tests do those).
+import * as EventBridge from '@aws-sdk/client-eventbridge';
 import type * as Mgn from '@aws-sdk/client-mgn';
 import type * as Sns from '@aws-sdk/client-sns';
 import type * as Ssm from '@aws-sdk/client-ssm';
@@ -20,6 +21,8 @@ let mgn: any;
 let ssm: AwsClientStub<Ssm.SSMClient>;
 let sns: AwsClientStub<Sns.SNSClient>;
 let dynamodb: AwsClientStub<DocumentClient.DynamoDBDocumentClient>;
+// The EventBridge SDK loads on first use, after the isolated load: the suite's own registry is the one it finds.
+const events = mockClient(EventBridge.EventBridgeClient);
 
 const STALLED_ID = 's-12345678901234567';
 const context = {
@@ -60,6 +63,13 @@ function loadHandler(settings = DEFAULT_SETTINGS): Handler {
     sns = mockClient(sdk.sns.SNSClient);
     dynamodb = mockClient(sdk.documentClient.DynamoDBDocumentClient);
     stubAws();
+    events.reset();
+    events
+      .on(EventBridge.PutEventsCommand)
+      .callsFake((input: { Entries: unknown[] }) => ({
+        FailedEntryCount: 0,
+        Entries: input.Entries.map(() => ({ EventId: 'e' })),
+      }));
     handler = (require('../../../lambdas/handlers/run-doctor') as { handler: Handler }).handler;
   });
   return handler as Handler;
@@ -156,6 +166,26 @@ describe('run-doctor handler', () => {
       commandsSent: 3,
       published: true,
     });
+  });
+
+  it('builds the best-effort channels: the news as events on the default bus, no OpsItem without an escalation', async () => {
+    const report = await loadHandler()(fixture('scheduled.json'), context);
+
+    expect(events).toHaveReceivedCommandTimes(EventBridge.PutEventsCommand, 1);
+    const [entry] = events.commandCalls(EventBridge.PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entry).toMatchObject({ Source: 'mgn-replication-doctor', DetailType: 'MGN Replication Doctor Finding' });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({ sourceServerId: STALLED_ID, news: 'NEW' });
+    expect(ssm).toHaveReceivedCommandTimes(sdk.ssm.CreateOpsItemCommand, 0);
+    expect(report?.channelFailures).toBe(0);
+  });
+
+  it('findingEvents=false and opsItems=false: no channel beyond the topic', async () => {
+    await loadHandler({ ...DEFAULT_SETTINGS, findingEvents: false, opsItems: false })(
+      fixture('scheduled.json'),
+      context,
+    );
+    expect(events).toHaveReceivedCommandTimes(EventBridge.PutEventsCommand, 0);
+    expect(sns).toHaveReceivedCommandTimes(sdk.sns.PublishCommand, 1);
   });
 
   it('dry run sends nothing and writes nothing', async () => {

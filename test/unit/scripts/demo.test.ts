@@ -83,6 +83,19 @@ describe('demo', () => {
     });
   });
 
+  it('prints the chat rendering of every digest, and the OpsItem the escalation would open', () => {
+    const printed = printedRuns();
+    transcript.runs.forEach((run, index) => {
+      const text = (printed[index] ?? []).join('\n');
+      if (run.digest) expect(text).toContain('"source": "custom"');
+    });
+    const escalation = (printed[3] ?? []).join('\n');
+    expect(escalation).toMatch(
+      new RegExp(`CreateOpsItem severity 2: MGN STALLED \\S+ escalated: \\S+ \\(${DEMO_SERVERS.lowDisk}\\)`),
+    );
+    expect(escalation).toContain(`/aws/dedup mgn-doctor ${DEMO_SERVERS.lowDisk} `);
+  });
+
   it('restarts the stalled Linux agent, which then recovers', () => {
     expect(sentTo(DEMO_NODES.recovers)).toEqual(['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity']);
     expect(actionsOf(DEMO_SERVERS.recovers)).toEqual(['TREATED', 'RECOVERED', 'ABSENT', 'ABSENT']);

@@ -11,13 +11,14 @@ import {
   ReadOnlyLedger,
   refusingPublisher,
 } from '../../../scripts/lib/preview-ports';
+import { anOutcomeReport } from '../../fakes/builders';
 
 const entry = { sourceServerId: 's-00000000000000001', version: 1 } as LedgerEntry;
 const server = (sourceServerId: string): SourceServer => ({ sourceServerId, isArchived: false, ips: [], tags: {} });
 
 describe('preview ports', () => {
   it('never publish', async () => {
-    await expect(refusingPublisher.publish({ subject: 's', text: 't', sms: 'm' })).rejects.toThrow(
+    await expect(refusingPublisher.publish(anOutcomeReport({ subject: 's', text: 't', sms: 'm' }))).rejects.toThrow(
       'The preview never publishes a digest',
     );
   });
