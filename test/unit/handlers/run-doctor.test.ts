@@ -64,12 +64,10 @@ function loadHandler(settings = DEFAULT_SETTINGS): Handler {
     dynamodb = mockClient(sdk.documentClient.DynamoDBDocumentClient);
     stubAws();
     events.reset();
-    events
-      .on(EventBridge.PutEventsCommand)
-      .callsFake((input: { Entries: unknown[] }) => ({
-        FailedEntryCount: 0,
-        Entries: input.Entries.map(() => ({ EventId: 'e' })),
-      }));
+    events.on(EventBridge.PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map(() => ({ EventId: 'e' })),
+    }));
     handler = (require('../../../lambdas/handlers/run-doctor') as { handler: Handler }).handler;
   });
   return handler as Handler;
