@@ -370,6 +370,11 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
     });
   }
 
+  async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** Every request each endpoint saw, by operation (MGN from the fake's records, the rest from the proxies). */
   function requestsByOperation(): Record<Service, Record<string, Attempt[]>> {
     const group = (requests: readonly Attempt[]): Record<string, Attempt[]> => {
@@ -528,6 +533,9 @@ describeWithMoto('throttling on every API (moto, fake MGN, SSM front, throttling
       arm(SERVICES);
 
       expect(await errorName(noRetries()(scheduledEvent, CONTEXT))).toBe('ThrottlingException');
+      // The Scan went out with the listing, but on a loaded machine MGN's 429 can end the run before the Scan
+      // reaches its proxy: wait for it (bounded) rather than race it.
+      await waitUntil(() => proxies.dynamodb.requests.length > 0);
 
       const requests = requestsByOperation();
       expect(retryEvidence(requests.mgn.DescribeSourceServers ?? [])).toEqual({
