@@ -13,6 +13,7 @@ import type { LedgerEntry } from '../core/ledger';
 import type {
   CachedInventory,
   CachedNode,
+  Clock,
   FreePeriodMarkStore,
   NodeInventoryCache,
   RemediationLedger,
@@ -20,7 +21,8 @@ import type {
   SaveResult,
 } from '../core/ports';
 import { CALL_CONCURRENCY } from '../core/run/dependencies';
-import { collectPages } from './paging';
+import { systemClock } from '../shared/system-clock';
+import { chunkByCountAndBytes, collectPages } from './paging';
 
 type Key = Record<string, unknown>;
 
@@ -73,8 +75,7 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     private readonly documentClient: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Backoff between a cancelled transaction and the retry of its other writes; tests make it instant. */
-    private readonly sleep: (milliseconds: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: Clock['sleep'] = systemClock.sleep,
   ) {}
 
   async loadEntries(): Promise<LedgerEntry[]> {
@@ -287,22 +288,10 @@ const backoffMs = (round: number): number => Math.random() * 50 * 2 ** (round - 
  * 100 + a lone PutItem), in order. An entry's size is estimated from its JSON, which overstates DynamoDB's count.
  */
 export function chunkWrites(entries: readonly LedgerEntry[]): LedgerEntry[][] {
-  const chunks: LedgerEntry[][] = [];
-  let current: LedgerEntry[] = [];
-  let bytes = 0;
-  const size = Math.ceil(entries.length / Math.ceil(entries.length / MAX_WRITES_PER_TRANSACTION || 1));
-  for (const entry of entries) {
-    const entryBytes = Buffer.byteLength(JSON.stringify(entry));
-    if (current.length > 0 && (current.length === size || bytes + entryBytes > MAX_TRANSACTION_BYTES)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += entryBytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  const evenCount = Math.ceil(entries.length / Math.ceil(entries.length / MAX_WRITES_PER_TRANSACTION || 1));
+  return chunkByCountAndBytes(entries, evenCount, MAX_TRANSACTION_BYTES, (entry) =>
+    Buffer.byteLength(JSON.stringify(entry)),
+  );
 }
 
 /** The marks item as marks; what is not a string ID is skipped. */

@@ -6,8 +6,10 @@ import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-e
 import { errorText } from '../core/concurrency';
 import { renderFindingEvents, type FindingEvent } from '../core/finding-events';
 import type { ChannelDelivery, OutcomeReport } from '../core/outcome-report';
-import type { OutcomePublisher } from '../core/ports';
+import type { Clock, OutcomePublisher } from '../core/ports';
+import { systemClock } from '../shared/system-clock';
 import { loadEventsSdk } from './aws-clients';
+import { chunkByCountAndBytes } from './paging';
 
 export const PUT_EVENTS_MAX_ENTRIES = 10;
 export const PUT_EVENTS_MAX_BYTES = 262_144;
@@ -28,21 +30,7 @@ export function entrySize(entry: PutEventsRequestEntry): number {
 
 /** Consecutive batches of at most 10 entries and 256 KB. */
 export function batchEntries(entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
-  const batches: PutEventsRequestEntry[][] = [];
-  let current: PutEventsRequestEntry[] = [];
-  let size = 0;
-  for (const entry of entries) {
-    const bytes = entrySize(entry);
-    if (current.length === PUT_EVENTS_MAX_ENTRIES || (current.length > 0 && size + bytes > PUT_EVENTS_MAX_BYTES)) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entry);
-    size += bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  return chunkByCountAndBytes(entries, PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_BYTES, entrySize);
 }
 
 const toEntry = (event: FindingEvent): PutEventsRequestEntry => ({
@@ -57,8 +45,7 @@ export class EventBridgeFindingPublisher implements OutcomePublisher {
   /** `events` builds the client on first use (see createAwsClients). */
   constructor(
     private readonly events: () => EventBridgeClient,
-    private readonly sleep: (milliseconds: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: Clock['sleep'] = systemClock.sleep,
   ) {}
 
   async publish(report: OutcomeReport): Promise<ChannelDelivery> {

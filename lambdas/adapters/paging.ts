@@ -38,6 +38,33 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
+/**
+ * Splits `items` into consecutive batches of at most `maxCount` items and `maxBytes` bytes as `sizeOf` counts them
+ * (an item larger than `maxBytes` alone is still a batch: the service says what it refuses).
+ */
+export function chunkByCountAndBytes<T>(
+  items: readonly T[],
+  maxCount: number,
+  maxBytes: number,
+  sizeOf: (item: T) => number,
+): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const itemBytes = sizeOf(item);
+    if (current.length > 0 && (current.length === maxCount || bytes + itemBytes > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += itemBytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 /** The distinct values, first occurrence first. */
 export function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
