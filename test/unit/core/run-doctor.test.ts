@@ -1,5 +1,6 @@
 // Whole runs, and series of runs, against the in-memory ports: what the doctor does in one run and over time.
-import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../lambdas/core/run/run-doctor';
+import { numberedRuns } from '../../fakes/runs';
+import type { DoctorDependencies, RunRequest } from '../../../lambdas/core/run/run-doctor';
 import type { ManagedNode, SourceServer } from '../../../lambdas/core/model';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../fakes/builders';
@@ -30,12 +31,11 @@ function setup(
   const clock = new ManualClock();
   const log = new MemoryLog();
   const settings: DoctorSettings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 60, ...overrides };
-  let runs = 0;
+  const runNext = numberedRuns('us-east-1');
   const run = (request: Partial<RunRequest> = {}, settingsOverride: Partial<DoctorSettings> = {}) =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule', ...request },
+    runNext(
+      request,
       { ...settings, ...settingsOverride },
-      { region: 'us-east-1', accountId: '111122223333' },
       { servers: repository, nodes: directory, commands: runner, publisher, ledger, clock, log, ...extras },
     );
   runner.answers.set('RestartReplicationAgent', { status: 'Success', output: AGENT_OK });

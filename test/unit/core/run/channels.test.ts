@@ -1,6 +1,7 @@
 // The run and its channels (docs/design.md section 7): one report to the topic and to every channel; "notified"
 // means the topic took it; a channel's outage or partial failure is logged and counted, never a lost digest, a
 // failed run or a wrong ledger; an escalation opens one OpsItem across runs and a recovery resolves it.
+import { numberedRuns } from '../../../fakes/runs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateOpsItemCommand,
@@ -24,7 +25,7 @@ import { SsmOpsItemPublisher } from '../../../../lambdas/adapters/ssm-ops-item-p
 import type { OutcomeReport } from '../../../../lambdas/core/outcome-report';
 import { newsFingerprint } from '../../../../lambdas/core/ledger';
 import type { OutcomePublisher } from '../../../../lambdas/core/ports';
-import { runDoctor, type DoctorDependencies } from '../../../../lambdas/core/run/run-doctor';
+import type { DoctorDependencies } from '../../../../lambdas/core/run/run-doctor';
 import { measureRun } from '../../../../lambdas/core/run-metrics';
 import { METRIC } from '../../../../lambdas/shared/metric-names';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
@@ -66,14 +67,8 @@ function setup(count: number, channels: OutcomePublisher[], overrides: Partial<D
     clock,
     log,
   };
-  let runs = 0;
-  const run = () =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule' },
-      settings,
-      { region: 'us-east-1', accountId: '111122223333' },
-      deps,
-    );
+  const runNext = numberedRuns('us-east-1');
+  const run = () => runNext({}, settings, deps);
   return { servers, repository, commands, ledger, publisher, clock, log, run };
 }
 

@@ -1,6 +1,7 @@
 // The free replication period through whole runs (docs/design.md section 7): scheduled runs tell each threshold
 // once, in the digest, and remember it only once that digest was published.
-import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../../lambdas/core/run/run-doctor';
+import { numberedRuns } from '../../../fakes/runs';
+import type { DoctorDependencies, RunRequest } from '../../../../lambdas/core/run/run-doctor';
 import type { SourceServer } from '../../../../lambdas/core/model';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
 import { anApplicationId, aServer, aStalledServer, aWaveId } from '../../../fakes/builders';
@@ -34,14 +35,8 @@ function setup(servers: SourceServer[], settings: Partial<DoctorSettings> = {}) 
     clock,
     log: new MemoryLog(),
   };
-  let runs = 0;
-  const run = (request: Partial<RunRequest> = {}) =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule', ...request },
-      { ...DEFAULT_SETTINGS, ...settings },
-      { region: 'eu-west-1', accountId: '111122223333' },
-      deps,
-    );
+  const runNext = numberedRuns('eu-west-1');
+  const run = (request: Partial<RunRequest> = {}) => runNext(request, { ...DEFAULT_SETTINGS, ...settings }, deps);
   const freePeriodText = () => publisher.published.at(-1)?.text.split('== Free replication period')[1] ?? '';
   return { repository, publisher, ledger, clock, run, freePeriodText };
 }

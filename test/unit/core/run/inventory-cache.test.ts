@@ -1,9 +1,10 @@
 // The event path (docs/design.md section 5): an event run matches its host against the SSM inventory the last
 // scheduled run listed, confirms the node with one DescribeInstanceInformation, and lists the whole inventory
 // when the cache is missing, stale, or names a node that no longer matches.
+import { numberedRuns } from '../../../fakes/runs';
 import { candidatesFromCache } from '../../../../lambdas/core/node-inventory-cache';
 import type { ManagedNode, SourceServer } from '../../../../lambdas/core/model';
-import { runDoctor, type RunRequest } from '../../../../lambdas/core/run/run-doctor';
+import type { RunRequest } from '../../../../lambdas/core/run/run-doctor';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../../fakes/builders';
 import {
@@ -40,14 +41,8 @@ function setup(overrides: Partial<DoctorSettings> = {}) {
     clock,
     log: new MemoryLog(),
   };
-  let runs = 0;
-  const run = (request: Partial<RunRequest> = {}) =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule', ...request },
-      settings,
-      { region: 'us-east-1', accountId: '111122223333' },
-      deps,
-    );
+  const runNext = numberedRuns('us-east-1');
+  const run = (request: Partial<RunRequest> = {}) => runNext(request, settings, deps);
   /** `later` stalls and MGN's event for it arrives. */
   const eventRunForLater = () => {
     repository.update(later.sourceServerId, { dataReplicationState: 'STALLED', errorCode: 'AGENT_NOT_SEEN' });

@@ -1,8 +1,9 @@
 // Stalls come in clusters and MGN's events in storms: the doctor treats a sample first, says what the servers
 // share, coalesces event runs' news into few messages, and reports a resumed server as recovered.
+import { numberedRuns } from '../../../fakes/runs';
 import { findCommonCauses } from '../../../../lambdas/core/common-cause';
 import type { ManagedNode, SourceServer } from '../../../../lambdas/core/model';
-import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../../lambdas/core/run/run-doctor';
+import type { DoctorDependencies, RunRequest } from '../../../../lambdas/core/run/run-doctor';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
 import { aNodeFor, aServer, aStalledServer } from '../../../fakes/builders';
 import {
@@ -35,14 +36,8 @@ function fleet(servers: SourceServer[], nodes: ManagedNode[], overrides: Partial
     log: new MemoryLog(),
   };
   const settings: DoctorSettings = { ...DEFAULT_SETTINGS, resultWaitSeconds: 60, ...overrides };
-  let runs = 0;
-  const run = (request: Partial<RunRequest> = {}) =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule', ...request },
-      settings,
-      { region: 'us-east-1', accountId: '111122223333' },
-      deps,
-    );
+  const runNext = numberedRuns('us-east-1');
+  const run = (request: Partial<RunRequest> = {}) => runNext(request, settings, deps);
   return { repository, runner, publisher, ledger, clock, run };
 }
 

@@ -1,7 +1,8 @@
 // The migration's own terms through whole runs (docs/design.md section 7): applications and waves are read only
 // for a digest that goes out and names a server in an application; then each line carries its wave and
 // application, grouped by wave; a fleet without them shows no trace of them.
-import { runDoctor, type DoctorDependencies, type RunRequest } from '../../../../lambdas/core/run/run-doctor';
+import { numberedRuns } from '../../../fakes/runs';
+import type { DoctorDependencies, RunRequest } from '../../../../lambdas/core/run/run-doctor';
 import type { SourceServer } from '../../../../lambdas/core/model';
 import { DEFAULT_SETTINGS } from '../../../../lambdas/shared/settings';
 import { anApplicationId, aServer, aStalledServer, aWaveId } from '../../../fakes/builders';
@@ -46,14 +47,8 @@ function setup(servers: SourceServer[]) {
     clock,
     log,
   };
-  let runs = 0;
-  const run = (request: Partial<RunRequest> = {}) =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule', ...request },
-      DEFAULT_SETTINGS,
-      { region: 'eu-west-1', accountId: '111122223333' },
-      deps,
-    );
+  const runNext = numberedRuns('eu-west-1');
+  const run = (request: Partial<RunRequest> = {}) => runNext(request, DEFAULT_SETTINGS, deps);
   return { repository, publisher, log, clock, run };
 }
 

@@ -1,7 +1,8 @@
 // What the doctor does when SSM refuses a node, when a run dies after sending, and when a value from AWS is not
 // what a document parameter expects: one bad node, one crash, one odd value never costs the whole run.
+import { numberedRuns } from '../../../fakes/runs';
 import type { CommandBatchResult, CommandRequest } from '../../../../lambdas/core/model';
-import { runDoctor, type DoctorDependencies } from '../../../../lambdas/core/run/run-doctor';
+import type { DoctorDependencies } from '../../../../lambdas/core/run/run-doctor';
 import { DEFAULT_SETTINGS, type DoctorSettings } from '../../../../lambdas/shared/settings';
 import { aNodeFor, aStalledServer } from '../../../fakes/builders';
 import {
@@ -42,7 +43,6 @@ function setup(count: number, overrides: Partial<DoctorSettings> = {}, extras: P
     massStallThreshold: 0,
     ...overrides,
   };
-  let runs = 0;
   const deps: DoctorDependencies = {
     servers: new InMemorySourceServerRepository(servers),
     nodes: new InMemoryNodeDirectory(nodes),
@@ -53,13 +53,8 @@ function setup(count: number, overrides: Partial<DoctorSettings> = {}, extras: P
     log: new MemoryLog(),
     ...extras,
   };
-  const run = (dependencies: DoctorDependencies = deps) =>
-    runDoctor(
-      { runId: `run${++runs}`, trigger: 'schedule' },
-      settings,
-      { region: 'us-east-1', accountId: '111122223333' },
-      dependencies,
-    );
+  const runNext = numberedRuns('us-east-1');
+  const run = (dependencies: DoctorDependencies = deps) => runNext({}, settings, dependencies);
   return { servers, nodes, runner, ledger, publisher, clock, deps, run };
 }
 
