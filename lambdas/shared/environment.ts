@@ -30,6 +30,10 @@ export const ENV = {
   opsItems: 'OPS_ITEMS',
   opsItemBlockedHours: 'OPS_ITEM_BLOCKED_HOURS',
   chatNotifications: 'CHAT_NOTIFICATIONS',
+  // A hub only (lambdas/shared/program.ts): which accounts, the role to assume in each, the spokes' document names.
+  programAccounts: 'PROGRAM_ACCOUNTS',
+  spokeRoleName: 'SPOKE_ROLE_NAME',
+  spokeDocumentNames: 'SPOKE_DOCUMENT_NAMES',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
