@@ -22,6 +22,7 @@ const CLIENTS: readonly { readonly name: string; readonly file: string }[] = [
   { name: '@aws-sdk/lib-dynamodb', file: 'index.js' },
   { name: '@aws-sdk/client-ec2', file: 'ec2-sdk.js' },
   { name: '@aws-sdk/client-iam', file: 'iam-sdk.js' },
+  { name: '@aws-sdk/client-sts', file: 'sts-sdk.js' },
 ];
 /** docs/design.md section 12. */
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
