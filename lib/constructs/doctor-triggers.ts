@@ -8,6 +8,13 @@ import { Construct } from 'constructs';
 /** MGN's event when a source server enters or leaves a stall (best effort, so the schedule stays). */
 export const MGN_STALL_DETAIL_TYPE = 'MGN Source Server Data Replication Stalled Change';
 
+/** The stall events a doctor acts on; a spoke forwards the same ones to its hub (lib/constructs/stall-event-forwarding.ts). */
+export const MGN_STALL_EVENT_PATTERN: events.EventPattern = {
+  source: ['aws.mgn'],
+  detailType: [MGN_STALL_DETAIL_TYPE],
+  detail: { state: ['STALLED', 'NOT_STALLED'] },
+};
+
 export interface DoctorTriggersProps {
   /** The doctor function. */
   readonly function: lambda.IFunction;
@@ -46,11 +53,7 @@ export class DoctorTriggers extends Construct {
 
     this.stallRule = new events.Rule(this, 'StallEvent', {
       description: 'Runs the MGN replication doctor for a source server MGN reports as stalled or no longer stalled',
-      eventPattern: {
-        source: ['aws.mgn'],
-        detailType: [MGN_STALL_DETAIL_TYPE],
-        detail: { state: ['STALLED', 'NOT_STALLED'] },
-      },
+      eventPattern: MGN_STALL_EVENT_PATTERN,
       targets: [target],
     });
   }
