@@ -1,0 +1,138 @@
+// Step 3 of a hub's program (docs/design.md section 7, "Held reports"): the held reports of this run, one digest,
+// one publish. If the publish fails, every held account's told entries are put back as a failed single-account
+// publish puts them back, and the step fails (Step Functions retries it, then the execution fails and alarms);
+// once published, the free-period marks that waited are saved and the held reports released.
+import { errorText, mapWithConcurrency } from '../concurrency';
+import type { LedgerEntry } from '../ledger';
+import { CALL_CONCURRENCY } from '../run/dependencies';
+import { putBackToldMarks } from '../run/deliver-news';
+import { saveFreePeriodMarks } from '../run/free-period-notices';
+import type { PublishProgramDigestEvent } from '../../shared/program';
+import type { ProgramDependencies, ProgramEnvironment } from './dependencies';
+import { failureLineOf, mergeFailureLines } from './failure-lines';
+import type { HeldReport } from './held-report';
+import { composeProgramReport } from './program-digest';
+
+export interface ProgramDigestOutcome {
+  readonly published: boolean;
+  /** Accounts whose news the digest told. */
+  readonly accounts: number;
+  readonly failedAccounts: number;
+  readonly subject?: string;
+}
+
+export async function publishProgramDigest(
+  event: PublishProgramDigestEvent,
+  environment: Omit<ProgramEnvironment, 'accounts'> & { readonly dryRun: boolean },
+  deps: ProgramDependencies,
+): Promise<ProgramDigestOutcome> {
+  // A step the state machine caught may have held its report before it failed (a timeout after the hold).
+  const heldAccounts = [
+    ...new Set(event.results.filter((result) => result.held || result.caught).map((result) => result.account)),
+  ];
+  const { held, released } = await deps.heldReports.loadHeldReports(event.runId, heldAccounts);
+  if (released.length > 0) {
+    // Released only after a publish: an earlier attempt of this step told them already.
+    deps.log.info('The program digest of this run was published already', { runId: event.runId });
+    return { published: false, accounts: 0, failedAccounts: 0 };
+  }
+  const failures = describeFailures(event, held, environment);
+  if (held.length === 0 && failures.accounts === 0) return { published: false, accounts: 0, failedAccounts: 0 };
+  const report = composeProgramReport({
+    ...environment,
+    hubAccountId: environment.hubAccountId,
+    runId: event.runId,
+    now: deps.clock.now(),
+    accounts: new Set(event.results.map((result) => result.account)).size,
+    held,
+    failures: failures.lines,
+    failedAccounts: failures.accounts,
+  });
+  try {
+    await deps.publisher.publish(report);
+  } catch (error) {
+    deps.log.error('Could not publish the program digest; every account tells its news again', {
+      error: errorText(error),
+    });
+    await putBackEveryAccount(held, deps);
+    throw error;
+  }
+  await afterPublish(event.runId, held, deps);
+  return {
+    published: true,
+    accounts: held.length,
+    failedAccounts: failures.accounts,
+    subject: report.digest.subject,
+  };
+}
+
+/** The lines of the accounts not treated: failed, caught by the state machine, or held but not found. */
+function describeFailures(
+  event: PublishProgramDigestEvent,
+  held: readonly HeldReport[],
+  environment: Pick<ProgramEnvironment, 'region' | 'spokeRoleName'>,
+): { readonly lines: string[]; readonly accounts: number } {
+  const found = new Set(held.map((report) => report.account));
+  const lines = event.results.flatMap((result) => {
+    const line = failureLineOf(result, environment);
+    if (line) return [line];
+    if (result.held && !found.has(result.account))
+      return [
+        `Account ${result.account}: its report for this digest is missing from the ledger table (held by run ${event.runId}); the next program run tells its news again`,
+      ];
+    return [];
+  });
+  return { lines: mergeFailureLines(lines), accounts: lines.length };
+}
+
+/** Each held account's marks put back as a failed publish puts them back; one account's failure is logged. */
+async function putBackEveryAccount(held: readonly HeldReport[], deps: ProgramDependencies): Promise<void> {
+  await mapWithConcurrency(
+    held.filter((report) => report.told.marks.length > 0),
+    CALL_CONCURRENCY,
+    async (report) => {
+      try {
+        const { ledger } = await deps.accounts.portsFor(report.account);
+        const stored = new Map<string, LedgerEntry>(
+          (await ledger.loadEntries()).map((entry) => [entry.sourceServerId, entry]),
+        );
+        await putBackToldMarks(report.told.marks, stored, { ledger, log: deps.log });
+      } catch (error) {
+        deps.log.error('Could not put back the news of an account; it waits for its next change or reminder', {
+          account: report.account,
+          error: errorText(error),
+        });
+      }
+    },
+  );
+}
+
+/** The free-period notices were told: their marks saved; the held reports released (a lost release only waits for the TTL). */
+async function afterPublish(runId: string, held: readonly HeldReport[], deps: ProgramDependencies): Promise<void> {
+  await mapWithConcurrency(
+    held.filter((report) => report.told.freePeriodMarks !== undefined),
+    CALL_CONCURRENCY,
+    async (report) => {
+      try {
+        const { freePeriodMarks } = await deps.accounts.portsFor(report.account);
+        await saveFreePeriodMarks(report.told.freePeriodMarks ?? { version: 0, notified: {} }, {
+          freePeriodMarks,
+          log: deps.log,
+        });
+      } catch (error) {
+        deps.log.error('Could not save the free-period marks of an account; its notices are told again', {
+          account: report.account,
+          error: errorText(error),
+        });
+      }
+    },
+  );
+  try {
+    await deps.heldReports.releaseHeldReports(
+      runId,
+      held.map((report) => report.account),
+    );
+  } catch (error) {
+    deps.log.warn('Could not release the held reports; they expire within a day', { error: errorText(error) });
+  }
+}
