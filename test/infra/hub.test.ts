@@ -109,6 +109,14 @@ describe('the doctor function of a hub', () => {
     ]);
   });
 
+  test('the ledger: BatchGetItem too, for the held reports (a single-account doctor has none)', () => {
+    const ledger = doctorStatements(template).find((s) => asList(s.Action).includes('dynamodb:Scan')) as Json;
+    expect(ledger.Action).toEqual(['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:BatchGetItem']);
+    const single = synthStack().template;
+    const singleLedger = doctorStatements(single).find((s) => asList(s.Action).includes('dynamodb:Scan')) as Json;
+    expect(singleLedger.Action).toEqual(['dynamodb:Scan', 'dynamodb:PutItem']);
+  });
+
   test('reserved concurrency leaves room for the Map and one event run; 0 stays none; more stays more', () => {
     expect(fn().ReservedConcurrentExecutions).toBe(11);
     const reserved = (extra: Json) =>
