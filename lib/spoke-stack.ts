@@ -8,6 +8,7 @@ import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
 import { SPOKE_COMMAND_LOG_GROUP, SPOKE_DOCUMENT_PREFIX } from '../lambdas/shared/program';
 import type { SpokeConfig } from './config';
 import { RemediationDocuments } from './constructs/remediation-documents';
+import { SpokeReaderRole } from './constructs/spoke-reader-role';
 import { SpokeRole } from './constructs/spoke-role';
 import { StallEventForwarding } from './constructs/stall-event-forwarding';
 
@@ -36,6 +37,8 @@ export interface SpokeStackProps extends Omit<StackProps, 'env' | 'synthesizer'>
 export class SpokeStack extends Stack {
   public readonly documents: RemediationDocuments;
   public readonly spokeRole: SpokeRole;
+  /** Read-only, for people previewing this account from the hub (npm run check --account). */
+  public readonly readerRole: SpokeReaderRole;
   public readonly forwarding: StallEventForwarding;
 
   constructor(scope: Construct, id: string, props: SpokeStackProps) {
@@ -55,11 +58,16 @@ export class SpokeStack extends Stack {
       documentArns: Object.values(this.documents.documentArns),
       requireNodeTag: props.requireNodeTag,
     });
+    this.readerRole = new SpokeReaderRole(this, 'PreviewAccess', {
+      hubAccountId: props.spoke.hubAccountId,
+      organizationId: props.spoke.organizationId,
+    });
     this.forwarding = new StallEventForwarding(this, 'StallEvents', { hubAccountId: props.spoke.hubAccountId });
 
     const output = (outputId: string, value: string, description: string) =>
       new CfnOutput(this, outputId, { value, description });
     output('SpokeRoleArn', this.spokeRole.role.roleArn, "The role the hub's doctor assumes in this account");
+    output('SpokeReaderRoleArn', this.readerRole.role.roleArn, 'Read-only role for npm run check --account in the hub');
     for (const role of DOCUMENT_ROLES)
       output(`${role}DocumentName`, this.documents.documentNames[role], 'SSM document');
     output(

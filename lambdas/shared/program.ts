@@ -117,3 +117,9 @@ export interface PublishProgramDigestEvent {
 
 export type ProgramEvent = ListAccountsEvent | RunAccountEvent | PublishProgramDigestEvent;
 export type ProgramStep = ProgramEvent['program'];
+
+/**
+ * A hub's metrics carry the account as this dimension, beside Powertools' `service`; the hub's dashboard finds
+ * them with SEARCH over `{namespace, Account, service}`.
+ */
+export const ACCOUNT_METRIC_DIMENSION = 'Account';

@@ -123,6 +123,35 @@ test('chat channels, OpsItems and events pass too (their role, guardrail and pol
   expect(error).toBeUndefined();
 });
 
+test('a hub passes AwsSolutions and the built-in validator: state machine, bus policy, global view, spoke access', () => {
+  const { app, outdir } = newApp({
+    accounts: 'organization',
+    organizationId: ORGANIZATION,
+    retryServiceSideErrors: true,
+    requireNodeTag: 'mgn-doctor:target',
+  });
+  const [stack] = buildApp(app, { CDK_DEFAULT_ACCOUNT: HUB_ACCOUNT, CDK_DEFAULT_REGION: REGION });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(stack?.program).toBeDefined();
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('a multi-Region hub passes too (acknowledged IDs name each Region’s spoke role)', () => {
+  const { app, outdir } = newApp(
+    { accounts: ['111122223333'], organizationId: ORGANIZATION, regions: 'eu-west-1,us-gov-west-1' },
+    false,
+  );
+  buildApp(app, { CDK_DEFAULT_ACCOUNT: HUB_ACCOUNT });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
 test('the spoke passes AwsSolutions and the built-in validator, with requireNodeTag too', () => {
   const { app, outdir } = newApp({
     hubAccountId: HUB_ACCOUNT,

@@ -175,6 +175,46 @@ describe("the hub's role", () => {
   });
 });
 
+describe('the preview reader role', () => {
+  const reader = () => {
+    const roles = resourcesOf(template, 'AWS::IAM::Role').filter(([id]) => id.startsWith('PreviewAccessRole'));
+    expect(roles).toHaveLength(1);
+    const [logicalId, role] = roles[0] as [string, { Properties: Json }];
+    const statements = resourcesOf(template, 'AWS::IAM::Policy')
+      .map(([, policy]) => policy.Properties as Json)
+      .filter((policy) => JSON.stringify(policy.Roles) === JSON.stringify([{ Ref: logicalId }]))
+      .flatMap((policy) => (policy.PolicyDocument as { Statement: Json[] }).Statement);
+    return { properties: role.Properties, statements };
+  };
+
+  test('trusts the hub account within the organization, whose own IAM says who may preview', () => {
+    const { properties } = reader();
+    expect(properties.RoleName).toEqual({ 'Fn::Join': ['', ['MgnReplicationDoctorSpokeReader-', region]] });
+    expect(properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', partition, `:iam::${HUB_ACCOUNT}:root`]] } },
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } },
+        },
+      ],
+    });
+  });
+
+  test('may only read nodes and command results: never send a command', () => {
+    const { statements } = reader();
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['ssm:DescribeInstanceInformation', 'ssm:ListCommandInvocations'],
+        Resource: '*',
+      }),
+    ]);
+  });
+});
+
 describe('stall events go to the hub', () => {
   test("MGN's stall-change events, to the hub's default bus in this Region, with a role for it", () => {
     const rules = resourcesOf(template, 'AWS::Events::Rule');
