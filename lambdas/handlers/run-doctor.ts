@@ -19,11 +19,16 @@ import { runAccount, runEventInAccount } from '../core/program/run-account';
 import type { RunReport } from '../core/report';
 import { runDoctor, type DoctorDependencies, type RunRequest } from '../core/run/run-doctor';
 import { measureRun } from '../core/run-metrics';
-import { ACCOUNT_DIMENSION, METRIC, type MetricName } from '../shared/metric-names';
+import { METRIC, type MetricName } from '../shared/metric-names';
 import { awsCallTracing } from '../shared/aws-call-tracing';
 import { partitionOf } from '../shared/console-links';
 import { log, logger, metrics } from '../shared/powertools';
-import type { AccountList, AccountRunResult, ProgramEvent } from '../shared/program';
+import {
+  ACCOUNT_METRIC_DIMENSION,
+  type AccountList,
+  type AccountRunResult,
+  type ProgramEvent,
+} from '../shared/program';
 import { parseRuntimeConfig } from '../shared/runtime-config';
 import { systemClock } from '../shared/system-clock';
 
@@ -164,7 +169,7 @@ async function runHubEvent(request: RunRequest, account: string, context: Contex
 
 /** The run's metrics (with its account in a hub) and its closing log line. */
 function recordRun(report: RunReport, account?: string): RunReport {
-  if (account !== undefined) metrics.addDimension(ACCOUNT_DIMENSION, account);
+  if (account !== undefined) metrics.addDimension(ACCOUNT_METRIC_DIMENSION, account);
   for (const [name, value] of Object.entries(measureRun(report)) as [MetricName, number][])
     metrics.addMetric(name, unitOf(name), value);
   logger.info('Run finished', {

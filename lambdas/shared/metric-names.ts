@@ -3,9 +3,6 @@
 // Constants only: no SDK, no CDK, no Powertools, so it is safe in the Lambda bundle and at synth.
 // Namespace and dimension: METRICS_NAMESPACE (./environment) and `service` = SERVICE_NAME, which Powertools adds.
 
-/** A hub's metrics carry the account they are about, as this dimension (docs/design.md section 13). */
-export const ACCOUNT_DIMENSION = 'Account';
-
 /** Every metric the doctor emits once per run (all of unit Count, except RunDurationMs in Milliseconds). */
 export const METRIC = {
   // Fleet by condition (one per Condition of lambdas/core/model.ts).

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { encodeWithin, MAX_HELD_REPORT_BYTES } from '../../../lambdas/adapters/dynamodb-held-report-store';
 import { holdableFacts } from '../../../lambdas/core/program/held-report';
 import { ENV } from '../../../lambdas/shared/environment';
-import { ACCOUNT_DIMENSION } from '../../../lambdas/shared/metric-names';
+import { ACCOUNT_METRIC_DIMENSION } from '../../../lambdas/shared/program';
 import { DEFAULT_SETTINGS, renderSettingsEnvironment } from '../../../lambdas/shared/settings';
 import { aRunReport, aServerReport } from '../../fakes/reports';
 
@@ -150,8 +150,8 @@ describe('run-doctor handler in a hub', () => {
     });
     expect(heldPuts().map((item) => item.sourceServerId)).toEqual([`#held/prog-1/${MEMBER}`]);
     expect(sns).toHaveReceivedCommandTimes(sdk.sns.PublishCommand, 0);
-    expect(addDimension).toHaveBeenCalledWith(ACCOUNT_DIMENSION, MEMBER);
-    expect(ACCOUNT_DIMENSION).toBe('Account');
+    expect(addDimension).toHaveBeenCalledWith(ACCOUNT_METRIC_DIMENSION, MEMBER);
+    expect(ACCOUNT_METRIC_DIMENSION).toBe('Account');
   });
 
   it('run-account answers a denied account as its failure line, not an error', async () => {
@@ -221,7 +221,7 @@ describe('run-doctor handler in a hub', () => {
       `MGN us-west-2: 1 stalled (${MEMBER})`,
     );
     expect(heldPuts()).toHaveLength(0);
-    expect(addDimension).toHaveBeenCalledWith(ACCOUNT_DIMENSION, MEMBER);
+    expect(addDimension).toHaveBeenCalledWith(ACCOUNT_METRIC_DIMENSION, MEMBER);
   });
 
   it('ignores a scheduled event: the state machine runs a hub', async () => {
