@@ -171,9 +171,9 @@ describe('run-doctor handler in a hub', () => {
       { runId: 'prog-1', account: MEMBER, facts, omitted: 0, told: { marks: [] } },
       MAX_HELD_REPORT_BYTES,
     );
-    dynamodb.on(sdk.documentClient.BatchGetCommand).resolves({
-      Responses: { ledger: [{ sourceServerId: `#held/prog-1/${MEMBER}`, runId: 'prog-1', account: MEMBER, report }] },
-    });
+    dynamodb
+      .on(sdk.documentClient.ScanCommand)
+      .resolves({ Items: [{ sourceServerId: `#held/prog-1/${MEMBER}`, runId: 'prog-1', account: MEMBER, report }] });
 
     const outcome = await handler(
       {
