@@ -195,12 +195,7 @@ export class DoctorFunction extends Construct {
       new ReplicationServerLookupPolicy(this, 'ReplicationServerLookup', { role }),
       new ServiceRoleCheckPolicy(this, 'ServiceRoleCheck', { role }),
       new TopicPublishPolicy(this, 'DigestPublish', { role, topic: props.topic, key: props.topicKey }),
-      new LedgerAccessPolicy(this, 'LedgerAccess', {
-        role,
-        table: props.ledgerTable,
-        key: props.ledgerKey,
-        heldReports: props.program !== undefined,
-      }),
+      new LedgerAccessPolicy(this, 'LedgerAccess', { role, table: props.ledgerTable, key: props.ledgerKey }),
       ...(settings.findingEvents ? [new FindingEventsPolicy(this, 'FindingEvents', { role })] : []),
       ...(settings.opsItems ? [new OpsItemPolicy(this, 'OpsItems', { role })] : []),
       ...(props.program

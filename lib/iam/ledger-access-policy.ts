@@ -9,12 +9,6 @@ export interface LedgerAccessPolicyProps {
   readonly table: dynamodb.ITableV2;
   /** The table's customer-managed key. */
   readonly key: kms.IKey;
-  /**
-   * A hub also keeps each account's report in the table until the program digest (docs/design.md section 13) and
-   * reads them back with BatchGetItem.
-   * @default false
-   */
-  readonly heldReports?: boolean;
 }
 
 /**
@@ -27,10 +21,7 @@ export class LedgerAccessPolicy extends iam.Policy {
     super(scope, id, {
       roles: [props.role],
       statements: [
-        new iam.PolicyStatement({
-          actions: ['dynamodb:Scan', 'dynamodb:PutItem', ...(props.heldReports ? ['dynamodb:BatchGetItem'] : [])],
-          resources: [props.table.tableArn],
-        }),
+        new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:PutItem'], resources: [props.table.tableArn] }),
         new iam.PolicyStatement({
           actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: [props.key.keyArn],

@@ -110,12 +110,11 @@ describe('the doctor function of a hub', () => {
     ]);
   });
 
-  test('the ledger: BatchGetItem too, for the held reports (a single-account doctor has none)', () => {
-    const ledger = doctorStatements(template).find((s) => asList(s.Action).includes('dynamodb:Scan')) as Json;
-    expect(ledger.Action).toEqual(['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:BatchGetItem']);
-    const single = synthStack().template;
-    const singleLedger = doctorStatements(single).find((s) => asList(s.Action).includes('dynamodb:Scan')) as Json;
-    expect(singleLedger.Action).toEqual(['dynamodb:Scan', 'dynamodb:PutItem']);
+  test('the ledger as in one account: held reports are read back with the Scan, no BatchGetItem or GetItem', () => {
+    const dynamodb = doctorStatements(template)
+      .flatMap((s) => asList(s.Action))
+      .filter((a) => String(a).startsWith('dynamodb:'));
+    expect(dynamodb.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan']);
   });
 
   test('reserved concurrency leaves room for the Map and one event run; 0 stays none; more stays more', () => {
