@@ -1,16 +1,18 @@
-// A hub's held reports in the ledger table (docs/design.md section 7, "Delivery"): one item per program run and
+// A hub's held reports in the ledger table (docs/design.md section 7, "Held reports"): one item per program run and
 // account under `#held/<runId>/<account>` (a key starting with `#` is never an entry, section 8), the report as
-// gzipped JSON within DynamoDB's 400 KB item, expiring after a day. Read back with one consistent BatchGetItem per
-// 100 accounts; released (replaced by a small marker) once the program digest told them.
+// gzipped JSON within DynamoDB's 400 KB item, expiring after a day. Read back with the ledger's own permissions:
+// one consistent Scan filtered on the run's key prefix (the table holds followed servers and a few reserved
+// items, so a scan stays small, and the hub needs no dynamodb:GetItem or BatchGetItem); released (replaced by a
+// small marker) once the program digest told them.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../core/concurrency';
 import { type HeldReport, reviveHeldReport, trimHeldReport } from '../core/program/held-report';
 import type { HeldReports, HeldReportStore } from '../core/program/ports';
 import type { Clock } from '../core/ports';
 import { CALL_CONCURRENCY } from '../core/run/dependencies';
 import { systemClock } from '../shared/system-clock';
-import { chunk } from './paging';
+import { collectPages } from './paging';
 
 export const heldReportKey = (runId: string, account: string): string => `#held/${runId}/${account}`;
 
@@ -18,10 +20,6 @@ export const heldReportKey = (runId: string, account: string): string => `#held/
 export const MAX_HELD_REPORT_BYTES = 380 * 1024;
 /** A program run publishes within minutes; the TTL only clears reports of runs that died before it. */
 export const HELD_REPORT_TTL_SECONDS = 24 * 3600;
-/** BatchGetItem takes at most 100 keys a request. */
-const KEYS_PER_BATCH = 100;
-/** Rounds of UnprocessedKeys (throttling, the 16 MB response limit) before the read fails. */
-const MAX_BATCH_ROUNDS = 8;
 
 export class HeldReportTooLargeError extends Error {
   constructor(
@@ -47,16 +45,14 @@ export class DynamoDbHeldReportStore implements HeldReportStore {
   }
 
   async loadHeldReports(runId: string, accounts: readonly string[]): Promise<HeldReports> {
-    const keys = [...new Set(accounts)].map((account) => ({ sourceServerId: heldReportKey(runId, account) }));
-    const pages = await mapWithConcurrency(chunk(keys, KEYS_PER_BATCH), CALL_CONCURRENCY, (batch) =>
-      this.batchGet(batch),
-    );
     const accountOf = new Map(accounts.map((account) => [heldReportKey(runId, account), account]));
+    const items = accountOf.size === 0 ? [] : await this.scanRun(runId);
     const held: HeldReport[] = [];
     const released: string[] = [];
-    for (const item of pages.flat()) {
-      // The key says whose report it is; the body must agree (decode).
-      const account = accountOf.get(String(item.sourceServerId)) ?? '';
+    for (const item of items) {
+      // The key says whose report it is (accounts not asked for are left alone); the body must agree (decode).
+      const account = accountOf.get(String(item.sourceServerId));
+      if (account === undefined) continue;
       if (item.released === true) released.push(account);
       else held.push(decode(item, { runId, account }));
     }
@@ -79,21 +75,20 @@ export class DynamoDbHeldReportStore implements HeldReportStore {
     );
   }
 
-  /** One BatchGetItem and its UnprocessedKeys until none is left (jittered backoff between rounds). */
-  private async batchGet(keys: readonly Item[]): Promise<Item[]> {
-    const items: Item[] = [];
-    let pending: readonly Item[] = keys;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === MAX_BATCH_ROUNDS)
-        throw new Error(`BatchGetItem left ${pending.length} held reports unprocessed ${MAX_BATCH_ROUNDS} times`);
-      if (round > 0) await this.clock.sleep(Math.random() * 50 * 2 ** round);
-      const answer = await this.documentClient.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [...pending], ConsistentRead: true } } }),
+  /** Every item under `#held/<runId>/`, all pages, read consistently like the ledger's own scan. */
+  private scanRun(runId: string): Promise<Item[]> {
+    return collectPages(async (startKey: Item | undefined) => {
+      const page = await this.documentClient.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(sourceServerId, :run)',
+          ExpressionAttributeValues: { ':run': heldReportKey(runId, '') },
+          ExclusiveStartKey: startKey,
+        }),
       );
-      items.push(...(answer.Responses?.[this.tableName] ?? []));
-      pending = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-    return items;
+      return { items: page.Items, next: page.LastEvaluatedKey };
+    });
   }
 }
 

@@ -3,7 +3,7 @@
 // past the retries) is that account's outcome, one line for the digest: never a failed step, so one account
 // never stops the others.
 import type { RunReport } from '../report';
-import { runDoctor } from '../run/run-doctor';
+import { type RunRequest, runDoctor } from '../run/run-doctor';
 import type { DoctorSettings } from '../../shared/settings';
 import type { AccountRunResult, RunAccountEvent } from '../../shared/program';
 import { describeAccountFailure } from './account-failure';
@@ -44,4 +44,24 @@ export async function runAccount(
     // A report held before the failure still carries its news to the digest.
     return { result: { account, held: holder.held, failure } };
   }
+}
+
+/**
+ * A stall event in one account of a hub (docs/design.md section 13): that account's run for its server, published
+ * as its own digest like a single-account stack's, not held for a program digest.
+ */
+export async function runEventInAccount(
+  request: RunRequest,
+  account: string,
+  settings: DoctorSettings,
+  environment: Pick<ProgramEnvironment, 'region' | 'ledgerTableName'>,
+  deps: Pick<ProgramDependencies, 'accounts' | 'publisher' | 'channels' | 'clock' | 'log'>,
+): Promise<RunReport> {
+  const ports = await deps.accounts.portsFor(account);
+  return runDoctor(
+    request,
+    settings,
+    { region: environment.region, accountId: account, ledgerTableName: environment.ledgerTableName },
+    { ...ports, publisher: deps.publisher, channels: deps.channels, clock: deps.clock, log: deps.log },
+  );
 }

@@ -1,9 +1,9 @@
 // Held reports in the ledger table (docs/design.md section 7, "Delivery"): the item's key, TTL and gzipped body,
-// the 400 KB item limit at 1, 150, 1,000 and 4,000 servers, consistent BatchGetItem reads of 100 keys with their
-// UnprocessedKeys, released markers.
+// the 400 KB item limit at 1, 150, 1,000 and 4,000 servers, one consistent Scan of the run's keys (all pages),
+// released markers.
 import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
@@ -83,38 +83,45 @@ describe('DynamoDbHeldReportStore', () => {
     expect(decoded.told.marks).toHaveLength(1_000);
   });
 
-  it('reads 250 accounts with consistent BatchGetItem calls of at most 100 keys, asking again for unprocessed keys', async () => {
-    // Arrange: every account held, one released; the first call leaves one key unprocessed
+  it("reads the run's reports with one consistent Scan on its key prefix, every page, released ones apart", async () => {
+    // Arrange: 250 accounts held over three pages, one released, one account not asked for
     const accounts = Array.from({ length: 250 }, (_, index) => String(100000000000 + index));
-    const reports = new Map(accounts.map((account) => [account, aHeldReport(1, account)]));
     const released = accounts[7] as string;
-    let unprocessedOnce = true;
-    dynamoMock.on(BatchGetCommand).callsFake((input) => {
-      const keys = input.RequestItems[TABLE].Keys as { sourceServerId: string }[];
-      const [first, ...rest] = keys;
-      const leave = unprocessedOnce && keys.length > 1 ? [first] : [];
-      unprocessedOnce = unprocessedOnce && leave.length === 0;
-      const answered = leave.length > 0 ? rest : keys;
-      const items = answered.map(({ sourceServerId }) => {
-        const account = sourceServerId.split('/')[2] as string;
-        return account === released
-          ? { sourceServerId, runId: 'prog-1', account, released: true }
-          : storedItem(reports.get(account) as HeldReport);
-      });
-      return { Responses: { [TABLE]: items }, UnprocessedKeys: leave.length ? { [TABLE]: { Keys: leave } } : {} };
-    });
+    const items = accounts.map((account) =>
+      account === released
+        ? { sourceServerId: heldReportKey('prog-1', account), runId: 'prog-1', account, released: true }
+        : storedItem(aHeldReport(1, account)),
+    );
+    const notAsked = storedItem(aHeldReport(1, '999999999999'));
+    dynamoMock
+      .on(ScanCommand)
+      .resolvesOnce({ Items: items.slice(0, 100), LastEvaluatedKey: { sourceServerId: 'a' } })
+      .resolvesOnce({ Items: [...items.slice(100, 200), notAsked], LastEvaluatedKey: { sourceServerId: 'b' } })
+      .resolvesOnce({ Items: items.slice(200) });
     const store = new DynamoDbHeldReportStore(documentClient, TABLE, new ManualClock(NOW));
 
     // Act
     const { held, released: told } = await store.loadHeldReports('prog-1', accounts);
 
     // Assert
-    const calls = dynamoMock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
-    expect(calls).toHaveLength(4);
-    expect(calls.every((request) => request?.ConsistentRead === true && (request.Keys?.length ?? 0) <= 100)).toBe(true);
+    expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 3);
+    expect(dynamoMock).toHaveReceivedNthCommandWith(2, ScanCommand, {
+      TableName: TABLE,
+      ConsistentRead: true,
+      FilterExpression: 'begins_with(sourceServerId, :run)',
+      ExpressionAttributeValues: { ':run': '#held/prog-1/' },
+      ExclusiveStartKey: { sourceServerId: 'a' },
+    });
     expect(held).toHaveLength(249);
+    expect(held.map((report) => report.account)).not.toContain('999999999999');
     expect(told).toEqual([released]);
     expect(held[0]?.facts.now).toEqual(NOW);
+  });
+
+  it('reads nothing when no account held a report', async () => {
+    const store = new DynamoDbHeldReportStore(documentClient, TABLE, new ManualClock(NOW));
+    await expect(store.loadHeldReports('prog-1', [])).resolves.toEqual({ held: [], released: [] });
+    expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 0);
   });
 
   it('refuses an item whose report belongs to another account than its key, naming the key', async () => {
@@ -122,7 +129,7 @@ describe('DynamoDbHeldReportStore', () => {
       ...storedItem(aHeldReport(1, ACCOUNT)),
       sourceServerId: heldReportKey('prog-1', '111122223333'),
     };
-    dynamoMock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [misplaced] } });
+    dynamoMock.on(ScanCommand).resolves({ Items: [misplaced] });
     const store = new DynamoDbHeldReportStore(documentClient, TABLE, new ManualClock(NOW));
     await expect(store.loadHeldReports('prog-1', ['111122223333'])).rejects.toThrow(
       'the held report #held/prog-1/111122223333 is not a held report of run prog-1 and account 111122223333',
