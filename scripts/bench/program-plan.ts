@@ -5,8 +5,6 @@ import { minimumCalls, type Fleet, type MinimumCall } from './fleet';
 
 /** ListManagedAccounts' largest page (maxResults 1–1000 in MGN's API model). */
 export const ACCOUNTS_PAGE = 1000;
-/** BatchGetItem's most keys a call (DynamoDB's limit). */
-export const KEYS_PER_BATCH = 100;
 
 /** The member accounts of a bench organization: 12 digits, none the hub's. */
 export const memberAccountIds = (count: number): string[] =>
@@ -48,16 +46,17 @@ export function accountRunMinimum(fleet: Fleet, member: boolean): MinimumCall[] 
 }
 
 /**
- * Step 3: the held reports read back (BatchGetItem, ⌈held/100⌉), one Publish, and each held report released by a
+ * Step 3: the held reports read back (one consistent Scan page: together they are far below 1 MB; a Scan reads the
+ * whole ledger table, so every further page is other items'), one Publish, and each held report released by a
  * write of its own item (PutItem each, in parallel; a BatchWriteItem would group 25 a call).
  */
 export function publishDigestMinimum(held: number): MinimumCall[] {
   if (held === 0) return [];
   return [
     {
-      operation: 'dynamodb:BatchGetItem',
-      minimum: ceilDiv(held, KEYS_PER_BATCH),
-      basis: `⌈${held} held reports/${KEYS_PER_BATCH}⌉, nothing left unprocessed`,
+      operation: 'dynamodb:Scan',
+      minimum: 1,
+      basis: `the ${held} held reports, one 1 MB page (further pages: the rest of the ledger table)`,
     },
     { operation: 'sns:Publish', minimum: 1, basis: 'one program digest' },
     {
