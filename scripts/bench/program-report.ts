@@ -36,6 +36,8 @@ export function sumOperations(steps: readonly Pick<StepMeasure, 'operations'>[])
   });
 }
 
+const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
 const ratio = (calls: number, minimum: number): string =>
   minimum === 0 ? (calls === 0 ? '1.00×' : '∞') : `${(calls / minimum).toFixed(2)}×`;
 
@@ -80,7 +82,7 @@ export function programLines(result: ProgramResult, hubAccount: string): string[
     `Organization: ${spec.accounts} member accounts × ${spec.fleet.servers.toLocaleString('en-US')} servers (${spec.fleet.stalled} stalled each), ` +
       `the hub's own account empty; accountConcurrency ${spec.accountConcurrency}; ${result.latencyMs} ms per API call; ` +
       `each invocation a cold process, the account runs measured one at a time`,
-    `Listed: ${result.listed.length} accounts · digest ${result.digestBytes === undefined ? 'not published' : `${(result.digestBytes / 1024).toFixed(0)} KB`} with ${result.digestAccounts.length} account sections`,
+    `Listed: ${result.listed.length} accounts · digest ${result.digestBytes === undefined ? 'not published' : `SNS message ${kilobytes(result.digestBytes)}, e-mail text ${kilobytes(result.digestTextBytes ?? 0)}`} with ${result.digestAccounts.length} account sections`,
     'Calls, whole program (every invocation):',
     ...operationTable(sumOperations(result.steps), false).map((line) => `  ${line}`),
     'Calls, one member account run (run-account):',
