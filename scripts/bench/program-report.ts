@@ -3,7 +3,7 @@
 import { renderTable } from '../lib/render-table';
 import type { ProgramResult, StepMeasure } from './program';
 import { isOverMinimum, megabytes, seconds } from './report';
-import type { OperationCount } from './scenario';
+import { median, type OperationCount } from './scenario';
 
 export interface OperationTotal {
   readonly operation: string;
@@ -55,6 +55,12 @@ function operationTable(totals: readonly OperationTotal[], perInvocation: boolea
   return renderTable(['operation', 'calls', 'minimum', 'vs min', ...(perInvocation ? ['per account'] : [])], rows);
 }
 
+/** `fewest / median / most` of some figures. */
+export function spread(values: readonly number[], format: (value: number) => string): string {
+  if (values.length === 0) return '-';
+  return `${format(Math.min(...values))} / ${format(median(values))} / ${format(Math.max(...values))} (fewest / median / most)`;
+}
+
 const ofStep = (result: ProgramResult, step: StepMeasure['step'], hub?: boolean): StepMeasure[] =>
   result.steps.filter(
     (candidate) => candidate.step === step && (hub === undefined || (candidate.account === result.listed[0]) === hub),
@@ -99,6 +105,24 @@ export function programLines(result: ProgramResult, hubAccount: string): string[
       ['account', 'calls', 'minimum', 'Scan pages', 'module init', 'handler wall', 'CPU', 'peak RSS', 'peak heap'],
       accountRows,
     ).map((line) => `  ${line}`),
+    `  member runs: handler wall ${spread(
+      members.map((step) => step.wallMs),
+      seconds,
+    )}, module init ${spread(
+      members.map((step) => step.initMs),
+      seconds,
+    )}, ` +
+      `CPU ${spread(
+        members.map((step) => step.cpuMs),
+        seconds,
+      )}, peak RSS ${spread(
+        members.map((step) => step.maxRssBytes),
+        megabytes,
+      )}`,
+    ...[...ofStep(result, 'list-accounts'), ...ofStep(result, 'publish-digest')].map(
+      (step) =>
+        `  ${step.step}: handler wall ${seconds(step.wallMs)}, module init ${seconds(step.initMs)}, CPU ${seconds(step.cpuMs)}, peak RSS ${megabytes(step.maxRssBytes)}`,
+    ),
     'Wall time of the program (list-accounts, the Map at MaxConcurrency, publish-digest):',
     `  cold containers (module init + handler each): ${seconds(result.programWallMs.cold)} (the Map ${seconds(result.map.cold.makespanMs)})`,
     `  warm containers (handler only):               ${seconds(result.programWallMs.warm)} (the Map ${seconds(result.map.warm.makespanMs)})`,
