@@ -3,6 +3,7 @@
 // bounded concurrency, a Catch per account, a digest step with retries), the schedule that starts it, the bus policy
 // for the members' stall events, its alarm and the per-account dashboard.
 import type { Template } from 'aws-cdk-lib/assertions';
+import { parseInvocation } from '../../lambdas/core/parse-event';
 import { ENV } from '../../lambdas/shared/environment';
 import { SPOKE_DOCUMENT_PREFIX, hubRoleName, spokeRoleName } from '../../lambdas/shared/program';
 import { MGN_STALL_DETAIL_TYPE } from '../../lib/constructs/doctor-triggers';
@@ -109,6 +110,13 @@ describe('the doctor function of a hub', () => {
     ]);
   });
 
+  test('the ledger as in one account: held reports are read back with the Scan, no BatchGetItem or GetItem', () => {
+    const dynamodb = doctorStatements(template)
+      .flatMap((s) => asList(s.Action))
+      .filter((a) => String(a).startsWith('dynamodb:'));
+    expect(dynamodb.sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan']);
+  });
+
   test('reserved concurrency leaves room for the Map and one event run; 0 stays none; more stays more', () => {
     expect(fn().ReservedConcurrentExecutions).toBe(11);
     const reserved = (extra: Json) =>
@@ -183,6 +191,75 @@ describe('the program: ListAccounts → Map over the accounts → PublishProgram
     const [, machine] = only(template, 'AWS::StepFunctions::StateMachine');
     expect(machine.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+  });
+});
+
+describe("the program's payloads are what the Lambda accepts (lambdas/core/parse-event.ts)", () => {
+  const states = definition(template).States;
+  const processor = (states.RunAccounts as { ItemProcessor: { States: Record<string, Json> } }).ItemProcessor;
+  const executionName = '3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b';
+
+  /** Step Functions' Parameters: `key.$` takes the value at a path of the state's input or of the context. */
+  function render(parameters: Json, input: Json, context: Json): Json {
+    const at = (path: string): unknown => {
+      const [root, ...keys] = path.split('.');
+      if (root === '$' && keys.length === 0) return input;
+      const start: unknown = root === '$$' ? context : input;
+      return keys.reduce<unknown>((value, key) => (value as Json | undefined)?.[key], start);
+    };
+    return Object.fromEntries(
+      Object.entries(parameters).map(([key, value]) =>
+        key.endsWith('.$')
+          ? [key.slice(0, -2), at(value as string)]
+          : [
+              key,
+              typeof value === 'object' && value !== null && !Array.isArray(value)
+                ? render(value as Json, input, context)
+                : value,
+            ],
+      ),
+    );
+  }
+  const payloadOf = (state: Json, input: Json, context: Json) => {
+    const parameters = state.Parameters as Json;
+    return 'Payload.$' in parameters ? input : render(parameters.Payload as Json, input, context);
+  };
+  const context = (item?: string) => ({ Execution: { Name: executionName }, Map: { Item: { Value: item } } });
+
+  test('list-accounts, run-account (from the Map item), and publish-digest with a result and a caught failure', () => {
+    const list = payloadOf(states.ListAccounts as Json, {}, context());
+    expect(parseInvocation(list)).toEqual({
+      kind: 'program',
+      event: { program: 'list-accounts', runId: executionName },
+    });
+
+    const item = render((states.RunAccounts as Json).ItemSelector as Json, {}, context(ACCOUNTS[1]));
+    const run = payloadOf(processor.States.RunAccount as Json, item, context(ACCOUNTS[1]));
+    expect(parseInvocation(run)).toEqual({
+      kind: 'program',
+      event: { program: 'run-account', runId: executionName, account: ACCOUNTS[1] },
+    });
+
+    // What the Catch (ResultPath $.caught) and the Pass state make of a step that timed out.
+    const caught = { Error: 'States.Timeout', Cause: 'The task timed out' };
+    const failed = render(
+      (processor.States.AccountFailed as Json).Parameters as Json,
+      { ...item, caught },
+      context(ACCOUNTS[1]),
+    );
+    const results = [{ account: ACCOUNTS[0], held: true }, failed];
+    const publish = payloadOf(states.PublishProgramDigest as Json, { accounts: ACCOUNTS, results }, context());
+    expect(parseInvocation(publish)).toEqual({
+      kind: 'program',
+      event: {
+        program: 'publish-digest',
+        runId: executionName,
+        results: [
+          { account: ACCOUNTS[0], held: true },
+          { account: ACCOUNTS[1], held: false, caught },
+        ],
+      },
+    });
   });
 });
 
