@@ -44,7 +44,6 @@ export async function publishProgramDigest(
   const told = await markAgain(held, deps);
   const report = composeProgramReport({
     ...environment,
-    hubAccountId: environment.hubAccountId,
     runId: event.runId,
     now: deps.clock.now(),
     accounts: new Set(event.results.map((result) => result.account)).size,
