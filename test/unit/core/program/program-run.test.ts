@@ -102,10 +102,47 @@ describe('a program run across three accounts, one denying the role', () => {
     expect(notified(program, A).every((at) => at === undefined)).toBe(true);
     expect(notified(program, B).every((at) => at === undefined)).toBe(true);
 
-    // Step Functions retries the step: published, then an accidental third attempt publishes nothing
+    // Step Functions retries the step: told again and published, then an accidental third attempt publishes nothing
     await expect(publish(program, 'prog-1', results)).resolves.toMatchObject({ published: true });
     await expect(publish(program, 'prog-1', results)).resolves.toMatchObject({ published: false });
     expect(program.publisher.published).toHaveLength(1);
+    const start = program.clock.now().toISOString();
+    expect(notified(program, A).filter(Boolean)).toEqual([start]);
+    expect(notified(program, B)).toEqual([start, start]);
+  });
+
+  it('after a retried publish, the next program run tells what it would have told without the failure', async () => {
+    // Arrange: the same accounts twice, one program whose publish fails once before its retry
+    const next = async (failures: number) => {
+      const program = threeAccounts();
+      const first = await runAll(program, 'prog-1', [A, B]);
+      program.publisher.failures = failures;
+      if (failures > 0) await expect(publish(program, 'prog-1', first.results)).rejects.toThrow();
+      await publish(program, 'prog-1', first.results);
+      program.clock.advance(5 * 60_000);
+      return (await runAll(program, 'prog-2', [A, B])).results;
+    };
+
+    // Act
+    const [withoutFailure, afterRetry] = [await next(0), await next(1)];
+
+    // Assert: nothing to tell five minutes later, either way
+    expect(afterRetry).toEqual(withoutFailure);
+    expect(afterRetry).toEqual([
+      { account: A, held: false },
+      { account: B, held: false },
+    ]);
+  });
+
+  it('puts the marks back again when the retry fails too, and tells on the third attempt', async () => {
+    const program = threeAccounts();
+    const { results } = await runAll(program, 'prog-1', [A]);
+    program.publisher.failures = 2;
+    await expect(publish(program, 'prog-1', results)).rejects.toThrow();
+    await expect(publish(program, 'prog-1', results)).rejects.toThrow();
+    expect(notified(program, A).every((at) => at === undefined)).toBe(true);
+    await publish(program, 'prog-1', results);
+    expect(notified(program, A).filter(Boolean)).toHaveLength(1);
   });
 
   it('saves the free-period marks only once the program digest is published', async () => {
