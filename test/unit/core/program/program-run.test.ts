@@ -270,6 +270,44 @@ describe('one account that cannot be treated', () => {
   });
 });
 
+describe('a spoke with other documents than the hub', () => {
+  const run = (program: ReturnType<typeof aProgram>) =>
+    runAccount(
+      { program: 'run-account', runId: 'prog-1', account: A },
+      SETTINGS,
+      program.environment([A]),
+      program.deps,
+    );
+
+  it('adds one line to redeploy the spoke, and still holds the report of its servers', async () => {
+    // Arrange: SSM refuses every command, as it does for a document name the account does not have.
+    const program = aProgram();
+    const fake = program.accounts.add(A, [aStalledServer(), aStalledServer()]);
+    fake.runner.failSend = (request) =>
+      `InvalidDocument: Document ${request.document}-0123 does not exist in your account`;
+
+    // Act
+    const { result } = await run(program);
+
+    // Assert
+    expect(result.held).toBe(true);
+    expect(result.failure).toBe(
+      `Account ${A}: the spoke's SSM documents differ from the hub's: redeploy the spoke stack from this version ` +
+        '(InvalidDocument: Document RestartReplicationAgent-0123 does not exist in your account)',
+    );
+  });
+
+  it('adds nothing for send errors of single hosts', async () => {
+    const program = aProgram();
+    const fake = program.accounts.add(A, [aStalledServer()]);
+    fake.runner.failSend = () => 'ThrottlingException: Rate exceeded';
+
+    const { result } = await run(program);
+
+    expect(result).toEqual({ account: A, held: true });
+  });
+});
+
 describe('listing the accounts', () => {
   const directoryFailing = (name: string) => ({
     listManagedAccounts: async (): Promise<string[]> => {
