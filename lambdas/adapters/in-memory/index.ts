@@ -4,6 +4,7 @@ export { ManualClock } from './clock';
 export { type HostAnswer, RecordingCommandRunner } from './command-runner';
 export { InMemoryHeldReportStore } from './held-report-store';
 export { MemoryLog } from './log';
+export { InMemoryManagedAccountDirectory } from './managed-account-directory';
 export { InMemoryNodeDirectory } from './managed-node-directory';
 export { InMemoryNodeInventoryCache } from './node-inventory-cache';
 export { RecordingPublisher } from './outcome-publisher';

@@ -18,6 +18,7 @@ import {
 } from '../digest';
 import type { Condition } from '../model';
 import type { OutcomeReport } from '../outcome-report';
+import { noConditions } from '../report';
 import { clip } from '../text';
 import type { HeldReport } from './held-report';
 
@@ -61,15 +62,7 @@ export function composeProgramReport(input: ProgramDigestInput): OutcomeReport {
 
 /** Every account's news as one run's facts: the headline, the chat rendering and the other channels read them. */
 function mergeFacts(input: ProgramDigestInput): DigestInput {
-  const counts: Record<Condition, number> = {
-    STALLED: 0,
-    DISCONNECTED: 0,
-    LAGGING: 0,
-    UNKNOWN: 0,
-    PROGRESSING: 0,
-    HEALTHY: 0,
-    IGNORED: 0,
-  };
+  const counts = noConditions();
   for (const held of input.held)
     for (const [condition, count] of Object.entries(held.facts.counts)) counts[condition as Condition] += count;
   const notices = input.held.reduce((sum, held) => sum + (held.facts.freePeriod?.servers ?? 0), 0);
