@@ -11,8 +11,10 @@ import { putBackToldMarks } from '../run/deliver-news';
 import { saveChangedEntries } from '../run/save-entries';
 import { saveFreePeriodMarks } from '../run/free-period-notices';
 import type { PublishProgramDigestEvent } from '../../shared/program';
+import type { DoctorSettings } from '../../shared/settings';
 import type { ProgramDependencies, ProgramEnvironment } from './dependencies';
-import { failureLineOf, mergeFailureLines } from './failure-lines';
+import type { ToldFailures } from './ports';
+import { failureLineOf, fingerprintFailureLines, mergeFailureLines } from './failure-lines';
 import type { HeldReport } from './held-report';
 import { composeProgramReport } from './program-digest';
 
@@ -26,26 +28,34 @@ export interface ProgramDigestOutcome {
 
 export async function publishProgramDigest(
   event: PublishProgramDigestEvent,
-  environment: Omit<ProgramEnvironment, 'accounts'> & { readonly dryRun: boolean },
+  environment: Omit<ProgramEnvironment, 'accounts'> & FailureReminders,
   deps: ProgramDependencies,
 ): Promise<ProgramDigestOutcome> {
   // A step the state machine caught may have held its report before it failed (a timeout after the hold).
   const heldAccounts = [
     ...new Set(event.results.filter((result) => result.held || result.caught).map((result) => result.account)),
   ];
-  const { held, released } = await deps.heldReports.loadHeldReports(event.runId, heldAccounts);
+  const { held, released, toldFailures } = await deps.heldReports.loadHeldReports(event.runId, heldAccounts);
   if (released.length > 0) {
     // Released only after a publish: an earlier attempt of this step told them already.
     deps.log.info('The program digest of this run was published already', { runId: event.runId });
     return { published: false, accounts: 0, failedAccounts: 0 };
   }
   const failures = describeFailures(event, held, environment);
-  if (held.length === 0 && failures.accounts === 0) return { published: false, accounts: 0, failedAccounts: 0 };
+  const now = deps.clock.now();
+  if (
+    held.length === 0 &&
+    (failures.accounts === 0 || toldRecently(failures.fingerprint, toldFailures, now, environment))
+  ) {
+    if (failures.accounts > 0) deps.log.info('Accounts not treated, as the last digest said; no digest', failures);
+    else await rememberFailures('', toldFailures, now, environment, deps);
+    return { published: false, accounts: 0, failedAccounts: failures.accounts };
+  }
   const told = await markAgain(held, deps);
   const report = composeProgramReport({
     ...environment,
     runId: event.runId,
-    now: deps.clock.now(),
+    now,
     accounts: new Set(event.results.map((result) => result.account)).size,
     held: told,
     failures: failures.lines,
@@ -61,6 +71,7 @@ export async function publishProgramDigest(
     throw error;
   }
   await afterPublish(event.runId, told, deps);
+  await rememberFailures(failures.fingerprint, toldFailures, now, environment, deps);
   return {
     published: true,
     accounts: held.length,
@@ -74,7 +85,7 @@ function describeFailures(
   event: PublishProgramDigestEvent,
   held: readonly HeldReport[],
   environment: Pick<ProgramEnvironment, 'region' | 'spokeRoleName'>,
-): { readonly lines: string[]; readonly accounts: number } {
+): { readonly lines: string[]; readonly accounts: number; readonly fingerprint: string } {
   const found = new Set(held.map((report) => report.account));
   const lines = event.results.flatMap((result) => {
     const line = failureLineOf(result, environment);
@@ -85,7 +96,41 @@ function describeFailures(
       ];
     return [];
   });
-  return { lines: mergeFailureLines(lines), accounts: lines.length };
+  return { lines: mergeFailureLines(lines), accounts: lines.length, fingerprint: fingerprintFailureLines(lines) };
+}
+
+type FailureReminders = Pick<DoctorSettings, 'reminderHours' | 'dryRun'>;
+
+/**
+ * Accounts not treated are told once and again every `reminderHours` while nothing else changes: a spoke missing
+ * for a week is not 700 digests (docs/design.md section 13).
+ */
+function toldRecently(
+  fingerprint: string,
+  told: ToldFailures | undefined,
+  now: Date,
+  settings: FailureReminders,
+): boolean {
+  if (told?.fingerprint !== fingerprint) return false;
+  return now.getTime() - Date.parse(told.toldAt) < settings.reminderHours * 3_600_000;
+}
+
+/** What the digest said about the accounts not treated (nothing: forgotten, so a recurrence is news). */
+async function rememberFailures(
+  fingerprint: string,
+  told: ToldFailures | undefined,
+  now: Date,
+  settings: FailureReminders,
+  deps: ProgramDependencies,
+): Promise<void> {
+  if (settings.dryRun || (fingerprint === '' && (told?.fingerprint ?? '') === '')) return;
+  try {
+    await deps.heldReports.saveToldFailures({ fingerprint, toldAt: now.toISOString() });
+  } catch (error) {
+    deps.log.warn('Could not remember the accounts not treated; the next digest names them again', {
+      error: errorText(error),
+    });
+  }
 }
 
 /**

@@ -47,7 +47,7 @@ const publish = (
 ) =>
   publishProgramDigest(
     { program: 'publish-digest', runId, results },
-    { ...program.environment([]), dryRun: false },
+    { ...program.environment([]), dryRun: false, reminderHours: DEFAULT_SETTINGS.reminderHours },
     deps,
   );
 
@@ -240,6 +240,46 @@ describe('a program run across three accounts, one denying the role', () => {
     const { results } = await runAll(program, 'prog-1', [A]);
     await expect(publish(program, 'prog-1', results)).resolves.toMatchObject({ published: false });
     expect(program.publisher.published).toHaveLength(0);
+  });
+});
+
+describe('accounts not treated, run after run', () => {
+  /** A program run of A (no news after the first) and the denied accounts; what it published, if anything. */
+  async function programRun(program: ReturnType<typeof aProgram>, runId: string, denied: readonly string[]) {
+    program.accounts.denied.clear();
+    for (const account of denied) program.accounts.denied.add(account);
+    const { results } = await runAll(program, runId, [A, ...denied]);
+    const before = program.publisher.published.length;
+    await publish(program, runId, results);
+    return program.publisher.published.slice(before).map((digest) => digest.subject);
+  }
+
+  it('tells the same failure once, again after reminderHours, a new one at once, and a recurrence as news', async () => {
+    // Arrange
+    const program = aProgram();
+    program.accounts.add(A, [aServer()]);
+    const hour = 3_600_000;
+
+    // Act
+    const first = await programRun(program, 'prog-1', [C]);
+    program.clock.advance(hour);
+    const unchanged = await programRun(program, 'prog-2', [C]);
+    program.clock.advance(hour);
+    const another = await programRun(program, 'prog-3', [C, B]);
+    program.clock.advance(DEFAULT_SETTINGS.reminderHours * hour);
+    const reminder = await programRun(program, 'prog-4', [C, B]);
+    program.clock.advance(hour);
+    const cleared = await programRun(program, 'prog-5', []);
+    program.clock.advance(hour);
+    const recurred = await programRun(program, 'prog-6', [C]);
+
+    // Assert
+    expect(first).toEqual(['MGN eu-west-1: 1 account not treated (2 accounts)']);
+    expect(unchanged).toEqual([]);
+    expect(another).toEqual(['MGN eu-west-1: 2 accounts not treated (3 accounts)']);
+    expect(reminder).toEqual(['MGN eu-west-1: 2 accounts not treated (3 accounts)']);
+    expect(cleared).toEqual([]);
+    expect(recurred).toEqual(['MGN eu-west-1: 1 account not treated (2 accounts)']);
   });
 });
 
