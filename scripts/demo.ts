@@ -230,7 +230,7 @@ async function runProgram(organization: SimulatedOrganization, runId: string): P
   }
   const outcome = await publishProgramDigest(
     { program: 'publish-digest', runId, results },
-    { ...PROGRAM_ENVIRONMENT, dryRun: DEMO_SETTINGS.dryRun },
+    { ...PROGRAM_ENVIRONMENT, ...DEMO_SETTINGS },
     deps,
   );
   return {

@@ -3,18 +3,20 @@
 // gzipped JSON within DynamoDB's 400 KB item, expiring after a day. Read back with the ledger's own permissions:
 // one consistent Scan filtered on the run's key prefix (the table holds followed servers and a few reserved
 // items, so a scan stays small, and the hub needs no dynamodb:GetItem or BatchGetItem); released (replaced by a
-// small marker) once the program digest told them.
+// small marker) once the program digest told them. One more item beside them remembers what the last digest said
+// about the accounts not treated (`#program/told-failures`), read with the same scan.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../core/concurrency';
 import { type HeldReport, reviveHeldReport, trimHeldReport } from '../core/program/held-report';
-import type { HeldReports, HeldReportStore } from '../core/program/ports';
+import type { HeldReports, HeldReportStore, ToldFailures } from '../core/program/ports';
 import type { Clock } from '../core/ports';
 import { CALL_CONCURRENCY } from '../core/run/dependencies';
 import { systemClock } from '../shared/system-clock';
 import { collectPages } from './paging';
 
 export const heldReportKey = (runId: string, account: string): string => `#held/${runId}/${account}`;
+export const TOLD_FAILURES_KEY = '#program/told-failures';
 
 /** DynamoDB items hold at most 400 KB; the key and the other attributes take well under 20 KB of it. */
 export const MAX_HELD_REPORT_BYTES = 380 * 1024;
@@ -46,17 +48,28 @@ export class DynamoDbHeldReportStore implements HeldReportStore {
 
   async loadHeldReports(runId: string, accounts: readonly string[]): Promise<HeldReports> {
     const accountOf = new Map(accounts.map((account) => [heldReportKey(runId, account), account]));
-    const items = accountOf.size === 0 ? [] : await this.scanRun(runId);
     const held: HeldReport[] = [];
     const released: string[] = [];
-    for (const item of items) {
+    let toldFailures: ToldFailures | undefined;
+    for (const item of await this.scanRun(runId)) {
+      if (item.sourceServerId === TOLD_FAILURES_KEY) toldFailures = decodeToldFailures(item);
       // The key says whose report it is (accounts not asked for are left alone); the body must agree (decode).
       const account = accountOf.get(String(item.sourceServerId));
       if (account === undefined) continue;
       if (item.released === true) released.push(account);
       else held.push(decode(item, { runId, account }));
     }
-    return { held, released };
+    return { held, released, ...(toldFailures && { toldFailures }) };
+  }
+
+  async saveToldFailures(told: ToldFailures): Promise<void> {
+    // Gzipped: a thousand accounts' lines stay far within an item.
+    await this.documentClient.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { sourceServerId: TOLD_FAILURES_KEY, toldAt: told.toldAt, fingerprint: gzipSync(told.fingerprint) },
+      }),
+    );
   }
 
   async releaseHeldReports(runId: string, accounts: readonly string[]): Promise<void> {
@@ -75,15 +88,15 @@ export class DynamoDbHeldReportStore implements HeldReportStore {
     );
   }
 
-  /** Every item under `#held/<runId>/`, all pages, read consistently like the ledger's own scan. */
+  /** Every item under `#held/<runId>/` and the told failures, all pages, read consistently like the ledger's scan. */
   private scanRun(runId: string): Promise<Item[]> {
     return collectPages(async (startKey: Item | undefined) => {
       const page = await this.documentClient.send(
         new ScanCommand({
           TableName: this.tableName,
           ConsistentRead: true,
-          FilterExpression: 'begins_with(sourceServerId, :run)',
-          ExpressionAttributeValues: { ':run': heldReportKey(runId, '') },
+          FilterExpression: 'begins_with(sourceServerId, :run) OR sourceServerId = :failures',
+          ExpressionAttributeValues: { ':run': heldReportKey(runId, ''), ':failures': TOLD_FAILURES_KEY },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -113,4 +126,14 @@ function decode(item: Item, expected: { runId: string; account: string }): HeldR
   const where = `the held report ${heldReportKey(expected.runId, expected.account)}`;
   if (!(item.report instanceof Uint8Array)) throw new Error(`${where} has no report`);
   return reviveHeldReport(JSON.parse(gunzipSync(item.report).toString('utf8')), where, expected);
+}
+
+/** The told failures, or none for an item this version cannot read (the next digest tells them again). */
+function decodeToldFailures(item: Item): ToldFailures | undefined {
+  if (typeof item.toldAt !== 'string' || !(item.fingerprint instanceof Uint8Array)) return undefined;
+  try {
+    return { toldAt: item.toldAt, fingerprint: gunzipSync(item.fingerprint).toString('utf8') };
+  } catch {
+    return undefined;
+  }
 }

@@ -145,7 +145,7 @@ async function runProgramStep(event: ProgramEvent, context: Context): Promise<An
       return result;
     }
     case 'publish-digest': {
-      const outcome = await publishProgramDigest(event, { ...environment, dryRun: config.settings.dryRun }, deps);
+      const outcome = await publishProgramDigest(event, { ...environment, ...config.settings }, deps);
       metrics.addMetric(METRIC.digestsPublished, MetricUnit.Count, outcome.published ? 1 : 0);
       logger.info('Program digest', { runId: event.runId, ...outcome });
       return outcome;

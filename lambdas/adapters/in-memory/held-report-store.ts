@@ -1,7 +1,7 @@
 // Held reports in memory (docs/design.md section 7, "Delivery"), stored as JSON the way the DynamoDB adapter
 // stores them, so a test reads back what a real store would give. `failures` makes the next holds fail.
 import { type HeldReport, reviveHeldReport } from '../../core/program/held-report';
-import type { HeldReports, HeldReportStore } from '../../core/program/ports';
+import type { HeldReports, HeldReportStore, ToldFailures } from '../../core/program/ports';
 
 const keyOf = (runId: string, account: string): string => `${runId}/${account}`;
 
@@ -9,6 +9,7 @@ export class InMemoryHeldReportStore implements HeldReportStore {
   /** JSON per `runId/account`, or `released` once a digest told it. */
   readonly items = new Map<string, string>();
   failures = 0;
+  toldFailures: ToldFailures | undefined;
 
   async holdReport(report: HeldReport): Promise<void> {
     if (this.failures > 0) {
@@ -27,7 +28,11 @@ export class InMemoryHeldReportStore implements HeldReportStore {
       else if (item !== undefined)
         held.push(reviveHeldReport(JSON.parse(item), keyOf(runId, account), { runId, account }));
     }
-    return { held, released };
+    return { held, released, ...(this.toldFailures && { toldFailures: this.toldFailures }) };
+  }
+
+  async saveToldFailures(told: ToldFailures): Promise<void> {
+    this.toldFailures = told;
   }
 
   async releaseHeldReports(runId: string, accounts: readonly string[]): Promise<void> {

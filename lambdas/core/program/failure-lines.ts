@@ -55,3 +55,15 @@ export function mergeFailureLines(lines: readonly string[]): string[] {
     return `Accounts ${group.accounts.join(', ')} (${group.accounts.length}): ${advice}${example}`;
   });
 }
+
+/**
+ * What the lines say without AWS's own words (request IDs, session names change from run to run): each account
+ * and its advice, sorted. Equal fingerprints mean nothing new to tell about the accounts not treated.
+ */
+export function fingerprintFailureLines(lines: readonly string[]): string {
+  const keys = lines.map((line) => {
+    const match = LINE.exec(line);
+    return match ? `${match[1]} ${match[2]?.replaceAll(match[1] ?? '', '<account>')}` : line;
+  });
+  return [...new Set(keys)].sort().join('\n');
+}

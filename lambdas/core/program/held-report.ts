@@ -23,6 +23,8 @@ export interface HeldReport {
   readonly omitted: number;
   /** What the run saved as told: put back if the program digest is not published. */
   readonly told: ToldNews;
+  /** A failed publish of the program digest put the marks back: the next attempt saves them as told again. */
+  readonly putBack?: boolean;
 }
 
 /** Servers in sections that need a person keep their full block (the digest details them, within a bound). */

@@ -32,9 +32,20 @@ export interface HeldReportStore {
   loadHeldReports(runId: string, accounts: readonly string[]): Promise<HeldReports>;
   /** Once the digest told them: each report replaced by a small marker, so later scans of the table stay small. */
   releaseHeldReports(runId: string, accounts: readonly string[]): Promise<void>;
+  /** Remembers what a published digest said about the accounts not treated (one item, replaced each time). */
+  saveToldFailures(told: ToldFailures): Promise<void>;
 }
 
 export interface HeldReports {
   readonly held: readonly HeldReport[];
   readonly released: readonly string[];
+  /** What the last program digest said about accounts not treated, read with the reports. */
+  readonly toldFailures?: ToldFailures;
+}
+
+/** The accounts not treated that a program digest told (fingerprintFailureLines), and when. */
+export interface ToldFailures {
+  readonly fingerprint: string;
+  /** ISO 8601. */
+  readonly toldAt: string;
 }

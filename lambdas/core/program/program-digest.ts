@@ -18,6 +18,7 @@ import {
 } from '../digest';
 import type { Condition } from '../model';
 import type { OutcomeReport } from '../outcome-report';
+import { noConditions } from '../report';
 import { clip } from '../text';
 import type { HeldReport } from './held-report';
 
@@ -36,6 +37,8 @@ export interface ProgramDigestInput {
   readonly failedAccounts: number;
 }
 
+const accountsOf = (count: number): string => `${count} account${count === 1 ? '' : 's'}`;
+
 /** Room left for the summing-up lines: one per account cut, and where the rest is. */
 const CLOSING_BYTES = 2_000;
 const FAILURES_MAX_BYTES = 16_000;
@@ -45,7 +48,7 @@ const DETAIL_MAX_BYTES = 12_000;
 export function composeProgramReport(input: ProgramDigestInput): OutcomeReport {
   const facts = mergeFacts(input);
   const parts = composeProgramHeadline(facts, input.failedAccounts);
-  const scope = `${input.accounts} account${input.accounts === 1 ? '' : 's'}`;
+  const scope = accountsOf(input.accounts);
   const dry = input.dryRun ? '[dry run] ' : '';
   const prefix = `${dry}MGN ${input.region}: `;
   const suffix = ` (${scope})`;
@@ -59,15 +62,7 @@ export function composeProgramReport(input: ProgramDigestInput): OutcomeReport {
 
 /** Every account's news as one run's facts: the headline, the chat rendering and the other channels read them. */
 function mergeFacts(input: ProgramDigestInput): DigestInput {
-  const counts: Record<Condition, number> = {
-    STALLED: 0,
-    DISCONNECTED: 0,
-    LAGGING: 0,
-    UNKNOWN: 0,
-    PROGRESSING: 0,
-    HEALTHY: 0,
-    IGNORED: 0,
-  };
+  const counts = noConditions();
   for (const held of input.held)
     for (const [condition, count] of Object.entries(held.facts.counts)) counts[condition as Condition] += count;
   const notices = input.held.reduce((sum, held) => sum + (held.facts.freePeriod?.servers ?? 0), 0);
@@ -89,14 +84,14 @@ function mergeFacts(input: ProgramDigestInput): DigestInput {
 function composeProgramHeadline(facts: DigestInput, failedAccounts: number): string[] {
   const parts = composeHeadline(facts);
   if (failedAccounts === 0) return parts;
-  const failed = `${failedAccounts} account${failedAccounts === 1 ? '' : 's'} not treated`;
+  const failed = `${accountsOf(failedAccounts)} not treated`;
   // First: an account not treated is what a long subject must not cut off.
   return [failed, ...(facts.news.length > 0 || facts.freePeriod ? parts : [])];
 }
 
 function composeProgramText(input: ProgramDigestInput, facts: DigestInput): string {
   const head = [
-    `MGN replication doctor: ${input.region}, program of ${input.accounts} accounts (hub ${input.hubAccountId}), ${input.now.toISOString()} (program run ${input.runId})`,
+    `MGN replication doctor: ${input.region}, program of ${accountsOf(input.accounts)} (hub ${input.hubAccountId}), ${input.now.toISOString()} (program run ${input.runId})`,
     input.dryRun ? DRY_RUN_LINE : '',
     `Accounts: ${input.held.length} with news, ${input.failedAccounts} not treated.`,
     input.held.length > 0 ? `${describeFleet(facts.counts)} (the accounts with news)` : '',

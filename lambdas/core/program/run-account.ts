@@ -33,7 +33,9 @@ export async function runAccount(
       { region: environment.region, accountId: account, ledgerTableName: environment.ledgerTableName },
       { ...ports, publisher: holder, channels: deps.channels, clock: deps.clock, log: deps.log },
     );
-    return { result: { account, held: holder.held }, report };
+    const outdated = outdatedSpokeFailure(report, account, environment);
+    if (outdated) deps.log.error('The spoke of this account has other documents than the hub', { runId, account });
+    return { result: { account, held: holder.held, ...(outdated && { failure: outdated }) }, report };
   } catch (error) {
     const failure = describeAccountFailure(error, {
       account,
@@ -44,6 +46,29 @@ export async function runAccount(
     // A report held before the failure still carries its news to the digest.
     return { result: { account, held: holder.held, failure } };
   }
+}
+
+/** SendCommand's own words for a document name the account does not have (errorText: `<name>: <message>`). */
+const MISSING_DOCUMENT = /\bInvalidDocument: /;
+
+/**
+ * A spoke deployed from another version has documents of other names (their content's hash): SSM refuses every
+ * command with InvalidDocument. Each server says "not sent"; the account gets one line that says why and what to
+ * do, beside its held report.
+ */
+function outdatedSpokeFailure(
+  report: RunReport,
+  account: string,
+  environment: Pick<ProgramEnvironment, 'region' | 'spokeRoleName'>,
+): string | undefined {
+  const refused = report.servers.find((server) => MISSING_DOCUMENT.test(server.detail));
+  if (!refused) return undefined;
+  // The first document's refusal is enough: the others say the same of theirs ("…; CheckDiskSpace: InvalidDocument…").
+  const [message = ''] = refused.detail
+    .slice(refused.detail.search(MISSING_DOCUMENT) + 'InvalidDocument: '.length)
+    .split('; ');
+  const error = Object.assign(new Error(message), { name: 'InvalidDocument' });
+  return describeAccountFailure(error, { account, ...environment });
 }
 
 /**

@@ -58,20 +58,25 @@ function toldMarks(entries: readonly LedgerEntry[], saved: ReadonlyMap<string, L
 
 /**
  * Puts back the entries as they were before the notification mark, at the versions this run wrote (`stored`: the
- * ledger as it is now). An entry at another version was written by another run since: its record stands.
+ * ledger as it is now). An entry at another version was written by another run since: its record stands. Returns
+ * the marks at the versions now stored, for a publish that is tried again (a hub's program digest).
  */
 export async function putBackToldMarks(
   marks: readonly ToldMark[],
   stored: ReadonlyMap<string, LedgerEntry>,
   deps: Pick<DoctorDependencies, 'ledger' | 'log'>,
-): Promise<void> {
+): Promise<ToldMark[]> {
   const unmarked = marks.flatMap((mark) => {
     const current = stored.get(mark.sourceServerId);
     if (current?.version === mark.version) return [unmarkEntry(current, mark)];
     deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: mark.sourceServerId });
     return [];
   });
-  await saveChangedEntries(unmarked, stored, deps);
+  const saved = await saveChangedEntries(unmarked, stored, deps);
+  return marks.flatMap((mark) => {
+    const current = saved.get(mark.sourceServerId);
+    return current ? [{ ...mark, version: current.version }] : [];
+  });
 }
 
 /**

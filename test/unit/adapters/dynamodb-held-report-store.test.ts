@@ -108,8 +108,8 @@ describe('DynamoDbHeldReportStore', () => {
     expect(dynamoMock).toHaveReceivedNthCommandWith(2, ScanCommand, {
       TableName: TABLE,
       ConsistentRead: true,
-      FilterExpression: 'begins_with(sourceServerId, :run)',
-      ExpressionAttributeValues: { ':run': '#held/prog-1/' },
+      FilterExpression: 'begins_with(sourceServerId, :run) OR sourceServerId = :failures',
+      ExpressionAttributeValues: { ':run': '#held/prog-1/', ':failures': '#program/told-failures' },
       ExclusiveStartKey: { sourceServerId: 'a' },
     });
     expect(held).toHaveLength(249);
@@ -118,10 +118,22 @@ describe('DynamoDbHeldReportStore', () => {
     expect(held[0]?.facts.now).toEqual(NOW);
   });
 
-  it('reads nothing when no account held a report', async () => {
+  it('remembers the told failures gzipped in one item, and reads them back with the same scan', async () => {
+    // Arrange
+    dynamoMock.on(PutCommand).resolves({});
     const store = new DynamoDbHeldReportStore(documentClient, TABLE, new ManualClock(NOW));
-    await expect(store.loadHeldReports('prog-1', [])).resolves.toEqual({ held: [], released: [] });
-    expect(dynamoMock).toHaveReceivedCommandTimes(ScanCommand, 0);
+    const told = { fingerprint: '777788889999 the hub may not assume the role', toldAt: NOW.toISOString() };
+
+    // Act
+    await store.saveToldFailures(told);
+    const item = dynamoMock.commandCalls(PutCommand)[0]?.args[0].input.Item as Record<string, unknown>;
+    dynamoMock.on(ScanCommand).resolves({ Items: [item] });
+    const loaded = await store.loadHeldReports('prog-2', []);
+
+    // Assert
+    expect(item.sourceServerId).toBe('#program/told-failures');
+    expect(item.fingerprint).toBeInstanceOf(Uint8Array);
+    expect(loaded).toEqual({ held: [], released: [], toldFailures: told });
   });
 
   it('refuses an item whose report belongs to another account than its key, naming the key', async () => {

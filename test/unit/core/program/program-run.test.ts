@@ -47,7 +47,7 @@ const publish = (
 ) =>
   publishProgramDigest(
     { program: 'publish-digest', runId, results },
-    { ...program.environment([]), dryRun: false },
+    { ...program.environment([]), dryRun: false, reminderHours: DEFAULT_SETTINGS.reminderHours },
     deps,
   );
 
@@ -102,10 +102,47 @@ describe('a program run across three accounts, one denying the role', () => {
     expect(notified(program, A).every((at) => at === undefined)).toBe(true);
     expect(notified(program, B).every((at) => at === undefined)).toBe(true);
 
-    // Step Functions retries the step: published, then an accidental third attempt publishes nothing
+    // Step Functions retries the step: told again and published, then an accidental third attempt publishes nothing
     await expect(publish(program, 'prog-1', results)).resolves.toMatchObject({ published: true });
     await expect(publish(program, 'prog-1', results)).resolves.toMatchObject({ published: false });
     expect(program.publisher.published).toHaveLength(1);
+    const start = program.clock.now().toISOString();
+    expect(notified(program, A).filter(Boolean)).toEqual([start]);
+    expect(notified(program, B)).toEqual([start, start]);
+  });
+
+  it('after a retried publish, the next program run tells what it would have told without the failure', async () => {
+    // Arrange: the same accounts twice, one program whose publish fails once before its retry
+    const next = async (failures: number) => {
+      const program = threeAccounts();
+      const first = await runAll(program, 'prog-1', [A, B]);
+      program.publisher.failures = failures;
+      if (failures > 0) await expect(publish(program, 'prog-1', first.results)).rejects.toThrow();
+      await publish(program, 'prog-1', first.results);
+      program.clock.advance(5 * 60_000);
+      return (await runAll(program, 'prog-2', [A, B])).results;
+    };
+
+    // Act
+    const [withoutFailure, afterRetry] = [await next(0), await next(1)];
+
+    // Assert: nothing to tell five minutes later, either way
+    expect(afterRetry).toEqual(withoutFailure);
+    expect(afterRetry).toEqual([
+      { account: A, held: false },
+      { account: B, held: false },
+    ]);
+  });
+
+  it('puts the marks back again when the retry fails too, and tells on the third attempt', async () => {
+    const program = threeAccounts();
+    const { results } = await runAll(program, 'prog-1', [A]);
+    program.publisher.failures = 2;
+    await expect(publish(program, 'prog-1', results)).rejects.toThrow();
+    await expect(publish(program, 'prog-1', results)).rejects.toThrow();
+    expect(notified(program, A).every((at) => at === undefined)).toBe(true);
+    await publish(program, 'prog-1', results);
+    expect(notified(program, A).filter(Boolean)).toHaveLength(1);
   });
 
   it('saves the free-period marks only once the program digest is published', async () => {
@@ -206,6 +243,46 @@ describe('a program run across three accounts, one denying the role', () => {
   });
 });
 
+describe('accounts not treated, run after run', () => {
+  /** A program run of A (no news after the first) and the denied accounts; what it published, if anything. */
+  async function programRun(program: ReturnType<typeof aProgram>, runId: string, denied: readonly string[]) {
+    program.accounts.denied.clear();
+    for (const account of denied) program.accounts.denied.add(account);
+    const { results } = await runAll(program, runId, [A, ...denied]);
+    const before = program.publisher.published.length;
+    await publish(program, runId, results);
+    return program.publisher.published.slice(before).map((digest) => digest.subject);
+  }
+
+  it('tells the same failure once, again after reminderHours, a new one at once, and a recurrence as news', async () => {
+    // Arrange
+    const program = aProgram();
+    program.accounts.add(A, [aServer()]);
+    const hour = 3_600_000;
+
+    // Act
+    const first = await programRun(program, 'prog-1', [C]);
+    program.clock.advance(hour);
+    const unchanged = await programRun(program, 'prog-2', [C]);
+    program.clock.advance(hour);
+    const another = await programRun(program, 'prog-3', [C, B]);
+    program.clock.advance(DEFAULT_SETTINGS.reminderHours * hour);
+    const reminder = await programRun(program, 'prog-4', [C, B]);
+    program.clock.advance(hour);
+    const cleared = await programRun(program, 'prog-5', []);
+    program.clock.advance(hour);
+    const recurred = await programRun(program, 'prog-6', [C]);
+
+    // Assert
+    expect(first).toEqual(['MGN eu-west-1: 1 account not treated (2 accounts)']);
+    expect(unchanged).toEqual([]);
+    expect(another).toEqual(['MGN eu-west-1: 2 accounts not treated (3 accounts)']);
+    expect(reminder).toEqual(['MGN eu-west-1: 2 accounts not treated (3 accounts)']);
+    expect(cleared).toEqual([]);
+    expect(recurred).toEqual(['MGN eu-west-1: 1 account not treated (2 accounts)']);
+  });
+});
+
 describe('one account that cannot be treated', () => {
   it('is a failure line, never a thrown step, when MGN is not initialised there', async () => {
     // Arrange
@@ -230,6 +307,44 @@ describe('one account that cannot be treated', () => {
       failure: `Account ${A}: Application Migration Service is not initialized in eu-west-1: nothing to treat until it is (UninitializedAccountException: Account not initialized)`,
     });
     expect(run.report).toBeUndefined();
+  });
+});
+
+describe('a spoke with other documents than the hub', () => {
+  const run = (program: ReturnType<typeof aProgram>) =>
+    runAccount(
+      { program: 'run-account', runId: 'prog-1', account: A },
+      SETTINGS,
+      program.environment([A]),
+      program.deps,
+    );
+
+  it('adds one line to redeploy the spoke, and still holds the report of its servers', async () => {
+    // Arrange: SSM refuses every command, as it does for a document name the account does not have.
+    const program = aProgram();
+    const fake = program.accounts.add(A, [aStalledServer(), aStalledServer()]);
+    fake.runner.failSend = (request) =>
+      `InvalidDocument: Document ${request.document}-0123 does not exist in your account`;
+
+    // Act
+    const { result } = await run(program);
+
+    // Assert
+    expect(result.held).toBe(true);
+    expect(result.failure).toBe(
+      `Account ${A}: the spoke's SSM documents differ from the hub's: redeploy the spoke stack from this version ` +
+        '(InvalidDocument: Document RestartReplicationAgent-0123 does not exist in your account)',
+    );
+  });
+
+  it('adds nothing for send errors of single hosts', async () => {
+    const program = aProgram();
+    const fake = program.accounts.add(A, [aStalledServer()]);
+    fake.runner.failSend = () => 'ThrottlingException: Rate exceeded';
+
+    const { result } = await run(program);
+
+    expect(result).toEqual({ account: A, held: true });
   });
 });
 
