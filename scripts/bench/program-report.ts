@@ -61,10 +61,8 @@ export function spread(values: readonly number[], format: (value: number) => str
   return `${format(Math.min(...values))} / ${format(median(values))} / ${format(Math.max(...values))} (fewest / median / most)`;
 }
 
-const ofStep = (result: ProgramResult, step: StepMeasure['step'], hub?: boolean): StepMeasure[] =>
-  result.steps.filter(
-    (candidate) => candidate.step === step && (hub === undefined || (candidate.account === result.listed[0]) === hub),
-  );
+const ofStep = (result: ProgramResult, step: StepMeasure['step']): StepMeasure[] =>
+  result.steps.filter((candidate) => candidate.step === step);
 
 export function programLines(result: ProgramResult, hubAccount: string): string[] {
   const members = result.steps.filter((step) => step.step === 'run-account' && step.account !== hubAccount);
