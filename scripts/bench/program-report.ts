@@ -3,7 +3,7 @@
 import { renderTable } from '../lib/render-table';
 import type { ProgramResult, StepMeasure } from './program';
 import { isOverMinimum, megabytes, seconds } from './report';
-import type { OperationCount } from './scenario';
+import { median, type OperationCount } from './scenario';
 
 export interface OperationTotal {
   readonly operation: string;
@@ -36,6 +36,8 @@ export function sumOperations(steps: readonly Pick<StepMeasure, 'operations'>[])
   });
 }
 
+const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
 const ratio = (calls: number, minimum: number): string =>
   minimum === 0 ? (calls === 0 ? '1.00×' : '∞') : `${(calls / minimum).toFixed(2)}×`;
 
@@ -53,10 +55,14 @@ function operationTable(totals: readonly OperationTotal[], perInvocation: boolea
   return renderTable(['operation', 'calls', 'minimum', 'vs min', ...(perInvocation ? ['per account'] : [])], rows);
 }
 
-const ofStep = (result: ProgramResult, step: StepMeasure['step'], hub?: boolean): StepMeasure[] =>
-  result.steps.filter(
-    (candidate) => candidate.step === step && (hub === undefined || (candidate.account === result.listed[0]) === hub),
-  );
+/** `fewest / median / most` of some figures. */
+export function spread(values: readonly number[], format: (value: number) => string): string {
+  if (values.length === 0) return '-';
+  return `${format(Math.min(...values))} / ${format(median(values))} / ${format(Math.max(...values))} (fewest / median / most)`;
+}
+
+const ofStep = (result: ProgramResult, step: StepMeasure['step']): StepMeasure[] =>
+  result.steps.filter((candidate) => candidate.step === step);
 
 export function programLines(result: ProgramResult, hubAccount: string): string[] {
   const members = result.steps.filter((step) => step.step === 'run-account' && step.account !== hubAccount);
@@ -80,7 +86,7 @@ export function programLines(result: ProgramResult, hubAccount: string): string[
     `Organization: ${spec.accounts} member accounts × ${spec.fleet.servers.toLocaleString('en-US')} servers (${spec.fleet.stalled} stalled each), ` +
       `the hub's own account empty; accountConcurrency ${spec.accountConcurrency}; ${result.latencyMs} ms per API call; ` +
       `each invocation a cold process, the account runs measured one at a time`,
-    `Listed: ${result.listed.length} accounts · digest ${result.digestBytes === undefined ? 'not published' : `${(result.digestBytes / 1024).toFixed(0)} KB`} with ${result.digestAccounts.length} account sections`,
+    `Listed: ${result.listed.length} accounts · digest ${result.digestBytes === undefined ? 'not published' : `SNS message ${kilobytes(result.digestBytes)}, e-mail text ${kilobytes(result.digestTextBytes ?? 0)}`} with ${result.digestAccounts.length} account sections`,
     'Calls, whole program (every invocation):',
     ...operationTable(sumOperations(result.steps), false).map((line) => `  ${line}`),
     'Calls, one member account run (run-account):',
@@ -97,6 +103,24 @@ export function programLines(result: ProgramResult, hubAccount: string): string[
       ['account', 'calls', 'minimum', 'Scan pages', 'module init', 'handler wall', 'CPU', 'peak RSS', 'peak heap'],
       accountRows,
     ).map((line) => `  ${line}`),
+    `  member runs: handler wall ${spread(
+      members.map((step) => step.wallMs),
+      seconds,
+    )}, module init ${spread(
+      members.map((step) => step.initMs),
+      seconds,
+    )}, ` +
+      `CPU ${spread(
+        members.map((step) => step.cpuMs),
+        seconds,
+      )}, peak RSS ${spread(
+        members.map((step) => step.maxRssBytes),
+        megabytes,
+      )}`,
+    ...[...ofStep(result, 'list-accounts'), ...ofStep(result, 'publish-digest')].map(
+      (step) =>
+        `  ${step.step}: handler wall ${seconds(step.wallMs)}, module init ${seconds(step.initMs)}, CPU ${seconds(step.cpuMs)}, peak RSS ${megabytes(step.maxRssBytes)}`,
+    ),
     'Wall time of the program (list-accounts, the Map at MaxConcurrency, publish-digest):',
     `  cold containers (module init + handler each): ${seconds(result.programWallMs.cold)} (the Map ${seconds(result.map.cold.makespanMs)})`,
     `  warm containers (handler only):               ${seconds(result.programWallMs.warm)} (the Map ${seconds(result.map.warm.makespanMs)})`,

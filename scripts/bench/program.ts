@@ -60,6 +60,8 @@ export interface ProgramResult {
   readonly map: { readonly cold: MapSchedule; readonly warm: MapSchedule };
   readonly programWallMs: { readonly cold: number; readonly warm: number };
   readonly digestBytes?: number;
+  /** Bytes of its e-mail text (the design's bound: 32 KB, shared between the accounts). */
+  readonly digestTextBytes?: number;
   /** Accounts with a section in the digest (`=== Account <id> — `). */
   readonly digestAccounts: readonly string[];
   /** What went differently from a program run that treats every account's stalled servers. */
@@ -187,7 +189,8 @@ export async function runProgramScenario(
     const held = results.filter((result) => result.held).length;
     steps.push(await invoke({ program: 'publish-digest', runId, results }, publishDigestMinimum(held)));
     const message = endpoints.hub.sns.published.at(-1);
-    const digestAccounts = message ? digestAccountsOf(emailTextOf(message)) : [];
+    const text = message && emailTextOf(message);
+    const digestAccounts = text ? digestAccountsOf(text) : [];
     const accountSteps = steps.filter((step) => step.step === 'run-account');
     const last = steps.at(-1) as StepMeasure;
     const cold = (step: StepMeasure): number => step.initMs + step.wallMs;
@@ -213,6 +216,7 @@ export async function runProgramScenario(
         ),
       },
       digestBytes: message?.messageBytes,
+      digestTextBytes: text === undefined ? undefined : Buffer.byteLength(text, 'utf8'),
       digestAccounts,
       problems: checkProgram(members, listed, steps, digestAccounts, sendCommandsOf(memberMinimum)),
     };

@@ -14,7 +14,7 @@ import {
   publishDigestMinimum,
   scheduleMap,
 } from '../../../scripts/bench/program-plan';
-import { sumOperations } from '../../../scripts/bench/program-report';
+import { spread, sumOperations } from '../../../scripts/bench/program-report';
 
 const minimumOf = (calls: { operation: string; minimum: number }[], operation: string): number | undefined =>
   calls.find((call) => call.operation === operation)?.minimum;
@@ -132,6 +132,13 @@ describe('sumOperations', () => {
       { operation: 'dynamodb:Scan', calls: 3, minimum: 2, fewest: 1, most: 2, over: true },
       { operation: 'ec2:DescribeInstances', calls: 1, minimum: 1, fewest: 0, most: 1, over: false },
     ]);
+  });
+});
+
+describe('spread', () => {
+  test('gives the fewest, the median (the middle two averaged) and the most', () => {
+    expect(spread([4, 1, 3, 2], String)).toBe('1 / 2.5 / 4 (fewest / median / most)');
+    expect(spread([], String)).toBe('-');
   });
 });
 
