@@ -14,6 +14,7 @@ import {
   parseList,
   type DoctorSettings,
 } from '../lambdas/shared/settings';
+import { ACCOUNT_ID, parseProgramAccounts, type ProgramAccounts } from '../lambdas/shared/program';
 
 export class ConfigError extends Error {
   constructor(
@@ -58,6 +59,20 @@ export interface StackConfig {
   readonly logRetentionDays: RetentionDays;
   /** Regions to deploy one stack each into; empty = the CLI's account/Region. */
   readonly regions: readonly string[];
+  /** `single` (the default: this account only) or a hub's accounts (docs/design.md section 13). */
+  readonly accounts: ProgramAccounts;
+  /** A hub's Map: how many accounts are treated at once. */
+  readonly accountConcurrency: number;
+  /** A hub's organization (`o-…`): whose members may send it stall events and whose spoke roles it may assume. */
+  readonly organizationId?: string;
+}
+
+/** The spoke app (lib/spoke-stack.ts): which hub may assume its role and receives its stall events. */
+export interface SpokeConfig {
+  /** The hub's account: its doctor role is the only principal the spoke role trusts. */
+  readonly hubAccountId: string;
+  /** The organization both belong to (`aws:PrincipalOrgID`). */
+  readonly organizationId: string;
 }
 
 /** The chat channels subscribed to the digest's topic (`loadChatChannels`); `settings.chatNotifications` follows. */
@@ -106,6 +121,17 @@ export const STACK_CONTEXT_DEFAULTS = {
   traceAwsCalls: false,
   logRetentionDays: 90,
   regions: [] as readonly string[],
+  // None: one account, as before. `organization` or a list of account IDs makes the stack a hub.
+  accounts: [] as readonly string[],
+  // A Map iteration is one doctor run of up to 15 minutes: 10 treats 20 accounts in two waves, inside the default
+  // 15-minute schedule at the default resultWaitSeconds. Every account's MGN calls are made with the hub's
+  // credentials (global view), so a higher value multiplies the hub's MGN request rate; an inline Map runs at most
+  // 40 iterations at once, the upper bound.
+  accountConcurrency: 10,
+  // The spoke app only: set hubAccountId to synthesize the spoke stack (lib/spoke-stack.ts).
+  hubAccountId: '',
+  // A hub and its spokes: the organization (Organizations' ID form, o- and 10 to 32 lowercase letters or digits).
+  organizationId: '',
   slackChannels: [] as readonly SlackChannel[],
   teamsChannels: [] as readonly TeamsChannel[],
 } as const;
@@ -126,6 +152,10 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.*)\)$/;
+/** Organizations' organization ID pattern. */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** Step Functions runs at most 40 iterations of an inline Map at once. */
+const MAX_ACCOUNT_CONCURRENCY = 40;
 
 /** Reads and validates every context key; throws ConfigError naming the first bad key. */
 export function loadStackConfig(scope: IConstruct | Node): StackConfig {
@@ -162,7 +192,65 @@ export function loadStackConfig(scope: IConstruct | Node): StackConfig {
     regions: parseEach('regions', read('regions'), 'a list of Region names such as eu-west-1', (item) =>
       REGION.test(item),
     ),
+    ...loadProgramConfig(read),
   };
+}
+
+/**
+ * `accounts`, `accountConcurrency` and, for a hub, `organizationId`: the bus policy that admits the members' stall
+ * events is a resource policy, which cannot name "the caller's own organization" by a variable, so a hub needs the
+ * ID; the spoke role's AssumeRole grant is then bound to the same literal (docs/design.md section 13).
+ */
+function loadProgramConfig(
+  read: (key: string) => unknown,
+): Pick<StackConfig, 'accounts' | 'accountConcurrency' | 'organizationId'> {
+  const accounts = wrap(() => parseProgramAccounts('accounts', read('accounts')));
+  const accountConcurrency = orDefault(read('accountConcurrency'), STACK_CONTEXT_DEFAULTS.accountConcurrency, (raw) =>
+    wrap(() => parseInteger('accountConcurrency', raw, 1, MAX_ACCOUNT_CONCURRENCY)),
+  );
+  const organizationId = parseOrganizationId(read('organizationId'));
+  if (accounts.kind !== 'single' && organizationId === undefined) {
+    throw new ConfigError(
+      'organizationId',
+      'the organization ID (o-…) when accounts is set: the hub admits stall events and assumes spoke roles only in it',
+      read('organizationId') ?? null,
+    );
+  }
+  return { accounts, accountConcurrency, ...(organizationId === undefined ? {} : { organizationId }) };
+}
+
+/**
+ * The spoke's context, or undefined when `hubAccountId` is not set (then the app synthesizes no spoke). Throws
+ * ConfigError naming `hubAccountId` or `organizationId`.
+ */
+export function loadSpokeConfig(scope: IConstruct | Node): SpokeConfig | undefined {
+  const node = scope instanceof Node ? scope : scope.node;
+  const raw = node.tryGetContext('hubAccountId');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  // A string only: a JSON number would drop an account ID's leading zeros.
+  const hubAccountId = typeof raw === 'string' ? raw.trim() : undefined;
+  if (hubAccountId === undefined || !ACCOUNT_ID.test(hubAccountId)) {
+    throw new ConfigError('hubAccountId', "the hub's 12-digit account ID", raw);
+  }
+  const organizationId = parseOrganizationId(node.tryGetContext('organizationId'));
+  if (organizationId === undefined) {
+    throw new ConfigError(
+      'organizationId',
+      'the organization ID (o-…) when hubAccountId is set: only the hub in it may assume the spoke role',
+      node.tryGetContext('organizationId') ?? null,
+    );
+  }
+  return { hubAccountId, organizationId };
+}
+
+/** Unset (undefined, null, '') or Organizations' `o-` ID. */
+function parseOrganizationId(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !ORGANIZATION_ID.test(text)) {
+    throw new ConfigError('organizationId', 'an organization ID: o- and 10 to 32 lowercase letters or digits', raw);
+  }
+  return text;
 }
 
 /** Reads and validates `slackChannels` and `teamsChannels`; throws ConfigError naming the bad key. */

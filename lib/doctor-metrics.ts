@@ -5,6 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/environment';
 import { CONDITION_METRICS, type MetricName } from '../lambdas/shared/metric-names';
+import { ACCOUNT_METRIC_DIMENSION } from '../lambdas/shared/program';
 import { scheduleGaps } from './schedule';
 
 export const FIVE_MINUTES = Duration.minutes(5);
@@ -26,6 +27,27 @@ export function doctorMetric(name: MetricName, statistic: string, schedule: stri
     statistic,
     period: CONDITION_NAMES.has(name) ? fleetPeriod : FIVE_MINUTES,
     label,
+  });
+}
+
+/**
+ * One of a hub's metrics, one line per account. A hub's accounts are known only at run time (`organization`), so a
+ * SEARCH expression finds the series with the `Account` dimension when the dashboard is viewed; the line's label is
+ * its account. Same statistic and period as doctorMetric.
+ */
+export function doctorMetricByAccount(
+  name: MetricName,
+  statistic: string,
+  schedule: string,
+  label: string,
+): cloudwatch.MathExpression {
+  const { period } = doctorMetric(name, statistic, schedule);
+  const schema = `{${METRICS_NAMESPACE},${ACCOUNT_METRIC_DIMENSION},service}`;
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('${schema} service="${SERVICE_NAME}" MetricName="${name}"', '${statistic}', ${period.toSeconds()})`,
+    usingMetrics: {},
+    label: `${label} \${PROP('Dim.${ACCOUNT_METRIC_DIMENSION}')}`,
+    period,
   });
 }
 

@@ -10,8 +10,10 @@ import { DoctorAlarms } from './constructs/doctor-alarms';
 import { DoctorDashboard } from './constructs/doctor-dashboard';
 import { DoctorFunction } from './constructs/doctor-function';
 import { DoctorTriggers } from './constructs/doctor-triggers';
+import { MemberStallEvents } from './constructs/member-stall-events';
 import { Notifications } from './constructs/notifications';
-import { RemediationDocuments } from './constructs/remediation-documents';
+import { ProgramFanOut } from './constructs/program-fan-out';
+import { RemediationDocuments, spokeDocumentNames } from './constructs/remediation-documents';
 import { RemediationLedger } from './constructs/remediation-ledger';
 
 export interface DoctorStackProps extends StackProps {
@@ -44,6 +46,10 @@ export class DoctorStack extends Stack {
   public readonly dashboard: DoctorDashboard;
   /** Slack and Teams channels subscribed to the digest's topic, when any are configured. */
   public readonly chatChannels?: ChatChannels;
+  /** A hub's state machine (context `accounts`, docs/design.md section 13). */
+  public readonly program?: ProgramFanOut;
+  /** A hub's bus policy for its members' stall events. */
+  public readonly memberStallEvents?: MemberStallEvents;
 
   constructor(scope: Construct, id: string, props: DoctorStackProps) {
     super(scope, id, {
@@ -51,6 +57,7 @@ export class DoctorStack extends Stack {
       ...props,
     });
     const { config } = props;
+    const hub = hubOf(config);
     const subscribers = { emails: config.notificationEmails, phoneNumbers: config.notificationPhoneNumbers };
 
     this.documents = new RemediationDocuments(this, 'Documents', { commandLogRetention: config.logRetentionDays });
@@ -75,16 +82,30 @@ export class DoctorStack extends Stack {
       documentNames: this.documents.documentNames,
       documentArns: this.documents.documentArns,
       commandLogGroupName: this.documents.commandLogGroup.logGroupName,
-      reservedConcurrency: config.reservedConcurrency,
+      reservedConcurrency: hub ? hubReservedConcurrency(config) : config.reservedConcurrency,
       memorySize: config.memorySize,
       traceAwsCalls: config.traceAwsCalls,
       logRetention: config.logRetentionDays,
+      ...(hub ? { program: { ...hub, spokeDocumentNames: spokeDocumentNames() } } : {}),
     });
+
+    if (hub) {
+      this.program = new ProgramFanOut(this, 'Program', {
+        function: this.doctor.function,
+        accountConcurrency: config.accountConcurrency,
+        logRetention: config.logRetentionDays,
+      });
+      this.memberStallEvents = new MemberStallEvents(this, 'MemberStallEvents', {
+        organizationId: hub.organizationId,
+      });
+    }
+    const program = this.program?.stateMachine;
 
     this.triggers = new DoctorTriggers(this, 'Triggers', {
       function: this.doctor.function,
       schedule: config.schedule,
       deadLetterQueue: this.doctor.deadLetterQueue,
+      ...(program ? { program } : {}),
     });
 
     this.alarms = new DoctorAlarms(this, 'Alarms', {
@@ -93,6 +114,7 @@ export class DoctorStack extends Stack {
       schedule: config.schedule,
       digestTopic: this.notifications.topic,
       failureTopic: this.failureNotifications.topic,
+      ...(program ? { program } : {}),
     });
     this.dashboard = new DoctorDashboard(this, 'Dashboard', {
       function: this.doctor.function,
@@ -100,6 +122,7 @@ export class DoctorStack extends Stack {
       deadLetterQueue: this.doctor.deadLetterQueue,
       schedule: config.schedule,
       alarms: this.alarms.alarms,
+      ...(program ? { program } : {}),
     });
 
     this.addOutputs();
@@ -125,5 +148,29 @@ export class DoctorStack extends Stack {
       'Run Command history in the Systems Manager console',
     );
     output('DashboardUrl', this.dashboard.dashboardUrl, 'CloudWatch dashboard of the doctor (fleet, commands, alarms)');
+    if (this.program) {
+      output(
+        'HubRoleArn',
+        this.doctor.role.roleArn,
+        'The role every spoke trusts (deploy the spokes with this account)',
+      );
+      output('ProgramStateMachineArn', this.program.stateMachine.stateMachineArn, "The program's state machine");
+    }
   }
+}
+
+/** A hub's accounts and organization, or undefined for one account (lib/config.ts checked that both are set). */
+function hubOf(config: StackConfig): { accounts: HubAccounts; organizationId: string } | undefined {
+  if (config.accounts.kind === 'single' || config.organizationId === undefined) return undefined;
+  return { accounts: config.accounts, organizationId: config.organizationId };
+}
+
+type HubAccounts = Exclude<StackConfig['accounts'], { kind: 'single' }>;
+
+/**
+ * The Map invokes the function for up to accountConcurrency accounts at once, and a stall event may start one more
+ * run: a smaller reserved concurrency would throttle the Map's own iterations. 0 (none) stays none.
+ */
+function hubReservedConcurrency(config: StackConfig): number {
+  return config.reservedConcurrency === 0 ? 0 : Math.max(config.reservedConcurrency, config.accountConcurrency + 1);
 }

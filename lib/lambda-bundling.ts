@@ -44,6 +44,8 @@ export const DOCTOR_BUNDLING: LambdaBundling = {
     { entry: 'lambdas/adapters/iam-sdk.ts', importPath: './iam-sdk', file: 'iam-sdk.js' },
     // PutEvents serves only runs with news: its client stays out of every other run's module init.
     { entry: 'lambdas/adapters/events-sdk.ts', importPath: './events-sdk', file: 'events-sdk.js' },
+    // AssumeRole into member accounts' spoke roles serves only a hub's runs (docs/design.md section 13).
+    { entry: 'lambdas/adapters/sts-sdk.ts', importPath: './sts-sdk', file: 'sts-sdk.js' },
   ],
 };
 

@@ -32,6 +32,9 @@ import {
   type EventPathResult,
   type ScenarioResult,
 } from './bench/scenario';
+import { runProgramScenario, type ProgramResult } from './bench/program';
+import { HUB_ACCOUNT } from './bench/program-endpoints';
+import { programLines } from './bench/program-report';
 import { startXraySink, tracingEnvironment } from './bench/xray-sink';
 import { exitQuietlyOnBrokenPipe } from './lib/cli-io';
 import { installLambdaNode } from './lib/lambda-node';
@@ -50,6 +53,11 @@ Options:
   --no-idle             skip the run with nothing affected (4,000 servers, none stalled)
   --no-tracing          do not emulate Lambda's active tracing (X-Ray subsegments to a local UDP sink)
   --trace-aws-calls     an X-Ray subsegment per AWS call (the stack's traceAwsCalls; off by default)
+  --program             also a hub's program run (docs/design.md section 13): list-accounts, run-account for
+                        each account of an organization, publish-digest, through the bundled handler; slow
+  --accounts N          member accounts of that organization, each with the budget fleet (default 20)
+  --account-concurrency N  the Map's MaxConcurrency the program's wall time is scheduled at (default: the
+                        stack's accountConcurrency)
   --log-level LEVEL     POWERTOOLS_LOG_LEVEL for the handler (default WARN)
   --out-dir DIR         where the bundle is written (default cdk.out/bench)
   --entry FILE          bundle this handler entry instead of lambdas/handlers/run-doctor.ts (same options),
@@ -79,6 +87,9 @@ interface BenchOptions {
   readonly entry: string;
   readonly node?: string;
   readonly json: boolean;
+  /** A hub's program run over this many member accounts (undefined: none, the default). */
+  readonly programAccounts?: number;
+  readonly accountConcurrency: number;
 }
 
 class UsageError extends Error {}
@@ -109,6 +120,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       entry: { type: 'string' },
       node: { type: 'string' },
       json: { type: 'boolean' },
+      program: { type: 'boolean' },
+      accounts: { type: 'string' },
+      'account-concurrency': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -134,6 +148,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     entry: values.entry === undefined ? HANDLER_ENTRY : path.resolve(values.entry),
     node: values.node === undefined ? undefined : path.resolve(values.node),
     json: values.json ?? false,
+    ...(values.program && { programAccounts: positiveInteger('accounts', values.accounts, 20) }),
+    accountConcurrency: positiveInteger(
+      'account-concurrency',
+      values['account-concurrency'],
+      STACK_CONTEXT_DEFAULTS.accountConcurrency,
+    ),
   };
 }
 
@@ -216,6 +236,20 @@ async function main(argv: readonly string[]): Promise<number> {
       );
     }
   }
+  let program: ProgramResult | undefined;
+  if (options.programAccounts !== undefined)
+    program = await runProgramScenario(
+      bundle,
+      { accounts: options.programAccounts, fleet: BUDGET_FLEET, accountConcurrency: options.accountConcurrency },
+      {
+        node,
+        latencyMs: options.latencyMs,
+        logLevel: options.logLevel,
+        tracing: options.tracing,
+        traceAwsCalls: options.traceAwsCalls,
+        progress,
+      },
+    );
   const load = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
   const runs = runsPerMonth(STACK_CONTEXT_DEFAULTS.schedule);
   const projectionOf = (result: ScenarioResult): LambdaProjection =>
@@ -225,6 +259,14 @@ async function main(argv: readonly string[]): Promise<number> {
     init,
     eventPaths.find((path) => path.warm),
   );
+  if (program)
+    list.push({
+      budget: 'program: every account treated, one digest',
+      limit: 'each member listed, held, its commands sent, a section in the digest',
+      measured:
+        program.problems.length === 0 ? `${program.digestAccounts.length} sections` : program.problems.join('; '),
+      pass: program.problems.length === 0,
+    });
   const misses = list.filter((verdict) => !verdict.pass);
 
   if (options.json) {
@@ -255,6 +297,7 @@ async function main(argv: readonly string[]): Promise<number> {
           budget: budget && { fleet: BUDGET_FLEET, result: budget, lambda: projectionOf(budget) },
           idle,
           eventPaths,
+          program,
           schedule: { expression: STACK_CONTEXT_DEFAULTS.schedule, runsPerMonth: runs },
           verdicts: list,
           pass: misses.length === 0,
@@ -299,6 +342,12 @@ async function main(argv: readonly string[]): Promise<number> {
     lines.push(
       'Event path (budget fleet; one healthy host found by name stalls):',
       ...eventPathLines(eventPaths).map((line) => `  ${line}`),
+      '',
+    );
+  if (program)
+    lines.push(
+      "A hub's program (docs/design.md section 13):",
+      ...programLines(program, HUB_ACCOUNT).map((line) => `  ${line}`),
       '',
     );
   lines.push('Lambda memory by fleet size (the smallest that fits within 1.2× of the I/O floor):');

@@ -2,17 +2,24 @@
 // operator's own credentials. The same core as the Lambda, as a preview: it reads MGN, SSM and optionally the
 // ledger, and never sends a command, a notification or a write (the ports below throw if asked to).
 import { parseArgs } from 'node:util';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from '../lambdas/adapters/aws-clients';
 import { DynamoDbRemediationLedger } from '../lambdas/adapters/dynamodb-remediation-ledger';
+import { MgnManagedAccountDirectory } from '../lambdas/adapters/mgn-managed-account-directory';
 import { MgnSourceServerRepository } from '../lambdas/adapters/mgn-source-server-repository';
 import { SsmCommandRunner } from '../lambdas/adapters/ssm-command-runner';
 import { SsmManagedNodeDirectory } from '../lambdas/adapters/ssm-managed-node-directory';
+import { StsSpokeCredentials } from '../lambdas/adapters/sts-spoke-credentials';
 import { findByNameOrId } from '../lambdas/core/migration-terms';
+import { describeAccountFailure } from '../lambdas/core/program/account-failure';
 import type { DocumentRole, MigrationWave, SourceServer } from '../lambdas/core/model';
 import type { Log } from '../lambdas/core/ports';
 import type { RunReport } from '../lambdas/core/report';
 import { runDoctor } from '../lambdas/core/run/run-doctor';
+import { partitionOf } from '../lambdas/shared/console-links';
 import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
+import { spokeReaderRoleName } from '../lambdas/shared/program';
 import { DEFAULT_SETTINGS, SETTING_PARSERS, SettingError, type DoctorSettings } from '../lambdas/shared/settings';
 import { systemClock } from '../lambdas/shared/system-clock';
 import { exitQuietlyOnBrokenPipe, writeLine, type CliIo } from './lib/cli-io';
@@ -37,7 +44,10 @@ MGN, SSM and (with --ledger-table) the ledger; it never sends a command, a notif
 Options:
   --region REGION               the Region to look at (default: AWS_REGION, AWS_DEFAULT_REGION)
   --profile NAME                a profile from ~/.aws/config or ~/.aws/credentials (sets AWS_PROFILE)
-  --account ID                  the account ID to print (default: read from a source-server ARN)
+  --account ID                  the account to look at (default: your credentials' own); another account of
+                                the organization is read through MGN's global view and its spoke's reader role
+  --all-accounts                every account MGN's global view lists (ListManagedAccounts), one after another
+  --spoke-role NAME             the role to assume in other accounts (default MgnReplicationDoctorSpokeReader-REGION)
   --ledger-table NAME           the deployed ledger table, so decisions count earlier treatments
   --wave NAME|ID                only the servers in the applications of this MGN wave
   --application NAME|ID         only the servers in this MGN application (in --wave, when both are given)
@@ -49,7 +59,11 @@ Options:
 Wave and application names match whole, ignoring case; a name several share selects them all. A name that
 matches nothing is a usage error.
 
-Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized in the Region.`;
+With --all-accounts, an account that cannot be read is one line on stderr and the others are still shown; the
+exit code is then 6.
+
+Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized in the Region,
+6 some accounts could not be read (--all-accounts).`;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -64,6 +78,8 @@ interface CheckOptions {
   readonly region: string;
   readonly profile?: string;
   readonly account?: string;
+  readonly allAccounts: boolean;
+  readonly spokeRole: string;
   readonly ledgerTable?: string;
   readonly wave?: string;
   readonly application?: string;
@@ -80,6 +96,8 @@ const FLAGS = {
   region: { type: 'string' },
   profile: { type: 'string' },
   account: { type: 'string' },
+  'all-accounts': { type: 'boolean', default: false },
+  'spoke-role': { type: 'string' },
   'ledger-table': { type: 'string' },
   wave: { type: 'string' },
   application: { type: 'string' },
@@ -106,7 +124,9 @@ function parseCheckArgs(argv: readonly string[], env: CliIo['env']): CheckOption
     throw new UsageError(`--region ${JSON.stringify(region)} is not a Region name such as us-east-1`);
   if (values.account !== undefined && !ACCOUNT_ID.test(values.account))
     throw new UsageError('--account must be a 12-digit account ID');
-  for (const flag of ['profile', 'ledger-table', 'wave', 'application'] as const) {
+  if (values.account !== undefined && values['all-accounts'])
+    throw new UsageError('--account and --all-accounts exclude each other');
+  for (const flag of ['profile', 'ledger-table', 'wave', 'application', 'spoke-role'] as const) {
     if (values[flag]?.trim() === '') throw new UsageError(`--${flag} needs a value`);
   }
   let settings: DoctorSettings = { ...DEFAULT_SETTINGS, retryServiceSideErrors: values['retry-service-side-errors'] };
@@ -122,6 +142,8 @@ function parseCheckArgs(argv: readonly string[], env: CliIo['env']): CheckOption
     region,
     profile: values.profile,
     account: values.account,
+    allAccounts: values['all-accounts'],
+    spokeRole: values['spoke-role'] ?? spokeReaderRoleName(region),
     ledgerTable: values['ledger-table'],
     wave: values.wave,
     application: values.application,
@@ -185,26 +207,69 @@ async function resolveScope(
   return { label, waves, applications };
 }
 
-async function previewRegion(
+/** What one account's preview reads with. */
+interface AccountView {
+  /** Undefined: the credentials' own account, named by a source-server ARN if any. */
+  readonly account?: string;
+  /** Another account than the credentials' own: its ledger entries are under its own keys. */
+  readonly member: boolean;
+  readonly repository: MgnSourceServerRepository;
+  readonly ssm: SSMClient;
+}
+
+/**
+ * The credentials' own account reads directly; any other account of the organization through MGN's global view
+ * (`accountID`) and, for SSM, the spoke's reader role (docs/design.md section 13), assumed first so that an
+ * account without a spoke is one clear line before anything is listed.
+ */
+async function viewAccount(
   options: CheckOptions,
   clients: AwsClients,
+  account: string | undefined,
+  own?: string,
+): Promise<AccountView> {
+  if (account === undefined || account === own)
+    return { account, member: false, repository: new MgnSourceServerRepository(clients.mgn), ssm: clients.ssm };
+  const spoke = new StsSpokeCredentials(clients.sts, {
+    partition: partitionOf(options.region),
+    roleName: options.spokeRole,
+  });
+  await spoke.credentialsFor(account, 'preview');
+  return {
+    account,
+    member: true,
+    repository: new MgnSourceServerRepository(clients.mgn, { accountID: account }),
+    ssm: clients.withCredentials(spoke.providerFor(account, 'preview')).ssm,
+  };
+}
+
+async function previewAccount(
+  options: CheckOptions,
+  view: AccountView,
+  clients: AwsClients,
   progress: (line: string) => void,
-): Promise<{ report: RunReport; accountId?: string; scope?: PreviewScope }> {
+): Promise<AccountPreview> {
   // Listed here, not inside the core, so that the account is known and large fleets show progress.
-  const repository = new MgnSourceServerRepository(clients.mgn);
+  const { repository } = view;
   const scope = await resolveScope(options, repository, progress);
-  progress(`listing source servers in ${options.region}${scope ? ` (${scope.label})` : ''}…`);
+  const where = `${options.region}${view.account ? ` (account ${view.account})` : ''}`;
+  progress(`listing source servers in ${where}${scope ? ` (${scope.label})` : ''}…`);
   // MGN filters by application on its side; an empty list (a wave without applications) lists nothing.
   const servers = await repository.listSourceServers(
     scope && { applicationIds: scope.applications.map((application) => application.applicationId) },
   );
   progress(`${servers.length} source server(s) listed`);
-  const accountId = options.account ?? findAccountId(servers);
+  const accountId = view.account ?? findAccountId(servers);
 
-  const deployed = options.ledgerTable && new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable);
+  // A member account's entries are under its own keys in the hub's ledger (docs/design.md section 13).
+  const deployed =
+    options.ledgerTable &&
+    new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable, undefined, {
+      account: view.member ? view.account : undefined,
+    });
   // Earlier results exist only in a ledger; without one the runner cannot even read.
   const results = options.ledgerTable
-    ? new SsmCommandRunner(clients.ssm, {
+    ? new SsmCommandRunner(view.ssm, {
         documentNames: UNUSED_DOCUMENT_NAMES,
         logGroupName: 'not-used-by-the-preview',
       })
@@ -215,7 +280,7 @@ async function previewRegion(
     { region: options.region, accountId: accountId ?? 'unknown' },
     {
       servers: new ListedSourceServers(servers, repository),
-      nodes: new ReportingNodeDirectory(new SsmManagedNodeDirectory(clients.ssm), progress),
+      nodes: new ReportingNodeDirectory(new SsmManagedNodeDirectory(view.ssm), progress),
       commands: new PreviewCommandRunner(results),
       publisher: refusingPublisher,
       ledger: deployed ? new ReadOnlyLedger(deployed) : emptyLedger,
@@ -226,6 +291,28 @@ async function previewRegion(
   );
   progress(`${servers.length} server(s) classified`);
   return { report, accountId, scope };
+}
+
+interface AccountPreview {
+  readonly report: RunReport;
+  readonly accountId?: string;
+  readonly scope?: PreviewScope;
+}
+
+/** The accounts to look at: none named (the credentials' own), the one --account names, or every managed one. */
+async function listAccounts(
+  options: CheckOptions,
+  clients: AwsClients,
+  progress: (line: string) => void,
+): Promise<{ readonly accounts: readonly (string | undefined)[]; readonly own?: string }> {
+  if (options.account === undefined && !options.allAccounts) return { accounts: [undefined] };
+  // Whose credentials these are decides which account needs no role: STS answers this for anyone.
+  const own = (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+  if (!options.allAccounts) return { accounts: [options.account], own };
+  progress('listing the accounts MGN manages (ListManagedAccounts)…');
+  const accounts = await new MgnManagedAccountDirectory(clients.mgn).listManagedAccounts();
+  progress(`${accounts.length} account(s) listed`);
+  return { accounts, own };
 }
 
 export async function main(
@@ -252,26 +339,87 @@ export async function main(
 
   // Before the clients exist: the SDK's credential chain reads AWS_PROFILE when it first resolves.
   if (options.profile) io.env.AWS_PROFILE = options.profile;
+  const clients = makeClients({ region: options.region });
   try {
-    const { report, accountId, scope } = await previewRegion(options, makeClients({ region: options.region }), err);
-    const context = { region: options.region, accountId, scope };
-    if (options.json) out(JSON.stringify(toPreviewJson(report, context), null, 2));
-    else formatPreviewTable(report, context).forEach(out);
-    return EXIT_CODES.ok;
-  } catch (error) {
-    if (error instanceof NoSuchScopeError) {
-      err(`error: ${error.message}`);
-      return EXIT_CODES.usage;
+    const { accounts, own } = await listAccounts(options, clients, err);
+    if (!options.allAccounts) {
+      const preview = await previewAccount(
+        options,
+        await viewAccount(options, clients, accounts[0], own),
+        clients,
+        err,
+      );
+      printPreviews([preview], [], options, out);
+      return EXIT_CODES.ok;
     }
-    const failure = describeFailure(error, {
-      region: options.region,
-      profile: options.profile,
-      ledgerTable: options.ledgerTable,
-      migrationTerms: options.wave !== undefined || options.application !== undefined,
-    });
-    err(failure.message);
-    return failure.exitCode;
+    const { previews, failures } = await previewEachAccount(options, accounts as string[], own, clients, err);
+    printPreviews(previews, failures, options, out);
+    return failures.length > 0 ? EXIT_CODES.someAccounts : EXIT_CODES.ok;
+  } catch (error) {
+    return reportFailure(error, options, err);
   }
+}
+
+/** --all-accounts: one account after another; one that cannot be read is a line on stderr, never the end. */
+async function previewEachAccount(
+  options: CheckOptions,
+  accounts: readonly string[],
+  own: string | undefined,
+  clients: AwsClients,
+  progress: (line: string) => void,
+) {
+  const previews: AccountPreview[] = [];
+  const failures: { readonly accountId: string; readonly error: string }[] = [];
+  for (const account of accounts) {
+    try {
+      const view = await viewAccount(options, clients, account, own);
+      previews.push(await previewAccount(options, view, clients, progress));
+    } catch (error) {
+      const line = describeAccountFailure(error, { account, region: options.region, spokeRoleName: options.spokeRole });
+      progress(`error: ${line}`);
+      failures.push({ accountId: account, error: line });
+    }
+  }
+  return { previews, failures };
+}
+
+function printPreviews(
+  previews: readonly AccountPreview[],
+  failures: readonly { readonly accountId: string; readonly error: string }[],
+  options: CheckOptions,
+  out: (line: string) => void,
+): void {
+  const contexts = previews.map(({ report, accountId, scope }) => ({
+    report,
+    context: { region: options.region, accountId, scope },
+  }));
+  if (options.json) {
+    const json = contexts.map(({ report, context }) => toPreviewJson(report, context));
+    // One object as before for one account; every account and the failures with --all-accounts.
+    const document = options.allAccounts ? { region: options.region, accounts: json, failures } : json[0];
+    out(JSON.stringify(document, null, 2));
+    return;
+  }
+  contexts.forEach(({ report, context }, index) => {
+    if (index > 0) out('');
+    formatPreviewTable(report, context).forEach(out);
+  });
+}
+
+function reportFailure(error: unknown, options: CheckOptions, err: (line: string) => void): number {
+  if (error instanceof NoSuchScopeError) {
+    err(`error: ${error.message}`);
+    return EXIT_CODES.usage;
+  }
+  const failure = describeFailure(error, {
+    region: options.region,
+    profile: options.profile,
+    ledgerTable: options.ledgerTable,
+    migrationTerms: options.wave !== undefined || options.application !== undefined,
+    allAccounts: options.allAccounts,
+  });
+  err(failure.message);
+  return failure.exitCode;
 }
 
 if (require.main === module) {

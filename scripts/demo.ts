@@ -26,6 +26,20 @@ import { renderChatNotification } from '../lambdas/core/chat-notification';
 import { renderFindingEvents } from '../lambdas/core/finding-events';
 import { planOpsItems } from '../lambdas/core/ops-items';
 import type { OutcomeReport } from '../lambdas/core/outcome-report';
+import { listProgramAccounts } from '../lambdas/core/program/list-accounts';
+import { publishProgramDigest, type ProgramDigestOutcome } from '../lambdas/core/program/publish-program-digest';
+import { runAccount } from '../lambdas/core/program/run-account';
+import type { AccountRunResult } from '../lambdas/shared/program';
+import { STACK_CONTEXT_DEFAULTS } from '../lib/config';
+import {
+  ACCOUNT_LABELS,
+  ACCOUNT_NAMES,
+  HUB_ACCOUNT_ID,
+  PROGRAM_EARLIER,
+  PROGRAM_ENVIRONMENT,
+  PROGRAM_START,
+  SimulatedOrganization,
+} from './lib/demo-program';
 
 export interface DemoRun {
   readonly number: number;
@@ -51,6 +65,28 @@ export interface DemoTranscript {
   readonly ledger: readonly LedgerEntry[];
   /** The second scene: one run in a mass stall, and the digest it publishes. */
   readonly massStall: MassStallScene;
+  /** The third scene: a hub's program run across three accounts of an organization, and its one digest. */
+  readonly program: ProgramScene;
+}
+
+export interface ProgramRun {
+  readonly runId: string;
+  /** What step 1 listed. */
+  readonly accounts: readonly string[];
+  /** Step 2's result per account, as the state machine collects them. */
+  readonly results: readonly AccountRunResult[];
+  /** Each treated account's run, by account. */
+  readonly reports: ReadonlyMap<string, RunReport>;
+  readonly outcome: ProgramDigestOutcome;
+  readonly digest?: Digest;
+}
+
+export interface ProgramScene {
+  /** The program run half an hour before, which treated the payments team's first stall. */
+  readonly earlier: ProgramRun;
+  readonly run: ProgramRun;
+  /** What changed in the member accounts in between. */
+  readonly events: readonly string[];
 }
 
 export interface MassStallScene {
@@ -180,6 +216,102 @@ async function runMassStallScene(write: (line: string) => void): Promise<MassSta
   return { report, commands: account.ssm.sent, digest };
 }
 
+/** A hub's three steps as its state machine runs them (docs/design.md section 13), the Map one account at a time. */
+async function runProgram(organization: SimulatedOrganization, runId: string): Promise<ProgramRun> {
+  const deps = organization.dependencies();
+  const published = organization.publisher.published.length;
+  const list = await listProgramAccounts({ program: 'list-accounts', runId }, PROGRAM_ENVIRONMENT, deps);
+  const results: AccountRunResult[] = [];
+  const reports = new Map<string, RunReport>();
+  for (const account of list.accounts) {
+    const run = await runAccount({ program: 'run-account', runId, account }, DEMO_SETTINGS, PROGRAM_ENVIRONMENT, deps);
+    results.push(run.result);
+    if (run.report) reports.set(account, run.report);
+  }
+  const outcome = await publishProgramDigest(
+    { program: 'publish-digest', runId, results },
+    { ...PROGRAM_ENVIRONMENT, ...DEMO_SETTINGS },
+    deps,
+  );
+  return {
+    runId,
+    accounts: list.accounts,
+    results,
+    reports,
+    outcome,
+    digest: organization.publisher.published[published],
+  };
+}
+
+const accountName = (account: string): string =>
+  `${ACCOUNT_LABELS[account] ?? '?'} ${account} (${ACCOUNT_NAMES[account] ?? 'member account'})`;
+
+/** One line per account: what its run decided and sent, or the one line that says why it was not treated. */
+function describeAccountRun(run: ProgramRun, result: AccountRunResult): string {
+  if (result.failure) return `  ${accountName(result.account)}: not treated · ${result.failure}`;
+  const report = run.reports.get(result.account);
+  const actions = new Map<string, number>();
+  for (const server of report?.servers ?? []) actions.set(server.action, (actions.get(server.action) ?? 0) + 1);
+  const decided = [...actions].map(([action, count]) => `${action} ${count}`).join(' · ') || 'nothing new';
+  const held = result.held ? 'report held for the program digest' : 'nothing to tell';
+  return `  ${accountName(result.account)}: ${decided} · ${report?.commandsSent ?? 0} SSM command(s) · ${held}`;
+}
+
+function printProgramRun(write: (line: string) => void, run: ProgramRun): void {
+  write(`Step 1 · list-accounts (MGN ListManagedAccounts, the global view): ${run.accounts.length} accounts`);
+  for (const account of run.accounts) write(`  ${accountName(account)}`);
+  write(
+    `Step 2 · run-account, once per account (the Map runs up to accountConcurrency = ${STACK_CONTEXT_DEFAULTS.accountConcurrency} at once; here one after another):`,
+  );
+  for (const result of run.results) write(describeAccountRun(run, result));
+  write(
+    `Step 3 · publish-digest: ${run.outcome.published ? `one digest for ${run.outcome.accounts} treated and ${run.outcome.failedAccounts} untreated account(s)` : 'nothing to publish'}`,
+  );
+}
+
+/** The digest's head, failure lines and section titles, each run of other lines one `…`: the README's sample of a program digest. */
+export function sampleProgramDigest(digest: Digest): string {
+  const lines = digest.text.split('\n');
+  const kept = lines.map((line) =>
+    line === '' ||
+    /^(MGN replication doctor:|Accounts?\b|Fleet:|==|Likely common cause:|Servers with news by wave:)/.test(line)
+      ? line
+      : undefined,
+  );
+  const text = kept
+    .filter((line, index) => line !== undefined || kept[index - 1] !== undefined)
+    .map((line) => line ?? '…');
+  return [`Subject: ${digest.subject}`, `SMS:     ${digest.sms}`, '', ...text].join('\n');
+}
+
+/** A hub treats every account of an organization: three steps, one account failing, one digest. */
+async function runProgramScene(write: (line: string) => void): Promise<ProgramScene> {
+  const organization = new SimulatedOrganization();
+  write('');
+  write(`${RULE} Scene 3: one doctor for an organization · ${clock(PROGRAM_START.toISOString())} (simulated) ${RULE}`);
+  write(
+    `A hub account (${HUB_ACCOUNT_ID}) runs the doctor for every account of its organization: a state machine lists`,
+  );
+  write("the accounts, runs each one's doctor with its spoke role, and publishes one program digest.");
+  const earlier = await runProgram(organization, 'demo-program-0845');
+  write(
+    `The program run at ${clock(PROGRAM_EARLIER.toISOString()).slice(11)} restarted pay-api-01's agent in A and told it: "${earlier.digest?.subject ?? 'no digest'}".`,
+  );
+  write('Since then (simulated):');
+  const events = organization.changeTheWorld();
+  for (const event of events) write(`  ${event}`);
+  organization.clock.setTo(PROGRAM_START);
+  const run = await runProgram(organization, 'demo-program-0915');
+  printProgramRun(write, run);
+  if (run.digest) {
+    write(
+      `${Buffer.byteLength(run.digest.text, 'utf8')} bytes of e-mail text, ${run.digest.text.split('\n').length} lines.`,
+    );
+    printDigest(write, run.digest);
+  }
+  return { earlier, run, events };
+}
+
 /** What the same report becomes in chat, in OpsCenter and on the event bus (docs/design.md section 7). */
 function printChannels(write: (line: string) => void, outcome: OutcomeReport): void {
   write('  Chat (custom notification under the `https` key of the same Publish):');
@@ -277,6 +409,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
 
   printSummary(write, { runs, ledger: account.ledger.entries() }, hostnames);
   const massStall = await runMassStallScene(write);
+  const program = await runProgramScene(write);
   write('');
   write(
     'SIMULATION — no AWS calls were made. Run `npm run check -- --region <region>` for a read-only preview of a real account.',
@@ -288,6 +421,7 @@ export async function runDemo(write: (line: string) => void): Promise<DemoTransc
     runs,
     ledger: account.ledger.entries(),
     massStall,
+    program,
   };
 }
 

@@ -8,6 +8,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { MgnClient, type MgnClientConfig } from '@aws-sdk/client-mgn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** MGN's request rate limits are undocumented; six attempts with backoff ride out throttling bursts. */
@@ -19,6 +20,17 @@ export interface StaticCredentials {
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
 }
+
+/** Temporary credentials as STS hands them out; `expiration` tells the SDK when to ask the provider again. */
+export interface TemporaryCredentials extends StaticCredentials {
+  readonly expiration?: Date;
+}
+
+/** Called by a client before it signs; returns cached credentials until they are about to expire. */
+export type CredentialProvider = () => Promise<TemporaryCredentials>;
+
+/** What a hub calls in a member account with that account's credentials (docs/design.md section 13). */
+export type AccountClients = Pick<AwsClients, 'ssm' | 'ec2' | 'iam'>;
 
 export interface AwsClientOptions {
   readonly region?: string;
@@ -45,6 +57,13 @@ export interface AwsClients {
   readonly iam: () => IAMClient;
   /** Finding events (PutEvents), built on first use: only runs with news send any. */
   readonly events: () => EventBridgeClient;
+  /** AssumeRole into member accounts, built on first use: only a hub calls it. */
+  readonly sts: () => STSClient;
+  /**
+   * SSM, EC2 and IAM clients that sign with `credentials` (a member account's, from its spoke role), configured
+   * as the others. MGN needs none: the hub's own client names the account (`accountID`).
+   */
+  readonly withCredentials: (credentials: CredentialProvider) => AccountClients;
 }
 
 /**
@@ -66,6 +85,14 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
   };
   const instrument = options.instrument ?? (<C>(client: C): C => client);
+  const withCredentials = (credentials: CredentialProvider): AccountClients => {
+    const signed = { ...config, credentials };
+    return {
+      ssm: instrument(new SSMClient(signed)),
+      ec2: once(() => instrument(new (loadEc2Sdk().EC2Client)(signed))),
+      iam: once(() => instrument(new (loadIamSdk().IAMClient)(signed))),
+    };
+  };
   return {
     mgn: instrument(new MgnClient({ ...config, logger: MGN_QUIET_LOGGER })),
     ssm: instrument(new SSMClient(config)),
@@ -77,11 +104,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ec2: once(() => instrument(new (loadEc2Sdk().EC2Client)(config))),
     iam: once(() => instrument(new (loadIamSdk().IAMClient)(config))),
     events: once(() => instrument(new (loadEventsSdk().EventBridgeClient)(config))),
+    sts: once(() => instrument(new (loadStsSdk().STSClient)(config))),
+    withCredentials,
   };
 }
 
 /**
- * The EC2 and IAM SDKs load on first use, clients and commands alike: EC2's alone costs ~150 ms and ~55 MB, for
+ * The EC2, IAM, EventBridge and STS SDKs load on first use, clients and commands alike: EC2's alone costs ~150 ms and ~55 MB, for
  * one call that only runs with network-class errors. `require`, not import(): in the Lambda bundle these stay
  * run-time requires of their own files next to index.js (lib/lambda-bundling.ts), so index.js does not even
  * parse them.
@@ -89,6 +118,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
 export const loadEc2Sdk = (): typeof import('./ec2-sdk') => require('./ec2-sdk');
 export const loadIamSdk = (): typeof import('./iam-sdk') => require('./iam-sdk');
 export const loadEventsSdk = (): typeof import('./events-sdk') => require('./events-sdk');
+export const loadStsSdk = (): typeof import('./sts-sdk') => require('./sts-sdk');
 
 function once<T>(build: () => T): () => T {
   let built: T | undefined;

@@ -5,6 +5,8 @@
 // holds the SSM inventory the last scheduled run listed (design section 5): it comes along with the scan every
 // run makes.
 // One more such item holds the free-period marks (design section 8); it comes along with the same scan.
+// A hub's table holds every account's (design section 13): a member account's items are keyed `<account>/<key>`,
+// while the hub's own account keeps the bare keys a single-account stack wrote, so that table upgrades in place.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../core/concurrency';
@@ -21,6 +23,7 @@ import type {
   SaveResult,
 } from '../core/ports';
 import { CALL_CONCURRENCY } from '../core/run/dependencies';
+import { ACCOUNT_ID } from '../shared/program';
 import { systemClock } from '../shared/system-clock';
 import { chunkByCountAndBytes, collectPages } from './paging';
 
@@ -52,11 +55,23 @@ export const FREE_PERIOD_MARKS_KEY = 'doctor#free-period-marks';
  * marked servers, over four times MGN's default quota of 4,000 non-archived source servers per Region.
  */
 interface FreePeriodMarksItem {
-  readonly sourceServerId: typeof FREE_PERIOD_MARKS_KEY;
+  /** FREE_PERIOD_MARKS_KEY, behind a member account's prefix. */
+  readonly sourceServerId: string;
   readonly version: number;
   readonly ending: readonly string[];
   readonly ended: readonly string[];
 }
+
+/** Whose items a ledger reads and writes: a member account's in a hub's table, else the table's own account. */
+export interface LedgerScope {
+  /** A member account of a hub (12 digits); its items are keyed `<account>/…`. */
+  readonly account?: string;
+}
+
+/** Between a member account and its item's own key; MGN IDs and the reserved keys never contain it. */
+const ACCOUNT_SEPARATOR = '/';
+/** Every reserved key (inventory, marks, a hub's held reports) contains it; no source server ID does. */
+const RESERVED_MARK = '#';
 
 export class InventoryTooLargeError extends Error {
   constructor(readonly bytes: number) {
@@ -71,28 +86,45 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
   /** The free-period marks as the latest scan found them (none stored: version 0); undefined before a scan. */
   private scannedMarks: FreePeriodMarks | undefined;
 
+  /** `<account>/` for a member account, '' for the table's own. */
+  private readonly keyPrefix: string;
+
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Backoff between a cancelled transaction and the retry of its other writes; tests make it instant. */
     private readonly sleep: Clock['sleep'] = systemClock.sleep,
-  ) {}
+    scope: LedgerScope = {},
+  ) {
+    if (scope.account !== undefined && !ACCOUNT_ID.test(scope.account))
+      throw new RangeError(`a ledger's account is 12 digits, not "${scope.account}"`);
+    this.keyPrefix = scope.account === undefined ? '' : `${scope.account}${ACCOUNT_SEPARATOR}`;
+  }
 
   async loadEntries(): Promise<LedgerEntry[]> {
     // A scan is fine: the table holds only servers being followed, and closed entries expire by TTL.
-    // Consistent reads so a run sees the previous run's last writes.
+    // Consistent reads so a run sees the previous run's last writes. In a hub's table the filter leaves other
+    // accounts' items (and their inventories) in DynamoDB; they are read, but never sent.
     const items = await collectPages(async (startKey: Key | undefined) => {
       const page = await this.documentClient.send(
-        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          ...this.scopeFilter(),
+        }),
       );
       return { items: page.Items, next: page.LastEvaluatedKey };
     });
-    const inventory = items.find((item) => item.sourceServerId === INVENTORY_KEY);
+    const inventory = items.find((item) => item.sourceServerId === this.key(INVENTORY_KEY));
     this.scannedInventory = inventory ? decodeInventory(inventory) : undefined;
-    const marks = items.find((item) => item.sourceServerId === FREE_PERIOD_MARKS_KEY);
+    const marks = items.find((item) => item.sourceServerId === this.key(FREE_PERIOD_MARKS_KEY));
     this.scannedMarks = marks ? decodeMarks(marks) : NO_FREE_PERIOD_MARKS;
-    // Items are entries this adapter wrote: plain JSON, stored as they are.
-    return items.filter((item) => item !== inventory && item !== marks) as unknown as LedgerEntry[];
+    // Items are entries this adapter wrote: plain JSON, stored as they are but for the key.
+    return items.flatMap((item) => {
+      const sourceServerId = this.entryIdOf(item.sourceServerId);
+      return sourceServerId === undefined ? [] : [{ ...item, sourceServerId } as unknown as LedgerEntry];
+    });
   }
 
   /**
@@ -118,7 +150,7 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          sourceServerId: INVENTORY_KEY,
+          sourceServerId: this.key(INVENTORY_KEY),
           listedAt: inventory.listedAt,
           nodes,
           expiresAt: Math.floor(Date.parse(inventory.listedAt) / 1000) + INVENTORY_TTL_SECONDS,
@@ -140,7 +172,7 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
 
   /** Writes `entry` if the stored item still has `entry.version - 1` (none when it is 1); throws on failure. */
   saveEntry(entry: LedgerEntry): Promise<SaveResult> {
-    return this.putVersioned({ ...entry });
+    return this.putVersioned(this.itemOf(entry));
   }
 
   /**
@@ -159,7 +191,7 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
         .map(([id]) => id)
         .sort();
     const item: FreePeriodMarksItem = {
-      sourceServerId: FREE_PERIOD_MARKS_KEY,
+      sourceServerId: this.key(FREE_PERIOD_MARKS_KEY),
       version: marks.version,
       ending: ids('ENDING'),
       ended: ids('ENDED'),
@@ -167,6 +199,37 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     const result = await this.putVersioned({ ...item });
     if (result === 'SAVED') this.scannedMarks = marks;
     return result;
+  }
+
+  /** The stored key of an entry's or a reserved item's own key. */
+  private key(ownKey: string): string {
+    return `${this.keyPrefix}${ownKey}`;
+  }
+
+  private itemOf(entry: LedgerEntry): VersionedItem {
+    return { ...entry, sourceServerId: this.key(entry.sourceServerId) };
+  }
+
+  /** The source server ID of this scope's entry under `key`; undefined for another account's or a reserved item. */
+  private entryIdOf(key: unknown): string | undefined {
+    if (typeof key !== 'string' || !key.startsWith(this.keyPrefix)) return undefined;
+    const id = key.slice(this.keyPrefix.length);
+    return id === '' || id.includes(ACCOUNT_SEPARATOR) || id.includes(RESERVED_MARK) ? undefined : id;
+  }
+
+  /** The table's own account: no key with an account in it. A member account: only keys that start with it. */
+  private scopeFilter() {
+    return this.keyPrefix === ''
+      ? {
+          FilterExpression: 'NOT contains(#key, :separator)',
+          ExpressionAttributeNames: { '#key': 'sourceServerId' },
+          ExpressionAttributeValues: { ':separator': ACCOUNT_SEPARATOR },
+        }
+      : {
+          FilterExpression: 'begins_with(#key, :prefix)',
+          ExpressionAttributeNames: { '#key': 'sourceServerId' },
+          ExpressionAttributeValues: { ':prefix': this.keyPrefix },
+        };
   }
 
   /** Writes `item` if the stored one still has `item.version - 1` (or none exists when `item.version` is 1). */
@@ -209,7 +272,7 @@ export class DynamoDbRemediationLedger implements RemediationLedger, NodeInvento
     }
     try {
       const TransactItems = pending.map((index) => ({
-        Put: { TableName: this.tableName, ...conditionalPut({ ...(entries[index] as LedgerEntry) }) },
+        Put: { TableName: this.tableName, ...conditionalPut(this.itemOf(entries[index] as LedgerEntry)) },
       }));
       await this.documentClient.send(new TransactWriteCommand({ TransactItems }));
       for (const index of pending) outcomes[index] = 'SAVED';

@@ -1,5 +1,6 @@
 // MGN through its API: list source servers, applications and waves, retry data replication, read replication
-// settings.
+// settings. For a hub, in a member account by MGN's global view: every call names the account (`accountID`,
+// docs/design.md section 13).
 // Deliberately absent: StopReplication, DisconnectFromService, FinalizeCutover, MarkAsArchived and anything
 // else that deletes replicated data or ends a migration; the doctor only repairs.
 import {
@@ -40,8 +41,24 @@ const MAX_NAME_LENGTH = 256;
 const batchesOf = (ids: readonly string[] | undefined): (string[] | undefined)[] =>
   ids === undefined ? [undefined] : chunk(unique(ids), IDS_PER_REQUEST);
 
+export interface MgnSourceServerRepositoryOptions {
+  /**
+   * A member account, from the hub (MGN global view): sent as `accountID` on every call, all of which accept it in
+   * the API model. Absent: the caller's own account.
+   */
+  readonly accountID?: string;
+}
+
 export class MgnSourceServerRepository implements SourceServerRepository {
-  constructor(private readonly mgn: MgnClient) {}
+  /** `{ accountID }` or nothing, spread into every request. */
+  private readonly account: { readonly accountID?: string };
+
+  constructor(
+    private readonly mgn: MgnClient,
+    options: MgnSourceServerRepositoryOptions = {},
+  ) {
+    this.account = options.accountID === undefined ? {} : { accountID: options.accountID };
+  }
 
   async listSourceServers(
     filter: SourceServerFilter = {},
@@ -78,19 +95,19 @@ export class MgnSourceServerRepository implements SourceServerRepository {
   listWaves(): Promise<MigrationWave[]> {
     return collectPages(async (nextToken: string | undefined) => {
       const page = await this.mgn.send(
-        new ListWavesCommand({ filters: { isArchived: false }, maxResults: PAGE_SIZE, nextToken }),
+        new ListWavesCommand({ ...this.account, filters: { isArchived: false }, maxResults: PAGE_SIZE, nextToken }),
       );
       return { items: (page.items ?? []).flatMap((item) => toMigrationWave(item) ?? []), next: page.nextToken };
     });
   }
 
   async retryDataReplication(sourceServerId: string): Promise<void> {
-    await this.mgn.send(new RetryDataReplicationCommand({ sourceServerID: sourceServerId }));
+    await this.mgn.send(new RetryDataReplicationCommand({ ...this.account, sourceServerID: sourceServerId }));
   }
 
   async getReplicationSettings(sourceServerId: string): Promise<ReplicationSettings> {
     const configuration = await this.mgn.send(
-      new GetReplicationConfigurationCommand({ sourceServerID: sourceServerId }),
+      new GetReplicationConfigurationCommand({ ...this.account, sourceServerID: sourceServerId }),
     );
     return {
       bandwidthThrottling: configuration.bandwidthThrottling,
@@ -103,7 +120,9 @@ export class MgnSourceServerRepository implements SourceServerRepository {
 
   private listApplicationPages(filters: ListApplicationsRequestFilters): Promise<MigrationApplication[]> {
     return collectPages(async (nextToken: string | undefined) => {
-      const page = await this.mgn.send(new ListApplicationsCommand({ filters, maxResults: PAGE_SIZE, nextToken }));
+      const page = await this.mgn.send(
+        new ListApplicationsCommand({ ...this.account, filters, maxResults: PAGE_SIZE, nextToken }),
+      );
       return { items: (page.items ?? []).flatMap((item) => toMigrationApplication(item) ?? []), next: page.nextToken };
     });
   }
@@ -114,7 +133,9 @@ export class MgnSourceServerRepository implements SourceServerRepository {
   ): Promise<SourceServer[]> {
     // Each page is flattened as it arrives, so the raw API items of 4,000 servers are never all held at once.
     return collectPages(async (nextToken: string | undefined) => {
-      const page = await this.mgn.send(new DescribeSourceServersCommand({ filters, maxResults: PAGE_SIZE, nextToken }));
+      const page = await this.mgn.send(
+        new DescribeSourceServersCommand({ ...this.account, filters, maxResults: PAGE_SIZE, nextToken }),
+      );
       const items = (page.items ?? []).flatMap((item) => toSourceServer(item) ?? []);
       onPage?.(items);
       return { items, next: page.nextToken };

@@ -128,6 +128,7 @@ function toCreateRequest(draft: OpsItemDraft) {
       '/aws/resources': searchable(JSON.stringify([{ arn: draft.resourceArn }])),
       mgnDoctorCommands: { Type: 'String', Value: draft.details.mgnDoctorCommands },
       mgnDoctorAdvice: { Type: 'String', Value: draft.details.mgnDoctorAdvice },
+      mgnDoctorAccount: { Type: 'String', Value: draft.details.mgnDoctorAccount },
     } satisfies Record<string, OpsItemDataValue>,
     Tags: [{ ...OPS_ITEM_TAG }],
   };

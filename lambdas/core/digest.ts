@@ -50,7 +50,7 @@ export const mgnServerUrl = (region: string, sourceServerId: string): string =>
 export const runCommandUrl = (region: string, commandId: string): string =>
   `${consoleOrigin(region)}/systems-manager/run-command/${commandId}?region=${region}`;
 
-const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+export const escapedBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
 const ALL_CLEAR = 'all clear';
 
@@ -186,9 +186,26 @@ export function describeServer(
 }
 
 /** Past this many servers with news, only those that need a person get their full block (the rest one line). */
-const DETAIL_ALL_UP_TO = 10;
+export const DETAIL_ALL_UP_TO = 10;
 /** Room for full blocks of servers that need a person, before they too get one line each. */
 const DETAIL_MAX_BYTES = 12_000;
+
+/** How much of the text the servers' blocks may take (escaped bytes). */
+export interface DigestBounds {
+  /** The whole text; what does not fit is summed up in one line. */
+  readonly textBytes: number;
+  /** Full blocks of servers that need a person, past DETAIL_ALL_UP_TO servers with news. */
+  readonly detailBytes: number;
+  /** Full blocks of every server, up to DETAIL_ALL_UP_TO servers with news. */
+  readonly fewDetailBytes: number;
+}
+
+/** One account's digest: the SNS message's room for its text, every server in full when there are few. */
+export const DIGEST_BOUNDS: DigestBounds = {
+  textBytes: TEXT_MAX_BYTES - 600,
+  detailBytes: DETAIL_MAX_BYTES,
+  fewDetailBytes: Number.POSITIVE_INFINITY,
+};
 
 /**
  * One line per server: ID, hostname and its wave and application, unless the heading above the line names them
@@ -201,17 +218,30 @@ function describeServerBriefly(report: ServerReport, underTermsHeading = false):
   return `  ${server.sourceServerId} ${name}${label}`.trimEnd();
 }
 
+export const DRY_RUN_LINE =
+  'DRY RUN: nothing was sent to any host and nothing was changed; this is what the doctor would do.';
+
 function composeHeader(input: DigestInput): string[] {
-  const { counts } = input;
-  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   return [
     `MGN replication doctor: ${input.region}, account ${input.accountId}, ${input.now.toISOString()} (${input.trigger} run ${input.runId})`,
-    input.dryRun
-      ? 'DRY RUN: nothing was sent to any host and nothing was changed; this is what the doctor would do.'
-      : '',
-    `Fleet: ${total} servers: ${counts.HEALTHY} healthy, ${counts.PROGRESSING} progressing, ${counts.STALLED} stalled, ` +
-      `${counts.DISCONNECTED} disconnected, ${counts.LAGGING} lagging, ${counts.UNKNOWN} unknown, ${counts.IGNORED} left alone.`,
+    input.dryRun ? DRY_RUN_LINE : '',
+    describeFleet(input.counts),
     `Run Command history: ${runCommandHistoryUrl(input.region)}`,
+    ...describeAccountFindings(input),
+  ].filter(Boolean);
+}
+
+export function describeFleet(counts: DigestInput['counts']): string {
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return (
+    `Fleet: ${total} servers: ${counts.HEALTHY} healthy, ${counts.PROGRESSING} progressing, ${counts.STALLED} stalled, ` +
+    `${counts.DISCONNECTED} disconnected, ${counts.LAGGING} lagging, ${counts.UNKNOWN} unknown, ${counts.IGNORED} left alone.`
+  );
+}
+
+/** What the account's servers share: missing MGN roles, common causes, the news by wave (empty lines left out). */
+function describeAccountFindings(input: DigestInput): string[] {
+  return [
     input.missingServiceRoles?.length
       ? `MGN's IAM roles missing in this account: ${input.missingServiceRoles.join(', ')}. Re-initialise MGN in this Region (console: Settings) or create them as the MGN user guide describes.`
       : '',
@@ -220,7 +250,7 @@ function composeHeader(input: DigestInput): string[] {
   ].filter(Boolean);
 }
 
-interface Block {
+export interface Block {
   readonly text: string;
   /** The servers this block names (0 for headings). */
   readonly servers: number;
@@ -245,24 +275,27 @@ function groupByTerms(reports: readonly ServerReport[], byTerms: boolean): Terms
 
 interface DetailBudget {
   readonly all: boolean;
+  /** Escaped bytes the full blocks may take. */
+  readonly max: number;
   bytes: number;
 }
 
 /** A server's full block where it needs a person (up to a bound) or the news is small; else one line. */
 function describeNewsServer(report: ServerReport, section: string, input: DigestInput, budget: DetailBudget): Block {
   const needsPerson = section === 'ESCALATED' || section === 'PERSON';
-  const detailed = budget.all || (needsPerson && budget.bytes < DETAIL_MAX_BYTES);
+  const detailed = (budget.all || needsPerson) && budget.bytes < budget.max;
   const text = detailed
     ? describeServer(report, input.region, input.now, { advice: false })
     : describeServerBriefly(report, report.terms !== undefined);
-  if (detailed && !budget.all) budget.bytes += escapedBytes(text);
+  if (detailed) budget.bytes += escapedBytes(text);
   return { text, servers: 1 };
 }
 
 /** The groups as blocks: a heading per section and group, the advice once, then each server (by wave and application). */
-function composeNewsBlocks(input: DigestInput): Block[] {
+function composeNewsBlocks(input: DigestInput, bounds: DigestBounds): Block[] {
   const blocks: Block[] = [];
-  const budget: DetailBudget = { all: input.news.length <= DETAIL_ALL_UP_TO, bytes: 0 };
+  const all = input.news.length <= DETAIL_ALL_UP_TO;
+  const budget: DetailBudget = { all, max: all ? bounds.fewDetailBytes : bounds.detailBytes, bytes: 0 };
   const byTerms = usesTerms(input.news);
   let section: string | undefined;
   for (const group of groupNews(input.news)) {
@@ -305,12 +338,52 @@ function composeUnresolvedBlocks(input: DigestInput): Block[] {
   return blocks;
 }
 
-function composeBlocks(input: DigestInput): Block[] {
-  return [...composeNewsBlocks(input), ...composeFreePeriodBlocks(input), ...composeUnresolvedBlocks(input)];
+function composeBlocks(input: DigestInput, bounds: DigestBounds): Block[] {
+  return [...composeNewsBlocks(input, bounds), ...composeFreePeriodBlocks(input), ...composeUnresolvedBlocks(input)];
+}
+
+/** A text cut to its bounds: how many servers it could not name, and whether anything was left out. */
+export interface FittedText {
+  readonly text: string;
+  readonly left: number;
+  readonly cut: boolean;
+}
+
+/** `head`, then each block while the text stays within `maxBytes` (escaped). */
+function fitBlocks(head: string, blocks: readonly Block[], maxBytes: number): FittedText {
+  let text = head;
+  let used = escapedBytes(text);
+  for (let index = 0; index < blocks.length; index++) {
+    const block = `\n${blocks[index]?.text}`;
+    const size = escapedBytes(block);
+    if (used + size > maxBytes) {
+      return { text, left: blocks.slice(index).reduce((sum, candidate) => sum + candidate.servers, 0), cut: true };
+    }
+    text += block;
+    used += size;
+  }
+  return { text, left: 0, cut: false };
+}
+
+/** `…and 12 more servers not listed here`, or where nothing but headings was left out. */
+export const describeLeftOut = (left: number): string =>
+  left > 0 ? `…and ${left} more servers not listed here` : '…the rest is not shown here';
+
+/**
+ * One account's part of a hub's program digest (docs/design.md section 7): `Account 111122223333 — <headline>`,
+ * its fleet and findings, then its groups as in its own digest, within `bounds`.
+ */
+export function composeAccountSection(input: DigestInput, bounds: DigestBounds): FittedText {
+  const head = [
+    `\n=== Account ${input.accountId} — ${composeHeadline(input).join(', ')} ===`,
+    describeFleet(input.counts),
+    ...describeAccountFindings(input),
+  ].join('\n');
+  return fitBlocks(head, composeBlocks(input, bounds), bounds.textBytes);
 }
 
 /** The subject's and SMS's parts: the news; free-period notices only in a digest without other news. */
-function composeHeadline(input: DigestInput): string[] {
+export function composeHeadline(input: DigestInput): string[] {
   const parts = headlineWithCauses(input, headline(input));
   const notices = input.freePeriod?.servers ?? 0;
   if (notices === 0 || input.news.length > 0) return parts;
@@ -320,26 +393,19 @@ function composeHeadline(input: DigestInput): string[] {
 
 export function composeDigest(input: DigestInput): Digest {
   const parts = composeHeadline(input);
-  let text = composeHeader(input).join('\n');
-  let used = escapedBytes(text);
-  const blocks = composeBlocks(input);
-  for (let index = 0; index < blocks.length; index++) {
-    const block = `\n${blocks[index]?.text}`;
-    const size = escapedBytes(block);
-    if (used + size > TEXT_MAX_BYTES - 600) {
-      const left = blocks.slice(index).reduce((sum, candidate) => sum + candidate.servers, 0);
-      const rest = left > 0 ? `…and ${left} more servers not listed here` : '…the rest is not shown here';
-      text += `\n\n${rest} (the SNS message size limit). ${whereTheRestIs(input)}`;
-      break;
-    }
-    text += block;
-    used += size;
-  }
-  return { subject: composeSubject(input, parts), text, sms: composeSms(input, parts) };
+  const fitted = fitBlocks(
+    composeHeader(input).join('\n'),
+    composeBlocks(input, DIGEST_BOUNDS),
+    DIGEST_BOUNDS.textBytes,
+  );
+  const rest = fitted.cut
+    ? `\n\n${describeLeftOut(fitted.left)} (the SNS message size limit). ${whereTheRestIs(input)}`
+    : '';
+  return { subject: composeSubject(input, parts), text: fitted.text + rest, sms: composeSms(input, parts) };
 }
 
 /** Where a person finds every server when the digest could not name them all. */
-function whereTheRestIs(input: DigestInput): string {
+export function whereTheRestIs(input: Pick<DigestInput, 'ledgerTableName' | 'runId'>): string {
   const table = input.ledgerTableName
     ? ` the DynamoDB table ${input.ledgerTableName} (one item per followed server), or`
     : '';

@@ -182,3 +182,39 @@ export const hasNews = (entry: LedgerEntry): boolean => entry.notifiedFingerprin
 export function markNotified(entry: LedgerEntry, now: Date): LedgerEntry {
   return { ...entry, notifiedFingerprint: newsFingerprint(entry), notifiedAt: now.toISOString() };
 }
+
+/**
+ * What marking an entry as told changed, and the version it was saved at: enough to put it back later exactly as
+ * it was (docs/design.md section 2, stage 4b), without keeping the whole entry. Small, so a hub's held report can
+ * carry one per told server (section 7, "Delivery").
+ */
+export interface ToldMark {
+  readonly sourceServerId: string;
+  /** The version the marked entry was saved at. */
+  readonly version: number;
+  /** The marks as they were before (undefined: never told). */
+  readonly notifiedFingerprint?: string;
+  readonly notifiedAt?: string;
+}
+
+/** The mark of `before` (the entry before markNotified) now stored as `saved`; undefined when nothing changed. */
+export function toldMarkOf(before: LedgerEntry, saved: LedgerEntry): ToldMark | undefined {
+  if (before.notifiedFingerprint === saved.notifiedFingerprint && before.notifiedAt === saved.notifiedAt)
+    return undefined;
+  return {
+    sourceServerId: saved.sourceServerId,
+    version: saved.version,
+    ...(before.notifiedFingerprint !== undefined && { notifiedFingerprint: before.notifiedFingerprint }),
+    ...(before.notifiedAt !== undefined && { notifiedAt: before.notifiedAt }),
+  };
+}
+
+/** `stored` with the notification marks as they were before `mark` (the version left to the write). */
+export function unmarkEntry(stored: LedgerEntry, mark: ToldMark): LedgerEntry {
+  const { notifiedFingerprint: _fingerprint, notifiedAt: _at, ...rest } = stored;
+  return {
+    ...rest,
+    ...(mark.notifiedFingerprint !== undefined && { notifiedFingerprint: mark.notifiedFingerprint }),
+    ...(mark.notifiedAt !== undefined && { notifiedAt: mark.notifiedAt }),
+  };
+}

@@ -41,8 +41,8 @@ export interface OpsItemDraft {
   readonly severity: OpsItemSeverity;
   /** The source server's ARN, for `/aws/resources`. */
   readonly resourceArn: string;
-  /** Searchable details beside the description: command IDs and outcomes, and the advice. */
-  readonly details: Readonly<Record<'mgnDoctorCommands' | 'mgnDoctorAdvice', string>>;
+  /** Searchable details beside the description: command IDs and outcomes, the advice, and whose server (a hub's). */
+  readonly details: Readonly<Record<'mgnDoctorCommands' | 'mgnDoctorAdvice' | 'mgnDoctorAccount', string>>;
 }
 
 export interface OpsItemResolution {
@@ -104,6 +104,8 @@ function draftOpsItem(report: ServerReport, region: string, accountId: string): 
         `${outcomeOf(report)}. ${clip(report.detail, 400)}`,
         commands ? `Tried: ${commands}.` : 'Nothing was run on the host.',
         advice ? `Advice: ${advice}` : '',
+        // A hub opens every account's items in its own OpsCenter (docs/design.md section 13): say whose server.
+        `Account ${accountId}, ${region}.`,
         `MGN console: ${mgnServerUrl(region, server.sourceServerId)}`,
       ]
         .filter(Boolean)
@@ -115,6 +117,7 @@ function draftOpsItem(report: ServerReport, region: string, accountId: string): 
     details: {
       mgnDoctorCommands: clip(commands || 'none', OPS_ITEM_LIMITS.dataValue),
       mgnDoctorAdvice: clip(advice || 'none', OPS_ITEM_LIMITS.dataValue),
+      mgnDoctorAccount: accountId,
     },
   };
 }

@@ -2,6 +2,8 @@
 // e-mail and SMS rendering composed once (the run names its subject too). The chat, OpsItem and event renderers
 // (chat-notification.ts, ops-items.ts, finding-events.ts) read the same facts.
 import type { DigestInput } from './digest';
+import type { FreePeriodMarks } from './free-period';
+import type { ToldMark } from './ledger';
 import type { Digest } from './model';
 
 export interface OutcomeReport {
@@ -20,6 +22,22 @@ export interface ChannelDelivery {
   readonly delivered: number;
   /** One line per item that did not go out (after the channel's own retries). */
   readonly failures: readonly string[];
+  /**
+   * The report waits for a later publish (a hub's program digest, docs/design.md section 7): its news is not told
+   * yet, and that publish saves the free-period marks or puts the told marks back.
+   */
+  readonly held?: boolean;
+}
+
+/**
+ * What the run saved as told before handing its report to the publisher, for a publisher that holds the report
+ * for a later publish: if that publish fails, the marks are put back as deliverNews would put them back; if it
+ * succeeds, the free-period marks are saved (docs/design.md section 2, stage 4b).
+ */
+export interface ToldNews {
+  readonly marks: readonly ToldMark[];
+  /** Free-period marks to save only once the notices were published. */
+  readonly freePeriodMarks?: FreePeriodMarks;
 }
 
 export const deliveredAll = (channel: ChannelName, delivered: number): ChannelDelivery => ({

@@ -12,7 +12,7 @@ import type {
 } from './model';
 import type { FreePeriodMarks } from './free-period';
 import type { LedgerEntry } from './ledger';
-import type { ChannelDelivery, OutcomeReport } from './outcome-report';
+import type { ChannelDelivery, OutcomeReport, ToldNews } from './outcome-report';
 
 /** Which source servers to list; each list given narrows the listing, and an empty list matches nothing. */
 export interface SourceServerFilter {
@@ -58,7 +58,8 @@ export interface CommandRunner {
  * it delivered nothing it should have; items it could not deliver after its own retries are in `failures`.
  */
 export interface OutcomePublisher {
-  publish(report: OutcomeReport): Promise<ChannelDelivery>;
+  /** `told`: what the run saved as told, for a publisher that holds the report (a hub's account run). */
+  publish(report: OutcomeReport, told?: ToldNews): Promise<ChannelDelivery>;
 }
 
 export type SaveResult = 'SAVED' | 'CONFLICT';

@@ -66,18 +66,21 @@ export interface RunReport {
   readonly freePeriod?: readonly string[];
 }
 
+/** Every condition at zero: what counts start from. */
+export const noConditions = (): Record<Condition, number> => ({
+  STALLED: 0,
+  DISCONNECTED: 0,
+  LAGGING: 0,
+  UNKNOWN: 0,
+  PROGRESSING: 0,
+  HEALTHY: 0,
+  IGNORED: 0,
+});
+
 export function countConditions(
   reports: readonly { readonly classification: Classification }[],
 ): Record<Condition, number> {
-  const counts: Record<Condition, number> = {
-    STALLED: 0,
-    DISCONNECTED: 0,
-    LAGGING: 0,
-    UNKNOWN: 0,
-    PROGRESSING: 0,
-    HEALTHY: 0,
-    IGNORED: 0,
-  };
+  const counts = noConditions();
   for (const { classification } of reports) counts[classification.condition] += 1;
   return counts;
 }

@@ -22,6 +22,13 @@ export const SPOKE_COMMAND_LOG_GROUP = '/mgn-replication-doctor/spoke/command-ou
 /** IAM role names are global to an account: one per Region, so a spoke per Region can be deployed. */
 export const spokeRoleName = (region: string): string => `MgnReplicationDoctorSpoke-${region}`;
 
+/**
+ * A read-only role in each spoke for the preview CLI (`npm run check --account/--all-accounts`): people in the hub
+ * account whose own IAM allows it may list the member account's managed nodes and command results, nothing more.
+ * The doctor's spoke role is never theirs: it may send commands.
+ */
+export const spokeReaderRoleName = (region: string): string => `MgnReplicationDoctorSpokeReader-${region}`;
+
 /** The hub doctor function's role, by name, so each spoke's trust policy can name its exact ARN. */
 export const hubRoleName = (region: string): string => `MgnReplicationDoctorHub-${region}`;
 
@@ -110,3 +117,9 @@ export interface PublishProgramDigestEvent {
 
 export type ProgramEvent = ListAccountsEvent | RunAccountEvent | PublishProgramDigestEvent;
 export type ProgramStep = ProgramEvent['program'];
+
+/**
+ * A hub's metrics carry the account as this dimension, beside Powertools' `service`; the hub's dashboard finds
+ * them with SEARCH over `{namespace, Account, service}`.
+ */
+export const ACCOUNT_METRIC_DIMENSION = 'Account';

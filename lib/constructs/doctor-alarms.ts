@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRIC } from '../../lambdas/shared/metric-names';
 import { stackAlarmName } from '../alarm-names';
@@ -38,9 +39,14 @@ export interface DoctorAlarmsProps {
    * makes the doctor fail, and must not silence the alarm that says so.
    */
   readonly failureTopic: sns.ITopic;
+  /**
+   * A hub's program (lib/constructs/program-fan-out.ts): its failed or timed-out executions alarm too.
+   * @default - none
+   */
+  readonly program?: sfn.IStateMachine;
 }
 
-/** The doctor's four alarms, each named `<stack name>/<alarm>` (lib/alarm-names.ts). */
+/** The doctor's four alarms (five in a hub), each named `<stack name>/<alarm>` (lib/alarm-names.ts). */
 export class DoctorAlarms extends Construct {
   /** The function failed (an error in any invocation). */
   public readonly doctorFailedAlarm: cloudwatch.Alarm;
@@ -52,6 +58,8 @@ export class DoctorAlarms extends Construct {
   public readonly escalationAlarm: cloudwatch.Alarm;
   /** Period of the not-running alarm: two of the schedule's longest gaps between runs, capped at 7 days. */
   public readonly notRunningPeriod: Duration;
+  /** A hub's program execution failed or timed out (one account's failure does not fail it). */
+  public readonly programFailedAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DoctorAlarmsProps) {
     super(scope, id);
@@ -101,11 +109,37 @@ export class DoctorAlarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    if (props.program) {
+      const executions = (metric: cloudwatch.Metric) => metric.with({ statistic: 'Sum', period: FIVE_MINUTES });
+      this.programFailedAlarm = alarm('ProgramFailed', props.failureTopic, {
+        alarmDescription:
+          "MGN replication doctor: the program's execution failed or timed out (see its execution history); " +
+          "one account's failure is reported in the digest instead",
+        // FILL: a period with no failed (or no timed-out) execution has no data point for it.
+        metric: new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+          usingMetrics: {
+            failed: executions(props.program.metricFailed()),
+            timedOut: executions(props.program.metricTimedOut()),
+          },
+          period: FIVE_MINUTES,
+        }),
+        comparisonOperator: atLeastOnce,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
   }
 
   /** Every alarm, for the dashboard's status widget. */
   public get alarms(): cloudwatch.Alarm[] {
-    return [this.doctorFailedAlarm, this.deadLetterQueueAlarm, this.notRunningAlarm, this.escalationAlarm];
+    return [
+      this.doctorFailedAlarm,
+      this.deadLetterQueueAlarm,
+      this.notRunningAlarm,
+      this.escalationAlarm,
+      ...(this.programFailedAlarm ? [this.programFailedAlarm] : []),
+    ];
   }
 
   private warnWhenWindowIsShort(schedule: string): void {

@@ -3,10 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { dashboardUrl, logGroupUrl, runCommandHistoryUrl } from '../../lambdas/shared/console-links';
 import { CONDITION_METRICS, METRIC, type MetricName } from '../../lambdas/shared/metric-names';
-import { FIVE_MINUTES, deadLetterDepth, doctorMetric } from '../doctor-metrics';
+import { FIVE_MINUTES, deadLetterDepth, doctorMetric, doctorMetricByAccount } from '../doctor-metrics';
 
 const WIDTH = 12;
 const HEIGHT = 6;
@@ -22,6 +23,11 @@ export interface DoctorDashboardProps {
   readonly schedule: string;
   /** The alarms whose state the dashboard shows. */
   readonly alarms: readonly cloudwatch.IAlarm[];
+  /**
+   * A hub's program: a row of per-account graphs and the executions (docs/design.md section 13).
+   * @default - one account
+   */
+  readonly program?: sfn.IStateMachine;
 }
 
 /**
@@ -88,9 +94,41 @@ export class DoctorDashboard extends Construct {
             metric(METRIC.channelFailures, 'Sum', 'Items not delivered'),
           ]),
         ],
+        ...(props.program ? this.programRows(props.program, props.schedule) : []),
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, height: 3, alarms: [...props.alarms] })],
       ],
     });
+  }
+
+  /** A hub's rows: the worst conditions and the failures per account, and the program's executions. */
+  private programRows(program: sfn.IStateMachine, schedule: string): cloudwatch.IWidget[][] {
+    const byAccount = (name: MetricName, statistic: string, label: string) =>
+      doctorMetricByAccount(name, statistic, schedule, label);
+    const graph = (title: string, left: cloudwatch.IMetric[]) =>
+      new cloudwatch.GraphWidget({ title, width: WIDTH, height: HEIGHT, left });
+    const executions = (metric: cloudwatch.Metric, label: string) =>
+      metric.with({ statistic: 'Sum', period: FIVE_MINUTES, label });
+    return [
+      [
+        graph('By account: stalled and disconnected servers', [
+          byAccount(METRIC.serversStalled, 'Maximum', 'Stalled'),
+          byAccount(METRIC.serversDisconnected, 'Maximum', 'Disconnected'),
+        ]),
+        graph('By account: failed commands and escalations', [
+          byAccount(METRIC.commandsFailed, 'Sum', 'Failed commands'),
+          byAccount(METRIC.escalations, 'Sum', 'Escalations'),
+        ]),
+      ],
+      [
+        graph('Program executions (one per scheduled run)', [
+          executions(program.metricStarted(), 'Started'),
+          executions(program.metricSucceeded(), 'Succeeded'),
+          executions(program.metricFailed(), 'Failed'),
+          executions(program.metricTimedOut(), 'Timed out'),
+        ]),
+        graph('By account: run duration (ms)', [byAccount(METRIC.runDuration, 'Maximum', 'Max')]),
+      ],
+    ];
   }
 
   /** Console address of the dashboard. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,13 @@ import { DOCUMENT_ROLES, DOCUMENTS } from '../../lambdas/shared/documents';
 import type { DocumentRole } from '../../lambdas/core/model';
 import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/environment';
 import { renderSettingsEnvironment, type DoctorSettings } from '../../lambdas/shared/settings';
+import {
+  hubRoleName,
+  renderProgramAccounts,
+  spokeRoleName,
+  type ProgramAccounts,
+  type SpokeDocumentNames,
+} from '../../lambdas/shared/program';
 import { DeadLetterPolicy } from '../iam/dead-letter-policy';
 import { FindingEventsPolicy } from '../iam/finding-events-policy';
 import { FunctionLogsPolicy } from '../iam/function-logs-policy';
@@ -23,6 +30,7 @@ import { OpsItemPolicy } from '../iam/ops-item-policy';
 import { ReplicationServerLookupPolicy } from '../iam/replication-server-lookup-policy';
 import { RunCommandPolicy } from '../iam/run-command-policy';
 import { ServiceRoleCheckPolicy } from '../iam/service-role-check-policy';
+import { SpokeAccessPolicy } from '../iam/spoke-access-policy';
 import { TopicPublishPolicy } from '../iam/topic-publish-policy';
 import { TracingPolicy } from '../iam/tracing-policy';
 import { DOCTOR_BUNDLING, externalModules, lazyModuleCommands, PROJECT_ROOT } from '../lambda-bundling';
@@ -61,6 +69,21 @@ export interface DoctorFunctionProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Makes the function a hub's (docs/design.md section 13).
+   * @default - one account
+   */
+  readonly program?: ProgramFunctionProps;
+}
+
+/** What a hub's function needs beyond one account's. */
+export interface ProgramFunctionProps {
+  /** `organization` or the account IDs (never `single`). */
+  readonly accounts: Exclude<ProgramAccounts, { kind: 'single' }>;
+  /** The organization of the hub and its spokes. */
+  readonly organizationId: string;
+  /** The spokes' document names (spokeDocumentNames), which the hub sends in member accounts. */
+  readonly spokeDocumentNames: SpokeDocumentNames;
 }
 
 /**
@@ -85,11 +108,15 @@ export class DoctorFunction extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const region = Stack.of(this).region;
+    if (props.program && Token.isUnresolved(region)) throw new Error(`${this.node.path}: a hub needs a Region`);
     // An explicit role: with its own log group the function needs no AWSLambdaBasicExecutionRole (which
-    // would allow writing to every log group in the account).
+    // would allow writing to every log group in the account). A hub's has a fixed name, which every spoke's trust
+    // policy names.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Execution role of the MGN replication doctor',
+      ...(props.program ? { roleName: hubRoleName(region) } : {}),
     });
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -137,6 +164,7 @@ export class DoctorFunction extends Construct {
         [ENV.commandLogGroup]: props.commandLogGroupName,
         [ENV.traceAwsCalls]: String(props.traceAwsCalls),
         ...renderSettingsEnvironment(props.settings),
+        ...(props.program ? programEnvironment(props.program, region) : {}),
       },
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
@@ -154,7 +182,11 @@ export class DoctorFunction extends Construct {
       new FunctionLogsPolicy(this, 'LogsAccess', { role, logGroup: this.logGroup }),
       new DeadLetterPolicy(this, 'DeadLetterAccess', { role, deadLetterQueue: this.deadLetterQueue }),
       new TracingPolicy(this, 'TracingAccess', { role }),
-      new MgnAccessPolicy(this, 'MgnAccess', { role, retryServiceSideErrors: settings.retryServiceSideErrors }),
+      new MgnAccessPolicy(this, 'MgnAccess', {
+        role,
+        retryServiceSideErrors: settings.retryServiceSideErrors,
+        globalView: props.program !== undefined,
+      }),
       new RunCommandPolicy(this, 'RunCommandAccess', {
         role,
         documentArns: Object.values(props.documentArns),
@@ -166,8 +198,26 @@ export class DoctorFunction extends Construct {
       new LedgerAccessPolicy(this, 'LedgerAccess', { role, table: props.ledgerTable, key: props.ledgerKey }),
       ...(settings.findingEvents ? [new FindingEventsPolicy(this, 'FindingEvents', { role })] : []),
       ...(settings.opsItems ? [new OpsItemPolicy(this, 'OpsItems', { role })] : []),
+      ...(props.program
+        ? [
+            new SpokeAccessPolicy(this, 'SpokeAccess', {
+              role,
+              spokeRoleName: spokeRoleName(Stack.of(this).region),
+              organizationId: props.program.organizationId,
+            }),
+          ]
+        : []),
     ];
   }
+}
+
+/** The contract's variables (lambdas/shared/environment.ts): accounts, the spoke role, the spokes' documents. */
+function programEnvironment(program: ProgramFunctionProps, region: string): Record<string, string> {
+  return {
+    [ENV.programAccounts]: renderProgramAccounts(program.accounts),
+    [ENV.spokeRoleName]: spokeRoleName(region),
+    [ENV.spokeDocumentNames]: JSON.stringify(program.spokeDocumentNames),
+  };
 }
 
 function createDeadLetterQueue(scope: Construct): sqs.Queue {

@@ -130,7 +130,7 @@ export interface BenchEndpointOptions {
 const prefixed = (service: string, counts: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(counts).map(([operation, count]) => [`${service}:${operation}`, count]));
 
-function countsOf(
+export function countsOf(
   operations: readonly { operation: string; status: number }[],
   errorsOnly: boolean,
 ): Record<string, number> {
@@ -138,6 +138,39 @@ function countsOf(
   for (const { operation, status } of operations)
     if (!errorsOnly || status >= 400) counts[operation] = (counts[operation] ?? 0) + 1;
   return counts;
+}
+
+/** SSM for one account: the SSM front over its nodes, and the SendCommand backend behind it, hosts answering at once. */
+export async function startSsmService(
+  nodes: Fleet['nodes'],
+  options: {
+    readonly documentNames: Readonly<Record<DocumentRole, string>>;
+    readonly accountId: string;
+    readonly latencyMs: number;
+  },
+): Promise<{ readonly ssm: FakeSsmEndpoint; readonly ssmBackend: SsmCommandBackend }> {
+  let ssm: FakeSsmEndpoint | undefined;
+  const knownNodes = new Set(nodes.map((node) => node.InstanceId));
+  const ssmBackend = await startSsmCommandBackend({
+    documentNames: Object.values(options.documentNames),
+    knownInstanceIds: () => (ssm ? new Set(ssm.nodes.map((node) => node.InstanceId)) : knownNodes),
+    accountId: options.accountId,
+    region: REGION,
+  });
+  try {
+    ssm = await startFakeSsmEndpoint({
+      motoEndpoint: ssmBackend.url,
+      nodes,
+      latencyMs: options.latencyMs,
+      region: REGION,
+    });
+  } catch (error) {
+    await ssmBackend.close();
+    throw error;
+  }
+  for (const role of Object.keys(options.documentNames) as DocumentRole[])
+    ssm.outcomes.set(options.documentNames[role], HOST_OUTCOMES[role]);
+  return { ssm, ssmBackend };
 }
 
 export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOptions): Promise<BenchEndpoints> {
@@ -156,19 +189,12 @@ export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOp
       latencyMs,
     });
     started.push(mgn);
-    let ssm: FakeSsmEndpoint | undefined;
-    const knownNodes = new Set(fleet.nodes.map((node) => node.InstanceId));
-    const ssmBackend = await startSsmCommandBackend({
-      documentNames: Object.values(DOCUMENT_NAMES),
-      knownInstanceIds: () => (ssm ? new Set(ssm.nodes.map((node) => node.InstanceId)) : knownNodes),
+    const { ssm, ssmBackend } = await startSsmService(fleet.nodes, {
+      documentNames: DOCUMENT_NAMES,
       accountId: ACCOUNT_ID,
-      region: REGION,
+      latencyMs,
     });
-    started.push(ssmBackend);
-    ssm = await startFakeSsmEndpoint({ motoEndpoint: ssmBackend.url, nodes: fleet.nodes, latencyMs, region: REGION });
-    started.push(ssm);
-    for (const role of Object.keys(DOCUMENT_NAMES) as DocumentRole[])
-      ssm.outcomes.set(DOCUMENT_NAMES[role], HOST_OUTCOMES[role]);
+    started.push(ssmBackend, ssm);
     const sns = await startFakeSnsEndpoint({ topicArns: [TOPIC_ARN], latencyMs });
     started.push(sns);
     const dynamodb = await startDynamoDbEndpoint({

@@ -30,6 +30,8 @@ export interface RunnerResult {
   /** Every module the process loaded from a file (the bundle must bring all of them). */
   readonly loadedModules: readonly string[];
   readonly node: string;
+  /** A program step's answer (docs/design.md section 13): the account list, one account's result, the digest's outcome. */
+  readonly answer?: unknown;
   readonly report?: {
     readonly counts: Record<string, number>;
     readonly commandsSent: number;
@@ -74,6 +76,10 @@ function lambdaContext(): unknown {
 }
 
 const ms = (micros: number): number => micros / 1000;
+
+/** A run's report has servers; a program step answers with something else (small, passed on as it is). */
+const isRunReport = (answer: unknown): answer is NonNullable<Awaited<ReturnType<Handler['handler']>>> =>
+  typeof answer === 'object' && answer !== null && Array.isArray((answer as { servers?: unknown }).servers);
 
 async function main(): Promise<RunnerResult> {
   const [bundle, eventFile] = process.argv.slice(2);
@@ -125,13 +131,16 @@ async function main(): Promise<RunnerResult> {
     peakExternalBytes: peaks.external,
     loadedModules: Object.keys(require.cache),
     node: process.version,
-    report: report && {
-      counts: report.counts,
-      commandsSent: report.commandsSent,
-      published: report.published,
-      subject: report.subject,
-      actions,
-    },
+    ...(isRunReport(report) ? {} : { answer: report }),
+    report: isRunReport(report)
+      ? {
+          counts: report.counts,
+          commandsSent: report.commandsSent,
+          published: report.published,
+          subject: report.subject,
+          actions,
+        }
+      : undefined,
   };
 }
 

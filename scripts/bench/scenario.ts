@@ -118,7 +118,7 @@ export function childEnvironment(lambdaEnvironment: Record<string, string>): Nod
   };
 }
 
-interface ChildOutcome {
+export interface ChildOutcome {
   readonly result: RunnerResult;
   /** JSON.parse of the recorded responses, timed in the child (absent when the run failed). */
   readonly parse?: ParseResult;
@@ -130,7 +130,7 @@ interface ChildOutcome {
  * Runs the bundle once in its own process. `bodiesFor` is asked, once the handler's result is in, for the file of
  * response bodies the child should time JSON.parse on (undefined: the child is done).
  */
-function runChild(
+export function runChild(
   bundle: BuiltBundle,
   env: NodeJS.ProcessEnv,
   node: string,
@@ -228,7 +228,7 @@ export function checkOutcome(fleet: Fleet, report: RunnerResult['report'], diges
   return problems;
 }
 
-function compare(
+export function compare(
   counts: Record<string, number>,
   errors: Record<string, number>,
   minimum: readonly MinimumCall[],

@@ -59,18 +59,26 @@ const hostnameOf = (n: number, world: MassStallWorld): string =>
   `fra-${n < world.stalled ? 'app' : 'web'}-${String(n + 1).padStart(3, '0')}`;
 const ipOf = (n: number): string => `10.40.${Math.floor(n / 200)}.${(n % 200) + 20}`;
 
-function massStallServer(n: number, world: MassStallWorld): SourceServer {
+/** Where the fleet lives: scene 2's account, or a member account of scene 3's organization. */
+export interface MassStallPlace {
+  readonly accountId: string;
+  readonly start: Date;
+}
+
+const SCENE_2: MassStallPlace = { accountId: DEMO_ACCOUNT_ID, start: MASS_STALL_START };
+
+function massStallServer(n: number, world: MassStallWorld, place: MassStallPlace): SourceServer {
   const stalled = n < world.stalled;
   // Three healthy servers have used most of their 2,160 free hours (MGN's elapsedReplicationDuration).
   const nearEnd = n >= world.stalled && n < world.stalled + 3;
   const hostname = hostnameOf(n, world);
   return {
     sourceServerId: sourceServerId(n),
-    arn: `arn:aws:mgn:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:source-server/${sourceServerId(n)}`,
+    arn: `arn:aws:mgn:${DEMO_REGION}:${place.accountId}:source-server/${sourceServerId(n)}`,
     isArchived: false,
     replicationType: 'AGENT_BASED',
     lifeCycleState: 'READY_FOR_TEST',
-    lastSeenByServiceDateTime: new Date(MASS_STALL_START.getTime() - (stalled ? 0.5 : 0) * HOUR_MS).toISOString(),
+    lastSeenByServiceDateTime: new Date(place.start.getTime() - (stalled ? 0.5 : 0) * HOUR_MS).toISOString(),
     dataReplicationState: stalled ? 'STALLED' : 'CONTINUOUS',
     ...(stalled && { errorCode: 'AGENT_NOT_SEEN' }),
     lagDuration: stalled ? 'PT35M' : 'PT0S',
@@ -104,11 +112,11 @@ const host = (n: number, world: MassStallWorld): SimulatedHost => ({
   diskSizeMiB: 51_200,
 });
 
-export function massStallAccount(world: MassStallWorld): SimulatedAccountSpec {
+export function massStallAccount(world: MassStallWorld, place: MassStallPlace = SCENE_2): SimulatedAccountSpec {
   const every = Array.from({ length: world.stalled + world.healthy }, (_, n) => n);
   return {
-    start: MASS_STALL_START,
-    servers: every.map((n) => massStallServer(n, world)),
+    start: place.start,
+    servers: every.map((n) => massStallServer(n, world, place)),
     nodes: every.map((n) => node(n, world)),
     hosts: every.map((n) => host(n, world)),
     replicationServerIps: new Map(),

@@ -8,6 +8,8 @@ export const EXIT_CODES = {
   credentials: 3,
   accessDenied: 4,
   mgnNotInitialized: 5,
+  /** --all-accounts: at least one account could not be read (each said why on stderr). */
+  someAccounts: 6,
 } as const;
 
 export interface CliFailure {
@@ -21,6 +23,8 @@ export interface FailureContext {
   readonly ledgerTable?: string;
   /** --wave or --application was given: the preview also read MGN waves and applications. */
   readonly migrationTerms?: boolean;
+  /** --all-accounts: the preview also listed the organization's accounts. */
+  readonly allAccounts?: boolean;
 }
 
 const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
@@ -106,12 +110,15 @@ export function describeFailure(error: unknown, context: FailureContext): CliFai
   }
   if (ACCESS_ERRORS.has(name)) {
     const terms = context.migrationTerms ? ', mgn:ListWaves, mgn:ListApplications' : '';
+    const accounts = context.allAccounts
+      ? ', mgn:ListManagedAccounts (from the management or MGN delegated administrator account, with Organizations trusted access for MGN)'
+      : '';
     const ledger = context.ledgerTable
       ? `, dynamodb:Scan on table ${context.ledgerTable} and ssm:ListCommandInvocations`
       : '';
     return {
       exitCode: EXIT_CODES.accessDenied,
-      message: `error: access denied in ${region} (${message}). The preview needs mgn:DescribeSourceServers${terms} and ssm:DescribeInstanceInformation${ledger}.`,
+      message: `error: access denied in ${region} (${message}). The preview needs mgn:DescribeSourceServers${terms}${accounts} and ssm:DescribeInstanceInformation${ledger}.`,
     };
   }
   if (name === 'UninitializedAccountException') {

@@ -114,8 +114,9 @@ export class SimulatedAccount {
   readonly log = new MemoryLog();
   private readonly replicationServers: InMemoryReplicationServerLocator;
 
-  constructor(spec: SimulatedAccountSpec) {
-    this.clock = new ManualClock(spec.start);
+  /** `clock`: one shared by several accounts (a hub's program run), else the account's own from `spec.start`. */
+  constructor(spec: SimulatedAccountSpec, clock = new ManualClock(spec.start)) {
+    this.clock = clock;
     this.mgn = new InMemorySourceServerRepository([...spec.servers], this.clock);
     this.mgn.settings = spec.replicationSettings;
     this.mgn.applications = [...(spec.applications ?? [])];

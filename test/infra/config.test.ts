@@ -9,6 +9,7 @@ import {
   ConfigError,
   STACK_CONTEXT_DEFAULTS,
   UnknownContextKeyError,
+  loadSpokeConfig,
   loadStackConfig,
   type StackConfig,
 } from '../../lib/config';
@@ -37,6 +38,8 @@ describe('defaults', () => {
       traceAwsCalls: false,
       logRetentionDays: 90,
       regions: [],
+      accounts: { kind: 'single' },
+      accountConcurrency: 10,
     });
   });
 
@@ -196,11 +199,70 @@ describe('bad values are rejected with a message naming the key', () => {
     ['regions', 'eu-west-1,Frankfurt', /Region names.*"Frankfurt"/],
     ['regions', 'eu-west', /Region names/],
     ['regions', ['us-east-1', 'us_east_1'], /Region names/],
+    ['accounts', '11112222333', /12-digit account IDs, and "11112222333" is not one/],
+    ['accounts', 'organisation', /12-digit account IDs/],
+    ['accounts', [111122223333], /"organization" or a list of 12-digit account IDs/],
+    ['accountConcurrency', 0, /whole number from 1 to 40/],
+    ['accountConcurrency', 41, /whole number from 1 to 40/],
+    ['accountConcurrency', 'ten', /whole number from 1 to 40/],
+    ['organizationId', 'o-SHOUTING12', /o- and 10 to 32 lowercase letters or digits/],
+    ['organizationId', 'o-short', /o- and 10 to 32/],
+    ['organizationId', 'r-abcd123456', /o- and 10 to 32/],
   ])('%s = %j', (key, value, expected) => {
-    const error = rejection({ [key]: value });
+    const error = rejection({ organizationId: 'o-a1b2c3d4e5', [key]: value });
     expect(error.key).toBe(key);
     expect(error.message.startsWith(`Invalid context "${key}": expected `)).toBe(true);
     expect(error.message).toMatch(expected);
+  });
+});
+
+describe('a hub (accounts) and a spoke (hubAccountId)', () => {
+  const ORGANIZATION = 'o-a1b2c3d4e5';
+
+  test('accounts: organization, or account IDs from cdk.json or -c; concurrency as given', () => {
+    expect(load({ accounts: 'organization', organizationId: ORGANIZATION })).toMatchObject({
+      accounts: { kind: 'organization' },
+      organizationId: ORGANIZATION,
+    });
+    const fromJson = load({ accounts: ['111122223333', '444455556666'], organizationId: ORGANIZATION });
+    const fromCli = load({ accounts: '111122223333, 444455556666', organizationId: ORGANIZATION });
+    expect(fromCli.accounts).toEqual(fromJson.accounts);
+    expect(fromJson.accounts).toEqual({ kind: 'list', accounts: ['111122223333', '444455556666'] });
+    expect(load({ accountConcurrency: '40' }).accountConcurrency).toBe(40);
+  });
+
+  test('a hub needs organizationId, naming it', () => {
+    const error = rejection({ accounts: 'organization' });
+    expect(error.key).toBe('organizationId');
+    expect(error.message).toMatch(/organization ID \(o-…\) when accounts is set/);
+  });
+
+  test('no spoke without hubAccountId (empty counts as unset, as cdk.json has it)', () => {
+    expect(loadSpokeConfig(new App({ context: {} }))).toBeUndefined();
+    expect(loadSpokeConfig(new App({ context: { hubAccountId: '', organizationId: '' } }))).toBeUndefined();
+  });
+
+  test('a spoke: the hub account and the organization', () => {
+    const app = new App({ context: { hubAccountId: '012345678901', organizationId: ORGANIZATION } });
+    expect(loadSpokeConfig(app)).toEqual({ hubAccountId: '012345678901', organizationId: ORGANIZATION });
+  });
+
+  test.each<[Record<string, unknown>, string, RegExp]>([
+    [{ hubAccountId: '12345678901', organizationId: ORGANIZATION }, 'hubAccountId', /12-digit account ID/],
+    [{ hubAccountId: 123456789012, organizationId: ORGANIZATION }, 'hubAccountId', /12-digit account ID/],
+    [{ hubAccountId: 'arn:aws:iam::123456789012:root', organizationId: ORGANIZATION }, 'hubAccountId', /12-digit/],
+    [{ hubAccountId: '123456789012' }, 'organizationId', /when hubAccountId is set/],
+    [{ hubAccountId: '123456789012', organizationId: 'o-' }, 'organizationId', /o- and 10 to 32/],
+  ])('spoke context %j stops at %s', (context, key, expected) => {
+    let error: unknown;
+    try {
+      loadSpokeConfig(new App({ context }));
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).key).toBe(key);
+    expect((error as ConfigError).message).toMatch(expected);
   });
 });
 

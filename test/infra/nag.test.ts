@@ -9,7 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../bin/app';
-import { ACCOUNT, REGION } from './synth';
+import { SPOKE_STACK_NAME } from '../../lambdas/shared/program';
+import { ACCOUNT, HUB_ACCOUNT, ORGANIZATION, REGION } from './synth';
 
 interface ValidationReport {
   pluginReports: {
@@ -118,6 +119,52 @@ test('chat channels, OpsItems and events pass too (their role, guardrail and pol
 
   const { error, report } = synth(app, outdir);
 
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('a hub passes AwsSolutions and the built-in validator: state machine, bus policy, global view, spoke access', () => {
+  const { app, outdir } = newApp({
+    accounts: 'organization',
+    organizationId: ORGANIZATION,
+    retryServiceSideErrors: true,
+    requireNodeTag: 'mgn-doctor:target',
+  });
+  const [stack] = buildApp(app, { CDK_DEFAULT_ACCOUNT: HUB_ACCOUNT, CDK_DEFAULT_REGION: REGION });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(stack?.program).toBeDefined();
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('a multi-Region hub passes too (acknowledged IDs name each Region’s spoke role)', () => {
+  const { app, outdir } = newApp(
+    { accounts: ['111122223333'], organizationId: ORGANIZATION, regions: 'eu-west-1,us-gov-west-1' },
+    false,
+  );
+  buildApp(app, { CDK_DEFAULT_ACCOUNT: HUB_ACCOUNT });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(violations(report)).toEqual([]);
+  expect(error).toBeUndefined();
+});
+
+test('the spoke passes AwsSolutions and the built-in validator, with requireNodeTag too', () => {
+  const { app, outdir } = newApp({
+    hubAccountId: HUB_ACCOUNT,
+    organizationId: ORGANIZATION,
+    requireNodeTag: 'mgn-doctor:target',
+    // The doctor stack beside it is checked above; only the spoke is synthesized here.
+    'aws:cdk:bundling-stacks': [],
+  });
+  buildApp(app, { CDK_DEFAULT_ACCOUNT: ACCOUNT, CDK_DEFAULT_REGION: REGION });
+
+  const { error, report } = synth(app, outdir);
+
+  expect(app.node.tryFindChild(SPOKE_STACK_NAME)).toBeDefined();
   expect(violations(report)).toEqual([]);
   expect(error).toBeUndefined();
 });

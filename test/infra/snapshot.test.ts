@@ -4,7 +4,7 @@
 // - the SSM documents' content is replaced by its file name: the YAML files are reviewed as files and their
 //   shape is asserted in doctor-stack.test.ts.
 import { DOCUMENT_FILES } from '../../lib/constructs/remediation-documents';
-import { synthStack } from './synth';
+import { synthSpoke, synthStack } from './synth';
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +22,13 @@ function normalise(template: Json): Json {
 
 test('DoctorStack template (default context)', () => {
   const { template } = synthStack();
+  const normalised = normalise(template.toJSON());
+  expect(JSON.stringify(normalised)).not.toMatch(/[0-9a-f]{64}/);
+  expect(normalised).toMatchSnapshot();
+});
+
+test('SpokeStack template (a hub account and organization)', () => {
+  const { template } = synthSpoke();
   const normalised = normalise(template.toJSON());
   expect(JSON.stringify(normalised)).not.toMatch(/[0-9a-f]{64}/);
   expect(normalised).toMatchSnapshot();

@@ -4,6 +4,7 @@ import {
   DescribeSourceServersCommand,
   GetReplicationConfigurationCommand,
   ListApplicationsCommand,
+  ListManagedAccountsCommand,
   ListWavesCommand,
   MgnClient,
   MgnServiceException,
@@ -211,6 +212,51 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
     await client.send(new DescribeSourceServersCommand({}));
     mgn.latencyMs = 0;
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  describe('global view (accountID)', () => {
+    test("a member's requests see its own fleet; an account it does not manage, or one set to fail, is refused", async () => {
+      const member = '444455556666';
+      const global = await startFakeMgnEndpoint({
+        servers: [anApiSourceServer({ sourceServerID: 's-00000000000000001' })],
+        memberAccounts: { [member]: { servers: [aStalledApiSourceServer({ sourceServerID: 's-00000000000000002' })] } },
+      });
+      const globalClient = new MgnClient(clientConfig(global.url));
+      try {
+        const ids = async (accountID?: string) =>
+          (await globalClient.send(new DescribeSourceServersCommand({ accountID }))).items?.map(
+            (item) => item.sourceServerID,
+          );
+        expect(await ids()).toEqual(['s-00000000000000001']);
+        expect(await ids('111122223333')).toEqual(['s-00000000000000001']);
+        expect(await ids(member)).toEqual(['s-00000000000000002']);
+        await expect(
+          globalClient.send(new RetryDataReplicationCommand({ sourceServerID: 's-00000000000000002' })),
+        ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+        await expect(
+          globalClient.send(
+            new RetryDataReplicationCommand({ sourceServerID: 's-00000000000000002', accountID: member }),
+          ),
+        ).resolves.toMatchObject({ sourceServerID: 's-00000000000000002' });
+
+        const unmanaged = await rejection(globalClient.send(new ListWavesCommand({ accountID: '999988887777' })));
+        expect(unmanaged).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+        const malformed = await rejection(globalClient.send(new ListWavesCommand({ accountID: '4444' })));
+        expect(malformed).toBeInstanceOf(ValidationException);
+        global.failAccount(member, { status: 400, errorType: 'UninitializedAccountException' });
+        expect(await rejection(ids(member))).toMatchObject({ name: 'UninitializedAccountException' });
+        expect(await ids()).toEqual(['s-00000000000000001']);
+
+        const managed = await globalClient.send(new ListManagedAccountsCommand({ maxResults: 1 }));
+        expect(managed.items).toEqual([{ accountId: '111122223333' }]);
+        const rest = await globalClient.send(new ListManagedAccountsCommand({ nextToken: managed.nextToken }));
+        expect(rest.items).toEqual([{ accountId: member }]);
+        expect(rest.nextToken).toBeUndefined();
+      } finally {
+        globalClient.destroy();
+        await global.close();
+      }
+    });
   });
 
   describe('applications and waves', () => {

@@ -13,6 +13,13 @@
 // - ListApplications / ListWaves: maxResults 1–1000, nextToken and accountID as above; filters.applicationIDs ≤ 200
 //   of `app-[0-9a-zA-Z]{17}`, filters.waveIDs ≤ 200 of `wave-[0-9a-zA-Z]{17}`, isArchived boolean. Replies
 //   `{ items, nextToken? }` with items in the API's Application and Wave shapes.
+// - Global view (a hub, docs/design.md section 13): the fleet above is the caller's own account (`ownAccount`);
+//   each account of `memberAccounts` has a fleet of its own, which a request naming it in `accountID` sees. A
+//   request naming an account that is neither gets 403 AccessDeniedException; `failAccount` makes every request
+//   naming an account fail (UninitializedAccountException, AccessDeniedException …).
+// - ListManagedAccounts: maxResults 1–1000 and nextToken as above; the own account, then the members, as
+//   `{ accountId }` items (the API reference does not say whether the caller's own account is listed: it is here,
+//   so callers must cope with it).
 // - Anything else: 404 UnknownOperationException. Errors carry `x-amzn-ErrorType` and a JSON body
 //   (`message`, `code`, and for ValidationException `reason` and `fieldList`).
 //
@@ -330,6 +337,7 @@ export function aReplicationConfiguration(server: ApiSourceServer): ApiReplicati
 // The endpoint
 
 export type MgnOperation =
+  | 'ListManagedAccounts'
   | 'DescribeSourceServers'
   | 'RetryDataReplication'
   | 'GetReplicationConfiguration'
@@ -355,7 +363,27 @@ export interface MgnFault {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
+/** One account's migration. */
+export interface MgnFleet {
+  servers: ApiSourceServer[];
+  applications: ApiApplication[];
+  waves: ApiWave[];
+  /** Replication configurations by source server ID; otherwise `aReplicationConfiguration(server)`. */
+  readonly replicationConfigurations: Map<string, ApiReplicationConfiguration>;
+}
+
+/** A member account's fleet as given: what is left out is empty. */
+export interface MgnFleetOptions {
+  readonly servers?: readonly ApiSourceServer[];
+  readonly applications?: readonly ApiApplication[];
+  readonly waves?: readonly ApiWave[];
+}
+
 export interface FakeMgnOptions {
+  /** The caller's own account (a request with no accountID, or this one): MGN_ACCOUNT_ID unless given. */
+  readonly ownAccount?: string;
+  /** Member accounts of the organization, each with its fleet (global view). */
+  readonly memberAccounts?: Readonly<Record<string, MgnFleetOptions>>;
   readonly servers?: readonly ApiSourceServer[];
   /** The migration's applications and waves (archived ones included: the filters decide). */
   readonly applications?: readonly ApiApplication[];
@@ -408,8 +436,18 @@ function fieldErrors(fields: readonly ValidationField[]): MgnError {
 
 const describeValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-export class FakeMgnEndpoint {
-  /** The fleet, in listing order; replace or edit it between runs. */
+const fleetOf = (options: MgnFleetOptions): MgnFleet => ({
+  servers: [...(options.servers ?? [])],
+  applications: [...(options.applications ?? [])],
+  waves: [...(options.waves ?? [])],
+  replicationConfigurations: new Map(),
+});
+
+export class FakeMgnEndpoint implements MgnFleet {
+  readonly ownAccount: string;
+  /** Member accounts' fleets, by account ID, in listing order; edit them between runs. */
+  readonly memberAccounts: Map<string, MgnFleet>;
+  /** The own account's fleet, in listing order; replace or edit it between runs. */
   servers: ApiSourceServer[];
   /** Applications and waves, in listing order; replace or edit them between runs. */
   applications: ApiApplication[];
@@ -420,6 +458,7 @@ export class FakeMgnEndpoint {
   readonly requests: RecordedMgnRequest[] = [];
   private readonly counters = new Map<string, number>();
   private readonly faults = new Map<string, MgnFault[]>();
+  private readonly accountFaults = new Map<string, MgnFault>();
   private readonly defaultPageSize: number;
   private readonly maxPageSize: number;
 
@@ -429,6 +468,10 @@ export class FakeMgnEndpoint {
     private readonly pathPrefix: string,
     options: FakeMgnOptions,
   ) {
+    this.ownAccount = options.ownAccount ?? MGN_ACCOUNT_ID;
+    this.memberAccounts = new Map(
+      Object.entries(options.memberAccounts ?? {}).map(([account, fleet]) => [account, fleetOf(fleet)]),
+    );
     this.servers = [...(options.servers ?? [])];
     this.applications = [...(options.applications ?? [])];
     this.waves = [...(options.waves ?? [])];
@@ -477,11 +520,24 @@ export class FakeMgnEndpoint {
     this.faults.set(operation, [...(this.faults.get(operation) ?? []), fault]);
   }
 
-  /** Forgets recorded requests, counters and pending faults (the fleet stays). */
+  /** Every request naming `account` in accountID fails with `fault`, until clearRecords(). */
+  failAccount(account: string, fault: MgnFault): void {
+    this.accountFaults.set(account, fault);
+  }
+
+  /** The accountID each recorded request of `operation` named (undefined: none). */
+  accountsOf(operation: MgnOperation | string): (string | undefined)[] {
+    return this.requestsFor(operation).map((request) =>
+      isPlainObject(request.body) && typeof request.body.accountID === 'string' ? request.body.accountID : undefined,
+    );
+  }
+
+  /** Forgets recorded requests, counters and pending faults, per operation and per account (the fleets stay). */
   clearRecords(): void {
     this.requests.length = 0;
     this.counters.clear();
     this.faults.clear();
+    this.accountFaults.clear();
   }
 
   close(): Promise<void> {
@@ -543,11 +599,12 @@ export class FakeMgnEndpoint {
 
   private dispatch(method: string, operation: string, path: string, text: string, body: unknown): Reply {
     const handlers: Record<MgnOperation, (input: Record<string, unknown>) => unknown> = {
-      DescribeSourceServers: (input) => this.describeSourceServers(input),
-      RetryDataReplication: (input) => this.retryDataReplication(input),
-      GetReplicationConfiguration: (input) => this.getReplicationConfiguration(input),
-      ListApplications: (input) => this.listApplications(input),
-      ListWaves: (input) => this.listWaves(input),
+      ListManagedAccounts: (input) => this.listManagedAccounts(input),
+      DescribeSourceServers: (input) => this.describeSourceServers(input, this.fleetFor(input)),
+      RetryDataReplication: (input) => this.retryDataReplication(input, this.fleetFor(input)),
+      GetReplicationConfiguration: (input) => this.getReplicationConfiguration(input, this.fleetFor(input)),
+      ListApplications: (input) => this.listApplications(input, this.fleetFor(input)),
+      ListWaves: (input) => this.listWaves(input, this.fleetFor(input)),
     };
     const handler = method === 'POST' ? handlers[operation as MgnOperation] : undefined;
     if (handler === undefined) {
@@ -564,7 +621,34 @@ export class FakeMgnEndpoint {
     return { status: 200, body: handler(body) };
   }
 
-  private describeSourceServers(input: Record<string, unknown>): unknown {
+  /**
+   * The fleet a request acts on: the own account's without accountID (or with its own), else the member's. A
+   * malformed accountID is left to the operation's validation; a valid one the caller may not act in is refused.
+   */
+  private fleetFor(input: Record<string, unknown>): MgnFleet {
+    const { accountID } = input;
+    if (typeof accountID !== 'string' || !ACCOUNT_ID.test(accountID)) return this;
+    const fault = this.accountFaults.get(accountID);
+    if (fault) throw new MgnError(fault.status, fault.errorType, fault.message ?? fault.errorType, fault.extra);
+    if (accountID === this.ownAccount) return this;
+    const fleet = this.memberAccounts.get(accountID);
+    if (fleet === undefined)
+      throw new MgnError(
+        403,
+        'AccessDeniedException',
+        `Account ${accountID} is not managed by account ${this.ownAccount}`,
+      );
+    return fleet;
+  }
+
+  private listManagedAccounts(input: Record<string, unknown>): unknown {
+    const fields = checkListRequest(input);
+    if (fields.length > 0) throw fieldErrors(fields);
+    const accounts = [this.ownAccount, ...this.memberAccounts.keys()].map((accountId) => ({ accountId }));
+    return this.page(accounts, input, 'managed-accounts');
+  }
+
+  private describeSourceServers(input: Record<string, unknown>, fleet: MgnFleet): unknown {
     const fields = checkListRequest(input);
     const filters = input.filters ?? {};
     if (isPlainObject(filters)) {
@@ -611,7 +695,7 @@ export class FakeMgnEndpoint {
       filter.lifeCycleStates ?? [],
       filter.applicationIDs ?? [],
     ]);
-    const matching = this.servers.filter(
+    const matching = fleet.servers.filter(
       (server) =>
         inList(filter.sourceServerIDs, server.sourceServerID) &&
         (filter.isArchived === undefined || (server.isArchived ?? false) === filter.isArchived) &&
@@ -622,7 +706,7 @@ export class FakeMgnEndpoint {
     return this.page(matching, input, filterKey);
   }
 
-  private listApplications(input: Record<string, unknown>): unknown {
+  private listApplications(input: Record<string, unknown>, fleet: MgnFleet): unknown {
     const fields = checkListRequest(input);
     const filters = input.filters ?? {};
     if (isPlainObject(filters)) {
@@ -646,7 +730,7 @@ export class FakeMgnEndpoint {
     if (fields.length > 0) throw fieldErrors(fields);
     const filter = filters as Record<string, unknown>;
     const filterKey = JSON.stringify([filter.applicationIDs ?? [], filter.isArchived ?? null, filter.waveIDs ?? []]);
-    const matching = this.applications.filter(
+    const matching = fleet.applications.filter(
       (application) =>
         inList(filter.applicationIDs, application.applicationID) &&
         (filter.isArchived === undefined || (application.isArchived ?? false) === filter.isArchived) &&
@@ -655,7 +739,7 @@ export class FakeMgnEndpoint {
     return this.page(matching, input, filterKey);
   }
 
-  private listWaves(input: Record<string, unknown>): unknown {
+  private listWaves(input: Record<string, unknown>, fleet: MgnFleet): unknown {
     const fields = checkListRequest(input);
     const filters = input.filters ?? {};
     if (isPlainObject(filters)) {
@@ -671,7 +755,7 @@ export class FakeMgnEndpoint {
     if (fields.length > 0) throw fieldErrors(fields);
     const filter = filters as Record<string, unknown>;
     const filterKey = JSON.stringify([filter.waveIDs ?? [], filter.isArchived ?? null]);
-    const matching = this.waves.filter(
+    const matching = fleet.waves.filter(
       (wave) =>
         inList(filter.waveIDs, wave.waveID) &&
         (filter.isArchived === undefined || (wave.isArchived ?? false) === filter.isArchived),
@@ -696,7 +780,7 @@ export class FakeMgnEndpoint {
     return { items, ...(next === undefined ? {} : { nextToken: next }) };
   }
 
-  private findServer(input: Record<string, unknown>): ApiSourceServer {
+  private findServer(input: Record<string, unknown>, fleet: MgnFleet): ApiSourceServer {
     const { sourceServerID, accountID } = input;
     const fields: ValidationField[] = [];
     if (typeof sourceServerID !== 'string' || !SOURCE_SERVER_ID.test(sourceServerID)) {
@@ -715,7 +799,7 @@ export class FakeMgnEndpoint {
       });
     }
     if (fields.length > 0) throw fieldErrors(fields);
-    const server = this.servers.find((candidate) => candidate.sourceServerID === sourceServerID);
+    const server = fleet.servers.find((candidate) => candidate.sourceServerID === sourceServerID);
     if (!server) {
       throw new MgnError(404, 'ResourceNotFoundException', `Source server ${String(sourceServerID)} not found`, {
         resourceId: sourceServerID,
@@ -725,8 +809,8 @@ export class FakeMgnEndpoint {
     return server;
   }
 
-  private retryDataReplication(input: Record<string, unknown>): unknown {
-    const server = this.findServer(input);
+  private retryDataReplication(input: Record<string, unknown>, fleet: MgnFleet): unknown {
+    const server = this.findServer(input, fleet);
     const state = server.dataReplicationInfo?.dataReplicationState;
     if (server.isArchived || state !== 'STALLED') {
       throw validationError(
@@ -737,9 +821,9 @@ export class FakeMgnEndpoint {
     return server;
   }
 
-  private getReplicationConfiguration(input: Record<string, unknown>): unknown {
-    const server = this.findServer(input);
-    return this.replicationConfigurations.get(server.sourceServerID) ?? aReplicationConfiguration(server);
+  private getReplicationConfiguration(input: Record<string, unknown>, fleet: MgnFleet): unknown {
+    const server = this.findServer(input, fleet);
+    return fleet.replicationConfigurations.get(server.sourceServerID) ?? aReplicationConfiguration(server);
   }
 }
 

@@ -170,7 +170,9 @@ async function launch(port: number): Promise<MotoServer> {
         throw new Error(`moto reset failed: HTTP ${response.status} ${response.body.slice(0, 200)}`);
     },
     async data() {
-      const response = await httpCall(`${endpoint}/moto-api/data.json`, 'GET');
+      // moto serializes every backend it holds; on two shared cores under load that took over 5 s (a hang guard,
+      // not a budget: the integration project's own timeout still applies).
+      const response = await httpCall(`${endpoint}/moto-api/data.json`, 'GET', 30_000);
       if (response.status !== 200) throw new Error(`moto data.json failed: HTTP ${response.status}`);
       return JSON.parse(response.body) as Record<string, unknown>;
     },

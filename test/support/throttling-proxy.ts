@@ -71,7 +71,7 @@ export function ec2Throttling(): CannedReply {
 }
 
 /** What goes back to the client: a canned reply, or the target's bytes as they came. */
-type Reply = {
+export type Reply = {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Buffer;
@@ -221,7 +221,7 @@ export class ThrottlingProxy {
       return reply;
     }
     try {
-      const reply = await this.forward(method, path, headers, raw);
+      const reply = await forwardRequest(this.target, method, path, headers, raw);
       this.requests.push({ ...record, throttled: false, status: reply.status });
       return reply;
     } catch (error) {
@@ -233,45 +233,52 @@ export class ThrottlingProxy {
       };
     }
   }
-
-  private forward(method: string, path: string, headers: IncomingHttpHeaders, raw: Buffer): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const forwardedHeaders: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(headers)) if (value !== undefined) forwardedHeaders[name] = value;
-      const outgoing = httpRequest(
-        `${this.target}${path}`,
-        { method, headers: forwardedHeaders, agent: false },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            const replyHeaders: Record<string, string> = {};
-            for (const [name, value] of Object.entries(response.headers)) {
-              // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
-              if (
-                value === undefined ||
-                ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)
-              )
-                continue;
-              replyHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-            }
-            resolve({ status: response.statusCode ?? 502, headers: replyHeaders, body: Buffer.concat(chunks) });
-          });
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(raw);
-    });
-  }
 }
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** Sends a request on to `target` as it came (method, path, headers, body) and resolves with the target's reply. */
+export function forwardRequest(
+  target: string,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const forwardedHeaders: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) forwardedHeaders[name] = value;
+    const outgoing = httpRequest(
+      `${target}${path}`,
+      { method, headers: forwardedHeaders, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const replyHeaders: Record<string, string> = {};
+          for (const [name, value] of Object.entries(response.headers)) {
+            // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
+            if (
+              value === undefined ||
+              ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)
+            )
+              continue;
+            replyHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          resolve({ status: response.statusCode ?? 502, headers: replyHeaders, body: Buffer.concat(chunks) });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(raw);
+  });
+}
+
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function operationOf(path: string, headers: IncomingHttpHeaders, body: string): string {
+export function operationOf(path: string, headers: IncomingHttpHeaders, body: string): string {
   const target = headerValue(headers, 'x-amz-target');
   if (target) return target.slice(target.lastIndexOf('.') + 1);
   if ((headerValue(headers, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {

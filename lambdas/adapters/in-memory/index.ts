@@ -2,7 +2,9 @@
 // for. The unit tests, the offline demo and the preview CLI use them; the Lambda handler never imports them.
 export { ManualClock } from './clock';
 export { type HostAnswer, RecordingCommandRunner } from './command-runner';
+export { InMemoryHeldReportStore } from './held-report-store';
 export { MemoryLog } from './log';
+export { InMemoryManagedAccountDirectory } from './managed-account-directory';
 export { InMemoryNodeDirectory } from './managed-node-directory';
 export { InMemoryNodeInventoryCache } from './node-inventory-cache';
 export { RecordingPublisher } from './outcome-publisher';

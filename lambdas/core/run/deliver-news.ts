@@ -4,7 +4,8 @@
 // the DLQ and the alarm apply): the next run sends the news again. Only a process that dies between the
 // save and SNS's answer can lose a digest, and that invocation fails visibly. See docs/design.md section 7.
 import { errorText } from '../concurrency';
-import { markNotified, type LedgerEntry } from '../ledger';
+import type { FreePeriodMarks } from '../free-period';
+import { markNotified, toldMarkOf, unmarkEntry, type LedgerEntry, type ToldMark } from '../ledger';
 import type { OutcomeReport } from '../outcome-report';
 import type { DoctorDependencies } from './dependencies';
 import { saveChangedEntries } from './save-entries';
@@ -18,6 +19,8 @@ export interface Delivery {
   readonly report?: OutcomeReport;
   readonly writeLedger: boolean;
   readonly now: Date;
+  /** Free-period marks that wait for the notices' publish, for a publisher that holds the report. */
+  readonly freePeriodMarks?: FreePeriodMarks;
 }
 
 export async function deliverNews(
@@ -31,27 +34,49 @@ export async function deliverNews(
     : entries;
   const saved = writeLedger ? await saveChangedEntries(marked, stored, deps) : new Map<string, LedgerEntry>();
   if (!report) return { published: false, channelFailures: 0 };
+  const marks = toldMarks(entries, saved);
+  let held: boolean | undefined;
   try {
-    await deps.publisher.publish(report);
+    ({ held } = await deps.publisher.publish(report, { marks, freePeriodMarks: delivery.freePeriodMarks }));
   } catch (error) {
     deps.log.error('Could not publish the digest; the next run will send its news again', { error: errorText(error) });
-    await unmark(entries, saved, deps);
+    await putBackToldMarks(marks, saved, deps);
     throw error;
   }
-  return { published: true, channelFailures: await publishToChannels(report, deps) };
+  // A held report is told by a later publish (a hub's program digest), which saves the free-period marks.
+  return { published: !held, channelFailures: await publishToChannels(report, deps) };
 }
 
-/** Puts back the entries as they were before the notification mark, at the versions this run just wrote. */
-async function unmark(
-  entries: readonly LedgerEntry[],
-  saved: ReadonlyMap<string, LedgerEntry>,
-  deps: DoctorDependencies,
-) {
-  const written = entries.flatMap((entry) => {
+/** What the notification marks changed on each entry this run saved. */
+function toldMarks(entries: readonly LedgerEntry[], saved: ReadonlyMap<string, LedgerEntry>): ToldMark[] {
+  return entries.flatMap((entry) => {
     const current = saved.get(entry.sourceServerId);
-    return current ? [{ ...entry, version: current.version }] : [];
+    const mark = current && toldMarkOf(entry, current);
+    return mark ? [mark] : [];
   });
-  await saveChangedEntries(written, saved, deps);
+}
+
+/**
+ * Puts back the entries as they were before the notification mark, at the versions this run wrote (`stored`: the
+ * ledger as it is now). An entry at another version was written by another run since: its record stands. Returns
+ * the marks at the versions now stored, for a publish that is tried again (a hub's program digest).
+ */
+export async function putBackToldMarks(
+  marks: readonly ToldMark[],
+  stored: ReadonlyMap<string, LedgerEntry>,
+  deps: Pick<DoctorDependencies, 'ledger' | 'log'>,
+): Promise<ToldMark[]> {
+  const unmarked = marks.flatMap((mark) => {
+    const current = stored.get(mark.sourceServerId);
+    if (current?.version === mark.version) return [unmarkEntry(current, mark)];
+    deps.log.warn('Another run updated this server first; keeping its record', { sourceServerId: mark.sourceServerId });
+    return [];
+  });
+  const saved = await saveChangedEntries(unmarked, stored, deps);
+  return marks.flatMap((mark) => {
+    const current = saved.get(mark.sourceServerId);
+    return current ? [{ ...mark, version: current.version }] : [];
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 // (scheduled runs, and previews, which never save), told in its digest. The marks of what was told are saved only
 // after that digest was published, so a failed publish means the notices are told again by the next run.
 import { errorText } from '../concurrency';
-import { reviewFreePeriods, type FreePeriodReview } from '../free-period';
+import { reviewFreePeriods, type FreePeriodMarks, type FreePeriodReview } from '../free-period';
 import type { SourceServer } from '../model';
 import type { DoctorSettings } from '../../shared/settings';
 import type { DoctorDependencies, RunRequest } from './dependencies';
@@ -45,10 +45,30 @@ export async function saveRunFreePeriodMarks(
   delivery: { readonly published: boolean; readonly writeLedger: boolean },
   deps: Pick<DoctorDependencies, 'freePeriodMarks' | 'log'>,
 ): Promise<void> {
-  if (!review?.changed || !delivery.writeLedger || !deps.freePeriodMarks) return;
+  if (!review?.changed || !delivery.writeLedger) return;
   if (review.notices.length > 0 && !delivery.published) return;
+  await saveFreePeriodMarks(review.marks, deps);
+}
+
+/**
+ * The marks that wait for the notices' publish: a publisher that holds the report (a hub's account run) carries
+ * them to the publish that tells them (docs/design.md section 7, "Delivery").
+ */
+export function marksAwaitingPublish(
+  review: FreePeriodReview | undefined,
+  writeLedger: boolean,
+): FreePeriodMarks | undefined {
+  return review?.changed && writeLedger && review.notices.length > 0 ? review.marks : undefined;
+}
+
+/** Saves the marks; a conflict or a failure is logged, never thrown (the notices are only told again). */
+export async function saveFreePeriodMarks(
+  marks: FreePeriodMarks,
+  deps: Pick<DoctorDependencies, 'freePeriodMarks' | 'log'>,
+): Promise<void> {
+  if (!deps.freePeriodMarks) return;
   try {
-    const result = await deps.freePeriodMarks.saveFreePeriodMarks(review.marks);
+    const result = await deps.freePeriodMarks.saveFreePeriodMarks(marks);
     if (result === 'CONFLICT') deps.log.warn('Another run saved the free-period marks first; its marks stand');
   } catch (error) {
     deps.log.error('Could not save the free-period marks; the next scheduled run tells these notices again', {

@@ -21,8 +21,8 @@ import { assignNews, orderByNews } from './assign-news';
 import { collectEarlierResults } from './collect-earlier-results';
 import type { DoctorDependencies, RunEnvironment, RunRequest } from './dependencies';
 import { deliverNews } from './deliver-news';
-import { reviewRunFreePeriods, saveRunFreePeriodMarks } from './free-period-notices';
 import { watchInventoryNeed } from './early-inventory';
+import { marksAwaitingPublish, reviewRunFreePeriods, saveRunFreePeriodMarks } from './free-period-notices';
 import { planServers, type PlanContext } from './plan-servers';
 import { labelReport, readMigrationTerms } from './read-migration-terms';
 import { logServer, playbookOf, toReport, type ServerPlan } from './server-plan';
@@ -75,6 +75,7 @@ export async function runDoctor(
       report: request.trigger === 'preview' || coalesced ? undefined : outcome,
       writeLedger: !dryRun,
       now,
+      freePeriodMarks: marksAwaitingPublish(freePeriod?.review, !dryRun),
     },
     stored,
     deps,

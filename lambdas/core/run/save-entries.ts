@@ -11,7 +11,7 @@ import type { DoctorDependencies } from './dependencies';
 export async function saveChangedEntries(
   entries: readonly LedgerEntry[],
   stored: ReadonlyMap<string, LedgerEntry>,
-  deps: DoctorDependencies,
+  deps: Pick<DoctorDependencies, 'ledger' | 'log'>,
 ): Promise<Map<string, LedgerEntry>> {
   const changed = entries.filter((entry) => canonicalJson(entry) !== canonicalJson(stored.get(entry.sourceServerId)));
   const next = changed.map((entry) => ({ ...entry, version: entry.version + 1 }));

@@ -40,6 +40,34 @@ describe('createAwsClients', () => {
     expect(await clients.iam().config.maxAttempts()).toBe(2);
   });
 
+  it("builds a member account's SSM, EC2 and IAM clients that sign with its credentials, configured as the rest", async () => {
+    // Arrange
+    const clients = createAwsClients({ ...LOCAL, region: 'eu-west-1', maxAttempts: 3 });
+    const provider = jest.fn(async () => ({
+      accessKeyId: 'ASIAMEMBER',
+      secretAccessKey: 'member-secret',
+      sessionToken: 'member-token',
+      expiration: new Date(Date.now() + 3_600_000),
+    }));
+
+    // Act
+    const member = clients.withCredentials(provider);
+
+    // Assert
+    for (const client of [member.ssm, member.ec2(), member.iam()]) {
+      expect(await client.config.credentials()).toMatchObject({
+        accessKeyId: 'ASIAMEMBER',
+        sessionToken: 'member-token',
+      });
+      expect(await client.config.maxAttempts()).toBe(3);
+      expect(await client.config.region()).toBe('eu-west-1');
+    }
+    expect(await clients.ssm.config.credentials()).toMatchObject({ accessKeyId: 'test' });
+    expect(member.ec2()).toBe(member.ec2());
+    expect(await clients.sts().config.maxAttempts()).toBe(3);
+    expect(clients.sts()).toBe(clients.sts());
+  });
+
   it('drops undefined attributes when marshalling ledger items', () => {
     // Act
     const { dynamodb } = createAwsClients(LOCAL);

@@ -44,6 +44,9 @@ describe('planOpsItems', () => {
     );
     expect(draft?.details.mgnDoctorAdvice).toMatch(/^MGN has not heard from the AWS Replication Agent/);
     expect(draft?.description).toContain('Advice: MGN has not heard');
+    // A hub opens member accounts' items in its own OpsCenter: each says whose server it is.
+    expect(draft?.description).toContain(`Account ${draft?.details.mgnDoctorAccount}, `);
+    expect(draft?.details.mgnDoctorAccount).toMatch(/^\d{12}$/);
     expect(draft?.description.length).toBeLessThanOrEqual(OPS_ITEM_LIMITS.description);
   });
 

@@ -4,6 +4,7 @@ import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import {
   DescribeSourceServersCommand,
   ListApplicationsCommand,
+  ListManagedAccountsCommand,
   ListWavesCommand,
   MgnClient,
   RetryDataReplicationCommand,
@@ -19,6 +20,7 @@ import {
   SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FREE_PERIOD_MARKS_KEY } from '../../../lambdas/adapters/dynamodb-remediation-ledger';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -33,6 +35,7 @@ const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 const documentClient = mockClient(DynamoDBDocumentClient);
 const dynamodb = mockClient(DynamoDBClient);
+const sts = mockClient(STSClient);
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -159,7 +162,8 @@ function sdkError(name: string, message: string): Error {
 }
 
 beforeEach(() => {
-  for (const client of [mgn, ssm, sns, documentClient, dynamodb]) client.reset();
+  for (const client of [mgn, ssm, sns, documentClient, dynamodb, sts]) client.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   mgn
     .on(DescribeSourceServersCommand as any)
     .resolves({ items: FLEET } satisfies Omit<DescribeSourceServersCommandOutput, '$metadata'> as any);
@@ -235,16 +239,13 @@ describe('check: tables', () => {
   });
 
   it('plans RetryDataReplication with --retry-service-side-errors, and still does not call it', async () => {
-    const { exitCode, stdout } = await check([
-      '--region',
-      REGION,
-      '--retry-service-side-errors',
-      '--account',
-      '444455556666',
-    ]);
+    const { exitCode, stdout } = await check(['--region', REGION, '--retry-service-side-errors', '--account', ACCOUNT]);
 
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(`${REGION}, account 444455556666 (dry run`);
+    expect(stdout).toMatch(`${REGION}, account ${ACCOUNT} (dry run`);
+    // The credentials' own account: no role to assume, no accountID.
+    expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+    expect(mgn).not.toHaveReceivedCommandWith(DescribeSourceServersCommand as any, { accountID: ACCOUNT } as any);
     expect(row(stdout, FILES)?.slice(5)).toEqual(['WOULD_TREAT', 'would run RetryDataReplication (treatment 1)']);
   });
 
@@ -715,5 +716,93 @@ describe('check: usage', () => {
       'Exit codes: 0 done, 1 other error, 2 usage, 3 credentials, 4 access denied, 5 MGN not initialized',
     );
     expect(makeClients).not.toHaveBeenCalled();
+  });
+});
+
+describe('check: other accounts of the organization', () => {
+  const MEMBER = '444455556666';
+  const DENIED = '777788889999';
+  const READER_ROLE = (account: string) => `arn:aws:iam::${account}:role/MgnReplicationDoctorSpokeReader-${REGION}`;
+  const credentials = {
+    AccessKeyId: 'ASIAEXAMPLE',
+    SecretAccessKey: 'secret',
+    SessionToken: 'token',
+    Expiration: new Date(Date.now() + 3_600_000),
+  };
+
+  beforeEach(() => {
+    sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+    sts
+      .on(AssumeRoleCommand, { RoleArn: READER_ROLE(DENIED) })
+      .rejects(sdkError('AccessDenied', `not authorized to perform: sts:AssumeRole on ${READER_ROLE(DENIED)}`));
+    mgn
+      .on(ListManagedAccountsCommand as any)
+      .resolves({ items: [{ accountId: ACCOUNT }, { accountId: MEMBER }, { accountId: DENIED }] } as any);
+  });
+
+  it('reads another account through global view and its spoke reader role', async () => {
+    const { exitCode, stdout } = await check(['--region', REGION, '--account', MEMBER]);
+
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(`${REGION}, account ${MEMBER} (dry run`);
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: READER_ROLE(MEMBER),
+      RoleSessionName: 'mgn-doctor-preview',
+    });
+    expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand as any, { accountID: MEMBER } as any);
+  });
+
+  it('takes another reader role with --spoke-role', async () => {
+    await check(['--region', REGION, '--account', MEMBER, '--spoke-role', 'MigrationReadOnly']);
+
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${MEMBER}:role/MigrationReadOnly`,
+    });
+  });
+
+  it('shows every managed account, and one line for the account it cannot read (exit 6)', async () => {
+    const { exitCode, stdout, stderr } = await check(['--region', REGION, '--all-accounts']);
+
+    expect(exitCode).toBe(6);
+    expect(stdout).toMatch(`${REGION}, account ${ACCOUNT} (dry run`);
+    expect(stdout).toMatch(`${REGION}, account ${MEMBER} (dry run`);
+    expect(stdout).not.toContain(DENIED);
+    expect(stderr).toContain(
+      `error: Account ${DENIED}: the hub may not assume MgnReplicationDoctorSpokeReader-${REGION} there: deploy the spoke stack`,
+    );
+    // Nothing listed for the denied account: the role comes first.
+    expect(mgn).not.toHaveReceivedCommandWith(DescribeSourceServersCommand as any, { accountID: DENIED } as any);
+  });
+
+  it('puts every account and the failures in one JSON object', async () => {
+    const { exitCode, stdout } = await check(['--region', REGION, '--all-accounts', '--json']);
+
+    const document = JSON.parse(stdout);
+    expect(exitCode).toBe(6);
+    expect(document.accounts.map((account: { accountId: string }) => account.accountId)).toEqual([ACCOUNT, MEMBER]);
+    expect(document.failures).toEqual([{ accountId: DENIED, error: expect.stringContaining('AccessDenied') }]);
+  });
+
+  it('exits 0 when every account could be read', async () => {
+    mgn.on(ListManagedAccountsCommand as any).resolves({ items: [{ accountId: MEMBER }] } as any);
+
+    expect((await check(['--region', REGION, '--all-accounts'])).exitCode).toBe(0);
+  });
+
+  it('names mgn:ListManagedAccounts and trusted access when listing the accounts is denied', async () => {
+    mgn.on(ListManagedAccountsCommand as any).rejects(sdkError('AccessDeniedException', 'no global view') as any);
+
+    const { exitCode, stderr } = await check(['--region', REGION, '--all-accounts']);
+
+    expect(exitCode).toBe(4);
+    expect(stderr).toContain('mgn:ListManagedAccounts');
+    expect(stderr).toContain('trusted access');
+  });
+
+  it('refuses --account with --all-accounts', async () => {
+    const { exitCode, stderr } = await check(['--region', REGION, '--all-accounts', '--account', MEMBER]);
+
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('--account and --all-accounts exclude each other');
   });
 });

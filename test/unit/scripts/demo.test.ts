@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { runDemo, type DemoTranscript } from '../../../scripts/demo';
+import { runDemo, sampleProgramDigest, type DemoTranscript } from '../../../scripts/demo';
 import { DEMO_NODES, DEMO_SERVERS } from '../../../scripts/lib/demo-fleet';
+import { ACCOUNT_LABELS, PAYMENTS_SERVERS, PROGRAM_ACCOUNTS, SPOKE_ROLE } from '../../../scripts/lib/demo-program';
 
 let transcript: DemoTranscript;
 let lines: string[];
@@ -203,5 +204,73 @@ describe('demo scene 2: a mass stall in a fleet planned in waves', () => {
     )?.[1];
     // To refresh it, copy the digest from `npm run demo` (scene 2) between the markers, as this test renders it.
     expect(shown).toBe([`Subject: ${digest?.subject}`, `SMS:     ${digest?.sms}`, '', digest?.text].join('\n'));
+  });
+});
+
+describe('demo scene 3: one doctor for three accounts of an organization', () => {
+  const { payments, landingZone, noSpoke } = PROGRAM_ACCOUNTS;
+  const run = () => transcript.program.run;
+  const textOf = () => run().digest?.text ?? '';
+  const sectionOf = (account: string): string =>
+    textOf()
+      .split(/\n(?==== Account \d{12} — )/)
+      .find((section) => section.startsWith(`=== Account ${account} — `)) ?? '';
+
+  it('lists the three accounts and runs each exactly once, in the order listed', () => {
+    expect(run().accounts).toEqual([payments, landingZone, noSpoke]);
+    expect(run().results.map((result) => result.account)).toEqual(run().accounts);
+    expect(run().results.map((result) => result.held)).toEqual([true, true, false]);
+  });
+
+  it('prints each account outcome: the payments team treated, the landing zone sampled, the third one line', () => {
+    const printed = lines.slice(lines.findIndex((line) => line.includes('Scene 3:')));
+    const outcome = (account: string) =>
+      printed.filter((line) => line.startsWith(`  ${ACCOUNT_LABELS[account]} ${account} (`));
+    expect(outcome(payments).at(-1)).toContain('RECOVERED 1 · TREATED 2 · REPORTED 1 · 3 SSM command(s)');
+    expect(outcome(landingZone).at(-1)).toContain('TREATED 5 · REPORTED 35');
+    expect(outcome(noSpoke).at(-1)).toMatch(
+      new RegExp(
+        `not treated · Account ${noSpoke}: the hub may not assume ${SPOKE_ROLE} there: deploy the spoke stack`,
+      ),
+    );
+  });
+
+  it('publishes one digest with a section per treated account and one line for the account without its spoke', () => {
+    const text = textOf();
+    expect(run().outcome).toMatchObject({ published: true, accounts: 2, failedAccounts: 1 });
+    expect(text.match(/^=== Account \d{12} — /gm)).toEqual([
+      `=== Account ${payments} — `,
+      `=== Account ${landingZone} — `,
+    ]);
+    expect(text).toContain(`== Accounts not treated (1) ==\nAccount ${noSpoke}: the hub may not assume`);
+    expect(text.split('\n').filter((line) => line.includes(noSpoke))).toHaveLength(1);
+    expect(run().digest?.subject).toMatch(/^MGN eu-west-1: 1 account not treated, 43 stalled .*\(3 accounts\)$/);
+    expect(run().digest?.sms.length).toBeLessThanOrEqual(140);
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(32 * 1024);
+  });
+
+  it("tells each account's own news in its own section: A's recovery and restart, B's mass stall by wave", () => {
+    const a = sectionOf(payments);
+    expect(a).toContain(`[RECOVERED] ${PAYMENTS_SERVERS.recovers} pay-api-01`);
+    expect(a).toContain(`[NEW] ${PAYMENTS_SERVERS.unmanaged} pay-batch-03`);
+    expect(a).toContain('RetryDataReplication: SUCCEEDED');
+    expect(a).not.toContain('fra-app-');
+    const b = sectionOf(landingZone);
+    expect(b).toContain('Likely common cause: 40 of 40 stalled servers report AGENT_NOT_SEEN');
+    expect(b).toContain('Servers with news by wave: Wave 1 20, Wave 2 10, In no wave 10');
+    for (const server of run().reports.get(landingZone)?.servers ?? [])
+      expect(b).toContain(server.server.sourceServerId);
+    expect(b).not.toContain('pay-');
+  });
+
+  it('prints that digest, and the README shows its sample as printed', () => {
+    const digest = run().digest;
+    const printed = lines.join('\n');
+    expect(printed).toContain(`E-mail subject: ${digest?.subject}`);
+    for (const line of digest?.text.split('\n') ?? []) expect(printed).toContain(`    │ ${line}`.trimEnd());
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const shown = /<!-- program-digest:start -->\n```\n([\s\S]*?)\n```\n<!-- program-digest:end -->/.exec(readme)?.[1];
+    // To refresh it, print sampleProgramDigest(transcript.program.run.digest) and copy it between the markers.
+    expect(shown).toBe(digest && sampleProgramDigest(digest));
   });
 });
