@@ -60,18 +60,24 @@ export class MgnSourceServerRepository implements SourceServerRepository {
     this.account = options.accountID === undefined ? {} : { accountID: options.accountID };
   }
 
-  async listSourceServers(filter: SourceServerFilter = {}): Promise<SourceServer[]> {
+  async listSourceServers(
+    filter: SourceServerFilter = {},
+    onPage?: (servers: readonly SourceServer[]) => void,
+  ): Promise<SourceServer[]> {
     // An empty ID list would list every server: "none of these" means no call at all (chunk yields no batch).
     // A server is in at most one application, so no server comes back from two batches.
     const servers: SourceServer[] = [];
     for (const sourceServerIDs of batchesOf(filter.sourceServerIds)) {
       for (const applicationIDs of batchesOf(filter.applicationIds)) {
         servers.push(
-          ...(await this.describe({
-            isArchived: false,
-            ...(sourceServerIDs && { sourceServerIDs }),
-            ...(applicationIDs && { applicationIDs }),
-          })),
+          ...(await this.describe(
+            {
+              isArchived: false,
+              ...(sourceServerIDs && { sourceServerIDs }),
+              ...(applicationIDs && { applicationIDs }),
+            },
+            onPage,
+          )),
         );
       }
     }
@@ -121,13 +127,18 @@ export class MgnSourceServerRepository implements SourceServerRepository {
     });
   }
 
-  private async describe(filters: DescribeSourceServersRequestFilters): Promise<SourceServer[]> {
+  private async describe(
+    filters: DescribeSourceServersRequestFilters,
+    onPage: ((servers: readonly SourceServer[]) => void) | undefined,
+  ): Promise<SourceServer[]> {
     // Each page is flattened as it arrives, so the raw API items of 4,000 servers are never all held at once.
     return collectPages(async (nextToken: string | undefined) => {
       const page = await this.mgn.send(
         new DescribeSourceServersCommand({ ...this.account, filters, maxResults: PAGE_SIZE, nextToken }),
       );
-      return { items: (page.items ?? []).flatMap((item) => toSourceServer(item) ?? []), next: page.nextToken };
+      const items = (page.items ?? []).flatMap((item) => toSourceServer(item) ?? []);
+      onPage?.(items);
+      return { items, next: page.nextToken };
     });
   }
 }

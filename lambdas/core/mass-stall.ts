@@ -39,10 +39,22 @@ export function decideSampleRule(
   const open = all.filter((entry) => entry.status !== 'CLOSED' && AFFECTED.has(entry.condition));
   const size = open.filter((entry) => within(entry.since, now)).length + newlyAffected;
   if (threshold === 0 || size < threshold) return { holding: false, openSlots: Number.POSITIVE_INFINITY, size };
-  const restartHelped =
-    recoveredNow ||
-    all.some((entry) => entry.closedReason === 'RECOVERED' && entry.attempts > 0 && within(entry.closedAt, now));
-  if (restartHelped) return { holding: false, openSlots: Number.POSITIVE_INFINITY, size };
+  if (recoveredNow || restartHelpedLately(all, now))
+    return { holding: false, openSlots: Number.POSITIVE_INFINITY, size };
   const sampled = open.filter((entry) => entry.attempts > 0 && within(entry.lastAttemptAt, now)).length;
   return { holding: true, openSlots: Math.max(0, MASS_STALL_SAMPLE_SIZE - sampled), size };
+}
+
+/**
+ * Whether the rule could hold any agent restart in this run, whatever MGN lists: not when it is off or the ledger
+ * shows a restart that helped within the window. Lets a run act on what it has read before the last page.
+ */
+export function mayHoldRestarts(entries: Iterable<LedgerEntry>, threshold: number, now: Date): boolean {
+  return threshold > 0 && !restartHelpedLately([...entries], now);
+}
+
+function restartHelpedLately(entries: readonly LedgerEntry[], now: Date): boolean {
+  return entries.some(
+    (entry) => entry.closedReason === 'RECOVERED' && entry.attempts > 0 && within(entry.closedAt, now),
+  );
 }

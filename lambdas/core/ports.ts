@@ -22,8 +22,14 @@ export interface SourceServerFilter {
 }
 
 export interface SourceServerRepository {
-  /** Every non-archived source server, all pages; narrowed by `filter` when given. */
-  listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]>;
+  /**
+   * Every non-archived source server, all pages; narrowed by `filter` when given. `onPage`, when given, sees each
+   * page's servers as it arrives (a run starts the work they call for early).
+   */
+  listSourceServers(
+    filter?: SourceServerFilter,
+    onPage?: (servers: readonly SourceServer[]) => void,
+  ): Promise<SourceServer[]>;
   /** Every non-archived MGN application, all pages; only those in the given waves when `waveIds` is set. */
   listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]>;
   /** Every non-archived MGN wave, all pages. */

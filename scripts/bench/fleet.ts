@@ -355,3 +355,15 @@ export function minimumCalls(fleet: Fleet): MinimumCall[] {
   );
   return calls;
 }
+
+/**
+ * The DescribeSourceServers page (1-based) holding the first stalled server: from it, a run knows it will list the
+ * SSM inventory and starts it (lambdas/core/run/early-inventory.ts), when the mass-stall rule is off. With the rule
+ * on, a first run knows only after MGN's last page (the rule could hold every agent restart): undefined.
+ */
+export function inventoryNeedPage(fleet: Fleet, massStallThreshold: number): number | undefined {
+  const { servers, stalled, stalledLayout } = fleet.spec;
+  const first = stalledIndexes(servers, stalled, stalledLayout)[0];
+  if (first === undefined || massStallThreshold > 0) return undefined;
+  return Math.floor(first / DESCRIBE_SOURCE_SERVERS_PAGE) + 1;
+}

@@ -37,6 +37,13 @@ export interface RunCalls {
   readonly ledgerPages: number;
   /** DescribeInstanceInformation pages, one after another; then the inventory is cached for event runs. */
   readonly inventoryPages: number;
+  /**
+   * The MGN page (1-based) that shows a server the run will surely treat on a host found by name: the inventory
+   * listing starts once it and the ledger scan are read, beside the rest of the MGN listing
+   * (lambdas/core/run/early-inventory.ts). Undefined: only the whole MGN listing tells (the mass-stall rule could
+   * hold every such server), so the inventory is listed after it.
+   */
+  readonly inventoryNeedPage?: number;
   /** Servers treated: a claim, the sent command IDs and a final ledger write each. */
   readonly treated: number;
   /** Documents sent (one SendCommand request each, split into batches that go out together). */
@@ -63,8 +70,8 @@ export interface IoFloor {
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
 /**
- * The chain of a first run (lambdas/core/run/run-doctor.ts): list ∥ scan, inventory (and its cache), claim,
- * send, record the command IDs, collect, save the entries, publish.
+ * The chain of a first run (lambdas/core/run/run-doctor.ts): list ∥ scan, the inventory (beside them or after
+ * them) and its cache, claim, send, record the command IDs, collect, save the entries, publish.
  */
 export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR_CONCURRENCY): IoFloor {
   const ledgerCalls = ceilDiv(calls.treated, concurrency.ledgerWritesPerCall);
@@ -74,12 +81,7 @@ export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR
     basis: `⌈${calls.treated} writes / ${concurrency.ledgerWritesPerCall} per call⌉ = ${ledgerCalls} calls, ${concurrency.ledgerCalls} in flight`,
   });
   const steps: FloorStep[] = [
-    {
-      step: 'MGN listing ∥ ledger scan',
-      rounds: Math.max(calls.mgnPages, calls.ledgerPages),
-      basis: `max(${calls.mgnPages} MGN pages, ${calls.ledgerPages} scan page)`,
-    },
-    { step: 'SSM inventory', rounds: calls.inventoryPages, basis: `${calls.inventoryPages} pages, one after another` },
+    ...listingSteps(calls),
     {
       step: 'inventory cache',
       rounds: calls.inventoryPages > 0 ? 1 : 0,
@@ -104,8 +106,39 @@ export function ioFloor(calls: RunCalls, latencyMs: number, concurrency = DOCTOR
   return { rounds, latencyMs, ms: rounds * latencyMs, steps };
 }
 
-/** A first run's calls, from the fleet's minimum calls (fleet.ts) and the servers it treats. */
-export function runCallsOf(minimum: readonly MinimumCall[], documents: number, treated: number): RunCalls {
+/**
+ * The listings a run starts with: MGN's pages and the ledger's scan side by side, and the SSM inventory's pages
+ * either beside them, from the round the need for it shows, or after them.
+ */
+function listingSteps(calls: RunCalls): FloorStep[] {
+  const { mgnPages, ledgerPages, inventoryPages, inventoryNeedPage } = calls;
+  const fleet = Math.max(mgnPages, ledgerPages);
+  const fleetBasis = `${mgnPages} MGN pages, ${ledgerPages} scan page`;
+  if (inventoryNeedPage === undefined || inventoryPages === 0)
+    return [
+      { step: 'MGN listing ∥ ledger scan', rounds: fleet, basis: `max(${fleetBasis})` },
+      { step: 'SSM inventory', rounds: inventoryPages, basis: `${inventoryPages} pages, one after another` },
+    ];
+  const start = Math.max(Math.min(inventoryNeedPage, mgnPages), ledgerPages);
+  return [
+    {
+      step: 'MGN listing ∥ ledger scan ∥ SSM inventory',
+      rounds: Math.max(fleet, start + inventoryPages),
+      basis: `max(${fleetBasis}; the inventory's ${inventoryPages} pages one after another, after MGN page ${inventoryNeedPage} and the scan: ${start} + ${inventoryPages})`,
+    },
+  ];
+}
+
+/**
+ * A first run's calls, from the fleet's minimum calls (fleet.ts), the servers it treats and the MGN page that first
+ * shows one to find by name, when the run can tell from it (RunCalls.inventoryNeedPage).
+ */
+export function runCallsOf(
+  minimum: readonly MinimumCall[],
+  documents: number,
+  treated: number,
+  inventoryNeedPage?: number,
+): RunCalls {
   const calls = (operation: string): number => minimum.find((call) => call.operation === operation)?.minimum ?? 0;
   const commands = calls('ssm:SendCommand');
   const inventoryPages = calls('ssm:DescribeInstanceInformation');
@@ -113,6 +146,7 @@ export function runCallsOf(minimum: readonly MinimumCall[], documents: number, t
     mgnPages: calls('mgn:DescribeSourceServers'),
     ledgerPages: calls('dynamodb:Scan'),
     inventoryPages,
+    ...(inventoryPages > 0 && inventoryNeedPage !== undefined && { inventoryNeedPage }),
     treated: commands > 0 ? treated : 0,
     documents: commands > 0 ? documents : 0,
     commands,

@@ -8,10 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuiltBundle } from './bundle';
 import type { ApiSourceServer } from '../../test/support/fake-mgn-endpoint';
-import { ACCOUNT_ID, REGION, startBenchEndpoints, type BenchEndpoints } from './endpoints';
+import { ACCOUNT_ID, BENCH_SETTINGS, REGION, startBenchEndpoints, type BenchEndpoints } from './endpoints';
 import {
   AGENT_PLAYBOOK_DOCUMENTS,
   generateFleet,
+  inventoryNeedPage,
   minimumCalls,
   type Fleet,
   type FleetSpec,
@@ -416,7 +417,8 @@ export async function runScenario(
     .map((row) => row.operation);
   const results = outcomes.map((once) => once.outcome.result);
   const listed = fleet.sourceServers.filter((server) => !server.isArchived);
-  const floor = ioFloor(runCallsOf(minimum, AGENT_PLAYBOOK_DOCUMENTS, spec.stalled), options.latencyMs);
+  const needPage = inventoryNeedPage(fleet, BENCH_SETTINGS.massStallThreshold);
+  const floor = ioFloor(runCallsOf(minimum, AGENT_PLAYBOOK_DOCUMENTS, spec.stalled, needPage), options.latencyMs);
   const cpuOf = (result: RunnerResult): number => result.cpuUserMs + result.cpuSystemMs;
   const parseMs = outcomes.map((once) => once.outcome.parse?.jsonParseCpuMs ?? Number.NaN);
   return {

@@ -47,6 +47,8 @@ export class InMemorySourceServerRepository implements SourceServerRepository {
   /** Makes every RetryDataReplication fail with this error (throttling, access denied, …). */
   retryError?: Error;
   settings: ReplicationSettings = { bandwidthThrottling: 0, createPublicIP: false, dataPlaneRouting: 'PRIVATE_IP' };
+  /** Servers per page offered to a listing's `onPage` (MGN's largest page). */
+  pageSize = 1000;
 
   constructor(
     public servers: SourceServer[] = [],
@@ -58,9 +60,15 @@ export class InMemorySourceServerRepository implements SourceServerRepository {
     return this.retryCalls.map((call) => call.sourceServerId);
   }
 
-  async listSourceServers(filter?: SourceServerFilter): Promise<SourceServer[]> {
+  async listSourceServers(
+    filter?: SourceServerFilter,
+    onPage?: (servers: readonly SourceServer[]) => void,
+  ): Promise<SourceServer[]> {
     this.listCalls.push(filter);
-    return selectSourceServers(this.servers, filter);
+    const servers = selectSourceServers(this.servers, filter);
+    for (let start = 0; start < servers.length; start += this.pageSize)
+      onPage?.(servers.slice(start, start + this.pageSize));
+    return servers;
   }
 
   async listApplications(filter?: { readonly waveIds?: readonly string[] }): Promise<MigrationApplication[]> {

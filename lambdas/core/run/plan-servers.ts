@@ -12,13 +12,15 @@ import type { DoctorSettings } from '../../shared/settings';
 import type { DoctorDependencies } from './dependencies';
 import { describeStep } from './describe-step';
 import { playbookOf, type ServerPlan } from './server-plan';
-import { decideSampleRule, type SampleRule } from '../mass-stall';
+import { decideSampleRule, mayHoldRestarts, type SampleRule } from '../mass-stall';
 
 /** How the run came: an event run may use the SSM inventory a scheduled run listed, which saves it. */
 export interface PlanContext {
   readonly trigger: Trigger;
   readonly now: Date;
   readonly dryRun: boolean;
+  /** The whole SSM inventory, when the run started listing it before MGN's last page (showsInventoryNeed). */
+  readonly nodeListing?: Promise<ManagedNode[]>;
 }
 
 export async function planServers(
@@ -29,17 +31,48 @@ export async function planServers(
   deps: DoctorDependencies,
 ): Promise<ServerPlan[]> {
   const { now, dryRun } = context;
-  const decided = servers.map((server): ServerPlan => {
-    const classification = classifyServer(server, settings);
-    const step = decideStep(server, classification, entries.get(server.sourceServerId), settings, now);
-    return { server, classification, step, action: 'NONE', detail: classification.reason, hostDocuments: [] };
-  });
+  const decided = servers.map((server) => decideServer(server, entries.get(server.sourceServerId), settings, now));
   const recoveredNow = decided.some(({ step }) => step.kind === 'CLOSE' && step.reason === 'RECOVERED');
   const newlyAffected = countNewlyAffected(decided, entries);
   const rule = decideSampleRule(entries.values(), newlyAffected, recoveredNow, settings.massStallThreshold, now);
   if (rule.holding) deps.log.warn('Mass stall: agent restarts beyond the sample are held', { servers: rule.size });
   const resolved = await resolveTargets(holdBeyondSample(decided, entries, rule), settings, context, deps);
   return resolved.map((plan) => describeStep(plan, entries.get(plan.server.sourceServerId), now, dryRun));
+}
+
+/**
+ * Whether these servers, read before MGN's last page, already show that the run will list the whole SSM
+ * inventory: one of them will be treated on a host found by name whatever the other pages hold. The mass-stall
+ * rule may still hold an agent restart, so a server it could hold does not count; event runs try the cached
+ * inventory first (docs/design.md section 5), so they never list early. Lets a run list the inventory while MGN
+ * is still being listed (docs/design.md section 2).
+ */
+export function showsInventoryNeed(
+  servers: readonly SourceServer[],
+  entries: ReadonlyMap<string, LedgerEntry>,
+  settings: DoctorSettings,
+  context: PlanContext,
+): boolean {
+  if (context.trigger === 'event') return false;
+  const mayHold = mayHoldRestarts(entries.values(), settings.massStallThreshold, context.now);
+  return servers.some((server) => {
+    const entry = entries.get(server.sourceServerId);
+    const { step } = decideServer(server, entry, settings, context.now);
+    const held = mayHold && isHoldable(step) && !isInSample(entry);
+    return needsHost(step) && !held && needsFullInventory([server], settings.nodeIdTagKey);
+  });
+}
+
+/** What MGN says about one server (classify) and what the ledger allows (decide), before holds and hosts. */
+function decideServer(
+  server: SourceServer,
+  entry: LedgerEntry | undefined,
+  settings: DoctorSettings,
+  now: Date,
+): ServerPlan {
+  const classification = classifyServer(server, settings);
+  const step = decideStep(server, classification, entry, settings, now);
+  return { server, classification, step, action: 'NONE', detail: classification.reason, hostDocuments: [] };
 }
 
 const AFFECTED: ReadonlySet<string> = new Set(['STALLED', 'DISCONNECTED']);
@@ -58,18 +91,8 @@ function holdBeyondSample(
   rule: SampleRule,
 ): ServerPlan[] {
   if (!rule.holding) return [...plans];
-  const inSample = (id: string): boolean => {
-    const entry = entries.get(id);
-    return entry !== undefined && entry.status !== 'CLOSED' && entry.attempts > 0;
-  };
   const candidates = plans
-    .filter(
-      ({ step, server }) =>
-        step.kind === 'TREAT' &&
-        !step.playbook.serviceAction &&
-        step.playbook.hostDocuments.includes('RestartReplicationAgent') &&
-        !inSample(server.sourceServerId),
-    )
+    .filter(({ step, server }) => isHoldable(step) && !isInSample(entries.get(server.sourceServerId)))
     .map((plan) => plan.server.sourceServerId)
     .sort();
   const held = new Set(candidates.slice(rule.openSlots));
@@ -79,6 +102,16 @@ function holdBeyondSample(
       : plan,
   );
 }
+
+/** An agent restart without a service action: what the mass-stall rule holds beyond its sample. */
+const isHoldable = (step: Step): boolean =>
+  step.kind === 'TREAT' &&
+  !step.playbook.serviceAction &&
+  step.playbook.hostDocuments.includes('RestartReplicationAgent');
+
+/** A server the sample already holds (treated in this mass stall) keeps its treatment. */
+const isInSample = (entry: LedgerEntry | undefined): boolean =>
+  entry !== undefined && entry.status !== 'CLOSED' && entry.attempts > 0;
 
 const needsHost = (step: Step): step is Extract<Step, { kind: 'TREAT' }> =>
   step.kind === 'TREAT' && step.playbook.hostDocuments.length > 0;
@@ -118,7 +151,7 @@ async function loadNodeIndex(
   if (needsFullInventory(sources, settings.nodeIdTagKey)) {
     const cached = context.trigger === 'event' ? await indexFromCache(sources, settings, context.now, deps) : undefined;
     if (cached) return cached;
-    const nodes = await deps.nodes.listNodes();
+    const nodes = await (context.nodeListing ?? deps.nodes.listNodes());
     if (context.trigger === 'schedule' && !context.dryRun && settings.inventoryCacheMinutes > 0)
       await saveInventory(nodes, context.now, deps);
     return indexNodes(nodes);

@@ -21,8 +21,9 @@ import { assignNews, orderByNews } from './assign-news';
 import { collectEarlierResults } from './collect-earlier-results';
 import type { DoctorDependencies, RunEnvironment, RunRequest } from './dependencies';
 import { deliverNews } from './deliver-news';
+import { watchInventoryNeed } from './early-inventory';
 import { marksAwaitingPublish, reviewRunFreePeriods, saveRunFreePeriodMarks } from './free-period-notices';
-import { planServers } from './plan-servers';
+import { planServers, type PlanContext } from './plan-servers';
 import { labelReport, readMigrationTerms } from './read-migration-terms';
 import { logServer, playbookOf, toReport, type ServerPlan } from './server-plan';
 import { treatServers } from './treat-servers';
@@ -38,9 +39,9 @@ export async function runDoctor(
   const now = deps.clock.now();
   const dryRun = settings.dryRun || request.trigger === 'preview';
 
-  const { servers, stored } = await readFleet(request, deps);
-  const current = await collectEarlierResults(inScope(stored, request), deps);
-  const planned = await planServers(servers, current, settings, { trigger: request.trigger, now, dryRun }, deps);
+  const context = { trigger: request.trigger, now, dryRun };
+  const { servers, stored, current, nodeListing } = await readFleet(request, settings, context, deps);
+  const planned = await planServers(servers, current, settings, { ...context, nodeListing }, deps);
   const treated = dryRun
     ? { plans: planned, commandsSent: 0 }
     : await treatServers(planned, request, settings, environment, now, deps);
@@ -193,11 +194,30 @@ function describeRunFreePeriods(
   return describeFreePeriodNotices(groups, { warningDays: settings.freePeriodWarningDays });
 }
 
-/** The servers MGN lists and the ledger's entries, read together. An event run lists only its servers. */
-async function readFleet(request: RunRequest, deps: DoctorDependencies) {
+/**
+ * The servers MGN lists and the ledger's entries, read together, and earlier results collected (stage 1) as soon
+ * as the ledger is read. An event run lists only its servers. MGN's pages are offered to the inventory watch as
+ * they arrive: the SSM inventory listing starts as soon as a page shows that the run needs it.
+ */
+async function readFleet(
+  request: RunRequest,
+  settings: DoctorSettings,
+  context: PlanContext,
+  deps: DoctorDependencies,
+) {
   const filter = request.sourceServerIds ? { sourceServerIds: request.sourceServerIds } : undefined;
-  const [servers, entries] = await Promise.all([deps.servers.listSourceServers(filter), deps.ledger.loadEntries()]);
-  return { servers, stored: new Map(entries.map((entry) => [entry.sourceServerId, entry])) };
+  const stored = deps.ledger
+    .loadEntries()
+    .then((entries) => new Map(entries.map((entry) => [entry.sourceServerId, entry])));
+  const current = stored.then((entries) => collectEarlierResults(inScope(entries, request), deps));
+  const inventory = watchInventoryNeed(current, settings, context, deps);
+  const [servers, storedEntries, currentEntries] = await Promise.all([
+    deps.servers.listSourceServers(filter, inventory.offer),
+    stored,
+    current,
+  ]);
+  const early = await inventory.listing();
+  return { servers, stored: storedEntries, current: currentEntries, nodeListing: early?.nodes };
 }
 
 function inScope(stored: ReadonlyMap<string, LedgerEntry>, request: RunRequest): Map<string, LedgerEntry> {

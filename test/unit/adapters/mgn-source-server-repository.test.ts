@@ -122,6 +122,28 @@ describe('MgnSourceServerRepository.listSourceServers', () => {
     });
   });
 
+  it('shows each page’s servers to onPage as it arrives, before asking for the next', async () => {
+    // Arrange
+    const seen: string[][] = [];
+    const callsWhenSeen: number[] = [];
+    mgnMock
+      .on(describeCommand)
+      .resolvesOnce({ items: [minimal(serverId(1)), { arn: 'no ID' }], nextToken: 'token-2' } as never)
+      .resolvesOnce({ items: [minimal(serverId(2))] } as never);
+    const repository = new MgnSourceServerRepository(new MgnClient({}));
+
+    // Act
+    const servers = await repository.listSourceServers(undefined, (page) => {
+      seen.push(page.map((server) => server.sourceServerId));
+      callsWhenSeen.push(mgnMock.commandCalls(describeCommand).length);
+    });
+
+    // Assert: the pages as the doctor maps them (an item without an ID dropped), the first before page 2 was asked
+    expect(seen).toEqual([[serverId(1)], [serverId(2)]]);
+    expect(callsWhenSeen).toEqual([1, 2]);
+    expect(servers.map((server) => server.sourceServerId)).toEqual([serverId(1), serverId(2)]);
+  });
+
   it('filters by source server IDs, at most 200 per request, without duplicates', async () => {
     // Arrange
     const ids = Array.from({ length: 250 }, (_, n) => serverId(n));

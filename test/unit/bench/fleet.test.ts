@@ -1,5 +1,5 @@
 // The benchmark's generated fleet and the minimum calls it derives from it (docs/design.md section 12).
-import { generateFleet, minimumCalls, stalledIndexes } from '../../../scripts/bench/fleet';
+import { generateFleet, inventoryNeedPage, minimumCalls, stalledIndexes } from '../../../scripts/bench/fleet';
 
 const asRecord = (calls: ReturnType<typeof minimumCalls>): Record<string, number> =>
   Object.fromEntries(calls.map((call) => [call.operation, call.minimum]));
@@ -105,5 +105,19 @@ describe('minimumCalls', () => {
       'mgn:DescribeSourceServers': 3,
       'dynamodb:Scan': 1,
     });
+  });
+});
+
+describe('inventoryNeedPage', () => {
+  test('the MGN page of the first stalled server, when the mass-stall rule is off', () => {
+    // Act / Assert: 150 spread over 4,000 start at index 13; one in 4,000 sits at index 2,000 (page 3)
+    expect(inventoryNeedPage(generateFleet({ servers: 4000, stalled: 150 }), 0)).toBe(1);
+    expect(inventoryNeedPage(generateFleet({ servers: 4000, stalled: 1 }), 0)).toBe(3);
+    expect(inventoryNeedPage(generateFleet({ servers: 4000, stalled: 1, stalledLayout: 'block' }), 0)).toBe(1);
+  });
+
+  test('none with nothing stalled, or with the mass-stall rule on (only the last page tells)', () => {
+    expect(inventoryNeedPage(generateFleet({ servers: 4000, stalled: 0 }), 0)).toBeUndefined();
+    expect(inventoryNeedPage(generateFleet({ servers: 4000, stalled: 150 }), 20)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // The I/O floor: the chain of calls a first run cannot shorten, in rounds of calls in flight together, times the
 // latency. The benchmark divides the handler's wall time by it.
-import { generateFleet, minimumCalls } from '../../../scripts/bench/fleet';
+import { generateFleet, inventoryNeedPage, minimumCalls } from '../../../scripts/bench/fleet';
 import { DOCTOR_CONCURRENCY, ioFloor, runCallsOf, type RunCalls } from '../../../scripts/bench/io-floor';
 
 const calls = (overrides: Partial<RunCalls> = {}): RunCalls => ({
@@ -62,17 +62,50 @@ describe('ioFloor', () => {
     expect(floor.ms).toBe(20);
   });
 
-  test('the budget fleet: 91 rounds, 1.82 s at 20 ms', () => {
-    // Arrange
+  test('the inventory beside the MGN listing: its pages one after another from the round its need shows', () => {
+    // Arrange: 5 MGN pages, 1 scan page, 7 inventory pages
+    const listing = (overrides: Partial<RunCalls>): [string, number][] =>
+      ioFloor(calls({ mgnPages: 5, ...overrides }), 20)
+        .steps.slice(0, 2)
+        .map((step) => [step.step, step.rounds]);
+
+    // Act / Assert: after page 2, 2 + 7 = 9 rounds (not 5 + 7); after page 1 with a 3-page scan, 3 + 7 = 10;
+    // an inventory shorter than the MGN listing hides in it; without a page that tells, 5 then 7
+    expect(listing({ inventoryNeedPage: 2 })).toEqual([
+      ['MGN listing ∥ ledger scan ∥ SSM inventory', 9],
+      ['inventory cache', 1],
+    ]);
+    expect(listing({ inventoryNeedPage: 1, ledgerPages: 3 })[0]).toEqual([
+      'MGN listing ∥ ledger scan ∥ SSM inventory',
+      10,
+    ]);
+    expect(listing({ inventoryNeedPage: 1, inventoryPages: 2 })[0]).toEqual([
+      'MGN listing ∥ ledger scan ∥ SSM inventory',
+      5,
+    ]);
+    expect(listing({})).toEqual([
+      ['MGN listing ∥ ledger scan', 5],
+      ['SSM inventory', 7],
+    ]);
+  });
+
+  test('the budget fleet: 88 rounds, 1.76 s at 20 ms; 91 rounds when only the whole MGN listing tells', () => {
+    // Arrange: the first stalled server is on MGN's first page
     const fleet = generateFleet({ servers: 4000, stalled: 150, nodes: 4000 });
+    const runCalls = (massStallThreshold: number) =>
+      runCallsOf(minimumCalls(fleet), 3, 150, inventoryNeedPage(fleet, massStallThreshold));
 
     // Act
-    const floor = ioFloor(runCallsOf(minimumCalls(fleet), 3, 150), 20, DOCTOR_CONCURRENCY);
+    const floor = ioFloor(runCalls(0), 20, DOCTOR_CONCURRENCY);
+    const sequential = ioFloor(runCalls(20), 20, DOCTOR_CONCURRENCY);
 
-    // Assert: 4 MGN pages, 80 inventory pages and its cache, 3 ledger stages of 2 transactions in one round each,
-    // one send, 9 polls in one round, publish
-    expect(floor.rounds).toBe(4 + 80 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
-    expect(floor.ms).toBe(1820);
+    // Assert: max(4 MGN pages, 1 scan page, 1 + 80 inventory pages), the inventory's cache, 3 ledger stages of 2
+    // transactions in one round each, one send, 9 polls in one round, publish
+    expect(floor.rounds).toBe(81 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
+    expect(floor.ms).toBe(1760);
+    // With the mass-stall rule on, 4 MGN pages, then 80 inventory pages
+    expect(sequential.rounds).toBe(4 + 80 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
+    expect(sequential.ms).toBe(1820);
   });
 
   test('nothing affected: the MGN listing alone', () => {
