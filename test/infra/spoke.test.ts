@@ -27,20 +27,25 @@ const accountArn = (service: string, resource: string) => ({
   'Fn::Join': ['', ['arn:', partition, `:${service}:`, region, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]],
 });
 
-function spokeRole(t: Template): { logicalId: string; properties: Json } {
-  const roles = resourcesOf(t, 'AWS::IAM::Role').filter(([id]) => id.startsWith('HubAccessRole'));
+/** The one role whose logical ID starts with `prefix` (the construct's ID + `Role`). */
+function roleOf(t: Template, prefix: string): { logicalId: string; properties: Json } {
+  const roles = resourcesOf(t, 'AWS::IAM::Role').filter(([id]) => id.startsWith(prefix));
   expect(roles).toHaveLength(1);
   const [logicalId, role] = roles[0] as [string, { Properties: Json }];
   return { logicalId, properties: role.Properties };
 }
 
-function spokeRoleStatements(t: Template): Json[] {
-  const { logicalId } = spokeRole(t);
+/** Every statement of the policies attached to that role. */
+function statementsOf(t: Template, prefix: string): Json[] {
+  const { logicalId } = roleOf(t, prefix);
   return resourcesOf(t, 'AWS::IAM::Policy')
     .map(([, policy]) => policy.Properties as Json)
     .filter((policy) => JSON.stringify(policy.Roles) === JSON.stringify([{ Ref: logicalId }]))
     .flatMap((policy) => (policy.PolicyDocument as { Statement: Json[] }).Statement);
 }
+
+const spokeRole = (t: Template) => roleOf(t, 'HubAccessRole');
+const spokeRoleStatements = (t: Template) => statementsOf(t, 'HubAccessRole');
 
 describe('deployable anywhere: cdk deploy in any account and Region, or a StackSet', () => {
   test('the stack is named MgnReplicationDoctorSpoke and bound to no environment', () => {
@@ -176,16 +181,10 @@ describe("the hub's role", () => {
 });
 
 describe('the preview reader role', () => {
-  const reader = () => {
-    const roles = resourcesOf(template, 'AWS::IAM::Role').filter(([id]) => id.startsWith('PreviewAccessRole'));
-    expect(roles).toHaveLength(1);
-    const [logicalId, role] = roles[0] as [string, { Properties: Json }];
-    const statements = resourcesOf(template, 'AWS::IAM::Policy')
-      .map(([, policy]) => policy.Properties as Json)
-      .filter((policy) => JSON.stringify(policy.Roles) === JSON.stringify([{ Ref: logicalId }]))
-      .flatMap((policy) => (policy.PolicyDocument as { Statement: Json[] }).Statement);
-    return { properties: role.Properties, statements };
-  };
+  const reader = () => ({
+    properties: roleOf(template, 'PreviewAccessRole').properties,
+    statements: statementsOf(template, 'PreviewAccessRole'),
+  });
 
   test('trusts the hub account within the organization, whose own IAM says who may preview', () => {
     const { properties } = reader();
