@@ -2,22 +2,17 @@
 // operator's own credentials. The same core as the Lambda, as a preview: it reads MGN, SSM and optionally the
 // ledger, and never sends a command, a notification or a write (the ports below throw if asked to).
 import { parseArgs } from 'node:util';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from '../lambdas/adapters/aws-clients';
-import { DynamoDbRemediationLedger } from '../lambdas/adapters/dynamodb-remediation-ledger';
+import { AwsAccountPortsProvider, createAccountPorts } from '../lambdas/adapters/account-ports';
 import { MgnManagedAccountDirectory } from '../lambdas/adapters/mgn-managed-account-directory';
-import { MgnSourceServerRepository } from '../lambdas/adapters/mgn-source-server-repository';
-import { SsmCommandRunner } from '../lambdas/adapters/ssm-command-runner';
-import { SsmManagedNodeDirectory } from '../lambdas/adapters/ssm-managed-node-directory';
-import { StsSpokeCredentials } from '../lambdas/adapters/sts-spoke-credentials';
 import { findByNameOrId } from '../lambdas/core/migration-terms';
-import { describeAccountFailure } from '../lambdas/core/program/account-failure';
+import { AccountRunError, describeAccountFailure } from '../lambdas/core/program/account-failure';
 import type { DocumentRole, MigrationWave, SourceServer } from '../lambdas/core/model';
-import type { Log } from '../lambdas/core/ports';
+import type { Log, SourceServerRepository } from '../lambdas/core/ports';
+import type { AccountPorts } from '../lambdas/core/program/ports';
 import type { RunReport } from '../lambdas/core/report';
 import { runDoctor } from '../lambdas/core/run/run-doctor';
-import { partitionOf } from '../lambdas/shared/console-links';
 import { DOCUMENT_ROLES } from '../lambdas/shared/documents';
 import { spokeReaderRoleName } from '../lambdas/shared/program';
 import { DEFAULT_SETTINGS, SETTING_PARSERS, SettingError, type DoctorSettings } from '../lambdas/shared/settings';
@@ -178,7 +173,7 @@ function knownNames(items: readonly { readonly name: string }[]): string {
  */
 async function resolveScope(
   options: CheckOptions,
-  repository: MgnSourceServerRepository,
+  repository: Pick<SourceServerRepository, 'listWaves' | 'listApplications'>,
   progress: (line: string) => void,
 ): Promise<PreviewScope | undefined> {
   if (options.wave === undefined && options.application === undefined) return undefined;
@@ -211,16 +206,20 @@ async function resolveScope(
 interface AccountView {
   /** Undefined: the credentials' own account, named by a source-server ARN if any. */
   readonly account?: string;
-  /** Another account than the credentials' own: its ledger entries are under its own keys. */
-  readonly member: boolean;
-  readonly repository: MgnSourceServerRepository;
-  readonly ssm: SSMClient;
+  /** The ports a doctor run in that account would use; the preview reads through them only. */
+  readonly ports: AccountPorts;
 }
 
+/** The preview names no document and no log group, and with no --ledger-table it never touches the ledger. */
+const PREVIEW_PORTS_CONFIG = {
+  documentNames: UNUSED_DOCUMENT_NAMES,
+  commandLogGroup: 'not-used-by-the-preview',
+};
+
 /**
- * The credentials' own account reads directly; any other account of the organization through MGN's global view
- * (`accountID`) and, for SSM, the spoke's reader role (docs/design.md section 13), assumed first so that an
- * account without a spoke is one clear line before anything is listed.
+ * One account's ports as the Lambda builds them (lambdas/adapters/account-ports.ts): the credentials' own account
+ * directly; any other account of the organization through MGN's global view and, for SSM, the spoke's reader
+ * role, assumed first so that an account without a spoke is one clear line before anything is listed.
  */
 async function viewAccount(
   options: CheckOptions,
@@ -228,29 +227,27 @@ async function viewAccount(
   account: string | undefined,
   own?: string,
 ): Promise<AccountView> {
-  if (account === undefined || account === own)
-    return { account, member: false, repository: new MgnSourceServerRepository(clients.mgn), ssm: clients.ssm };
-  const spoke = new StsSpokeCredentials(clients.sts, {
-    partition: partitionOf(options.region),
-    roleName: options.spokeRole,
+  const config = { ...PREVIEW_PORTS_CONFIG, ledgerTableName: options.ledgerTable ?? 'not-used-by-the-preview' };
+  if (account === undefined)
+    return { ports: createAccountPorts({ mgn: clients.mgn, dynamodb: clients.dynamodb, clients, ...config }) };
+  const provider = new AwsAccountPortsProvider({
+    clients,
+    config,
+    hub: { spokeRoleName: options.spokeRole, spokeDocumentNames: UNUSED_DOCUMENT_NAMES },
+    ownAccount: own ?? '',
+    region: options.region,
+    runId: 'preview',
   });
-  await spoke.credentialsFor(account, 'preview');
-  return {
-    account,
-    member: true,
-    repository: new MgnSourceServerRepository(clients.mgn, { accountID: account }),
-    ssm: clients.withCredentials(spoke.providerFor(account, 'preview')).ssm,
-  };
+  return { account, ports: await provider.portsFor(account) };
 }
 
 async function previewAccount(
   options: CheckOptions,
   view: AccountView,
-  clients: AwsClients,
   progress: (line: string) => void,
 ): Promise<AccountPreview> {
   // Listed here, not inside the core, so that the account is known and large fleets show progress.
-  const { repository } = view;
+  const { servers: repository, nodes, commands, ledger, freePeriodMarks } = view.ports;
   const scope = await resolveScope(options, repository, progress);
   const where = `${options.region}${view.account ? ` (account ${view.account})` : ''}`;
   progress(`listing source servers in ${where}${scope ? ` (${scope.label})` : ''}…`);
@@ -260,31 +257,21 @@ async function previewAccount(
   );
   progress(`${servers.length} source server(s) listed`);
   const accountId = view.account ?? findAccountId(servers);
+  // Earlier results and marks exist only in a deployed ledger (a member account's under its own keys).
+  const deployed = options.ledgerTable !== undefined;
 
-  // A member account's entries are under its own keys in the hub's ledger (docs/design.md section 13).
-  const deployed =
-    options.ledgerTable &&
-    new DynamoDbRemediationLedger(clients.dynamodb, options.ledgerTable, undefined, {
-      account: view.member ? view.account : undefined,
-    });
-  // Earlier results exist only in a ledger; without one the runner cannot even read.
-  const results = options.ledgerTable
-    ? new SsmCommandRunner(view.ssm, {
-        documentNames: UNUSED_DOCUMENT_NAMES,
-        logGroupName: 'not-used-by-the-preview',
-      })
-    : undefined;
   const report = await runDoctor(
     { runId: 'preview', trigger: 'preview' },
     options.settings,
     { region: options.region, accountId: accountId ?? 'unknown' },
     {
       servers: new ListedSourceServers(servers, repository),
-      nodes: new ReportingNodeDirectory(new SsmManagedNodeDirectory(view.ssm), progress),
-      commands: new PreviewCommandRunner(results),
+      nodes: new ReportingNodeDirectory(nodes, progress),
+      // Without a ledger the runner cannot even read: no earlier results to read.
+      commands: new PreviewCommandRunner(deployed ? commands : undefined),
       publisher: refusingPublisher,
-      ledger: deployed ? new ReadOnlyLedger(deployed) : emptyLedger,
-      freePeriodMarks: deployed ? new ReadOnlyFreePeriodMarks(deployed) : noFreePeriodMarks,
+      ledger: deployed ? new ReadOnlyLedger(ledger) : emptyLedger,
+      freePeriodMarks: deployed && freePeriodMarks ? new ReadOnlyFreePeriodMarks(freePeriodMarks) : noFreePeriodMarks,
       clock: systemClock,
       log: warningsTo(progress),
     },
@@ -343,12 +330,7 @@ export async function main(
   try {
     const { accounts, own } = await listAccounts(options, clients, err);
     if (!options.allAccounts) {
-      const preview = await previewAccount(
-        options,
-        await viewAccount(options, clients, accounts[0], own),
-        clients,
-        err,
-      );
+      const preview = await previewAccount(options, await viewAccount(options, clients, accounts[0], own), err);
       printPreviews([preview], [], options, out);
       return EXIT_CODES.ok;
     }
@@ -373,7 +355,7 @@ async function previewEachAccount(
   for (const account of accounts) {
     try {
       const view = await viewAccount(options, clients, account, own);
-      previews.push(await previewAccount(options, view, clients, progress));
+      previews.push(await previewAccount(options, view, progress));
     } catch (error) {
       const line = describeAccountFailure(error, { account, region: options.region, spokeRoleName: options.spokeRole });
       progress(`error: ${line}`);
@@ -411,7 +393,8 @@ function reportFailure(error: unknown, options: CheckOptions, err: (line: string
     err(`error: ${error.message}`);
     return EXIT_CODES.usage;
   }
-  const failure = describeFailure(error, {
+  // An account the ports could not reach: say what AWS said, as for the credentials' own account.
+  const failure = describeFailure(error instanceof AccountRunError && error.cause ? error.cause : error, {
     region: options.region,
     profile: options.profile,
     ledgerTable: options.ledgerTable,

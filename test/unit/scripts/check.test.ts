@@ -799,6 +799,13 @@ describe('check: other accounts of the organization', () => {
     expect(stderr).toContain('trusted access');
   });
 
+  it('says access denied (exit 4) when the one account asked for denies its reader role', async () => {
+    const { exitCode, stderr } = await check(['--region', REGION, '--account', DENIED]);
+
+    expect(exitCode).toBe(4);
+    expect(stderr).toMatch(/^error: access denied in us-east-1 \(not authorized to perform: sts:AssumeRole/);
+  });
+
   it('refuses --account with --all-accounts', async () => {
     const { exitCode, stderr } = await check(['--region', REGION, '--all-accounts', '--account', MEMBER]);
 
