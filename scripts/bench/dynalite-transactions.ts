@@ -42,35 +42,55 @@ export type StoreCall = (
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** A reply as dynalite wrote it: status, headers and body, not yet sent anywhere. */
+export interface StoreReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const FORM_HEADERS = {
+  'content-type': JSON_TYPE,
+  'x-amz-date': '20260101T000000Z',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+} as const;
+
 /**
- * Hands each call to dynalite's own request handler in this process, as a request and a response that carry
- * only what it reads and writes: no HTTP round trip per action (credentials are checked for form, not signature).
+ * Hands one request to dynalite's own request handler in this process, as a request and a response that carry only
+ * what it reads and writes: no HTTP round trip (credentials are checked for form, not signature). The reply comes
+ * back as a value, so the caller decides when to send it.
  */
+export function callStore(
+  handle: RequestListener,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  body: string,
+): Promise<StoreReply> {
+  return new Promise((resolve) => {
+    const request = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers });
+    const written: Record<string, string> = {};
+    const response = {
+      statusCode: 200,
+      setHeader: (name: string, value: unknown) => {
+        written[name.toLowerCase()] = String(value);
+      },
+      end(text?: string) {
+        resolve({ status: this.statusCode, headers: written, body: text ?? '' });
+      },
+    };
+    handle(request as unknown as IncomingMessage, response as unknown as ServerResponse);
+    request.emit('data', Buffer.from(body));
+    request.emit('end');
+  });
+}
+
+/** Calls one operation on dynalite with a JSON input, for the transactions' own actions. */
 export function storeCaller(handle: RequestListener): StoreCall {
-  return (operation, input) =>
-    new Promise((resolve) => {
-      const request = Object.assign(new EventEmitter(), {
-        method: 'POST',
-        url: '/',
-        headers: {
-          'content-type': JSON_TYPE,
-          'x-amz-target': `DynamoDB_20120810.${operation}`,
-          'x-amz-date': '20260101T000000Z',
-          authorization:
-            'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-        },
-      });
-      const response = {
-        statusCode: 200,
-        setHeader: () => undefined,
-        end(body: string) {
-          resolve({ status: this.statusCode, json: JSON.parse(body) as Record<string, unknown> });
-        },
-      };
-      handle(request as unknown as IncomingMessage, response as unknown as ServerResponse);
-      request.emit('data', Buffer.from(JSON.stringify(input)));
-      request.emit('end');
-    });
+  return async (operation, input) => {
+    const headers = { ...FORM_HEADERS, 'x-amz-target': `DynamoDB_20120810.${operation}` };
+    const { status, body } = await callStore(handle, headers, JSON.stringify(input));
+    return { status, json: JSON.parse(body) as Record<string, unknown> };
+  };
 }
 
 const reply = (status: number, json: unknown): JsonReply => ({ status, body: JSON.stringify(json) });

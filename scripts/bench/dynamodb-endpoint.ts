@@ -1,13 +1,14 @@
 // DynamoDB for the benchmark and the tests: dynalite (an in-process DynamoDB implementation, so condition
 // expressions, marshalling and item limits are DynamoDB's own rules) behind a front on 127.0.0.1 that counts each
-// operation (X-Amz-Target), waits the configured latency, and hands the request to dynalite, or answers
-// TransactWriteItems itself over dynalite (dynalite-transactions.ts). The front hands on one request at a time,
-// so a transaction's actions apply with nothing in between, as DynamoDB's isolation promises.
-import { once } from 'node:events';
+// operation (X-Amz-Target), hands the request to dynalite, or answers TransactWriteItems itself over dynalite
+// (dynalite-transactions.ts), and replies the latency after the request arrived (test/support/simulated-latency.ts).
+// The front hands on one request at a time, so a transaction's actions apply with nothing in between, as
+// DynamoDB's isolation promises.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TransactionWriter, storeCaller } from './dynalite-transactions';
-import { Calls, closeServer, delay, latencyOf, listen, readBody, type Latency } from './local-endpoint';
+import { waitOutLatency } from '../../test/support/simulated-latency';
+import { callStore, type StoreReply, TransactionWriter, storeCaller } from './dynalite-transactions';
+import { Calls, closeServer, latencyOf, listen, readBody, type Latency } from './local-endpoint';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 // dynalite ships no type declarations.
@@ -16,6 +17,12 @@ const dynalite = require('dynalite') as (options: {
   deleteTableMs: number;
   updateTableMs: number;
 }) => Server;
+
+const internalError = (error: unknown): StoreReply => ({
+  status: 500,
+  headers: { 'content-type': 'application/x-amz-json-1.0' },
+  body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error) }),
+});
 
 export interface DynamoDbEndpointOptions {
   /** Tables to create, each with a string partition key. */
@@ -40,16 +47,24 @@ export class DynamoDbEndpoint extends Calls {
     const handle = this.store.listeners('request')[0] as RequestListener;
     this.transactions = new TransactionWriter(storeCaller(handle));
     this.front = createServer((request, response) => {
+      const arrivedAt = performance.now();
       const operation = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '') || 'Unknown';
-      response.on('finish', () => this.record(operation, response.statusCode));
-      // The body stays buffered in the paused request until dynalite reads it.
-      void delay(latencyOf(this.latencyMs, operation)).then(() =>
-        this.oneAtATime(() => this.dispatch(operation, request, response, handle)),
-      );
+      void readBody(request)
+        .then((body) => this.oneAtATime(() => this.dispatch(operation, request, body, handle)))
+        .catch((error: unknown) => internalError(error))
+        .then(async (reply) => {
+          await waitOutLatency(arrivedAt, latencyOf(this.latencyMs, operation));
+          this.record(operation, reply.status);
+          response.writeHead(reply.status, {
+            ...reply.headers,
+            'content-length': String(Buffer.byteLength(reply.body)),
+          });
+          response.end(reply.body);
+        });
     });
   }
 
-  private oneAtATime(task: () => Promise<void>): Promise<void> {
+  private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
     const next = this.current.then(task, task);
     this.current = next.catch(() => undefined);
     return next;
@@ -58,18 +73,12 @@ export class DynamoDbEndpoint extends Calls {
   private async dispatch(
     operation: string,
     request: IncomingMessage,
-    response: ServerResponse,
+    body: string,
     handle: RequestListener,
-  ): Promise<void> {
-    if (operation !== 'TransactWriteItems') {
-      const done = once(response, 'close');
-      handle(request, response);
-      await done;
-      return;
-    }
-    const answer = await this.transactions.transactWriteItems(await readBody(request));
-    response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end(answer.body);
+  ): Promise<StoreReply> {
+    if (operation !== 'TransactWriteItems') return callStore(handle, request.headers, body);
+    const answer = await this.transactions.transactWriteItems(body);
+    return { status: answer.status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: answer.body };
   }
 
   static async start(options: DynamoDbEndpointOptions = {}): Promise<DynamoDbEndpoint> {

@@ -1,5 +1,6 @@
 // The plumbing the benchmark's own fake endpoints share: an HTTP server on 127.0.0.1 (random port) that names
-// each request's operation, counts it, waits the configured latency, and answers with what a handler returns.
+// each request's operation, counts it, and answers with what a handler returns, the latency after the request
+// arrived (test/support/simulated-latency.ts).
 // Also the two query protocols (awsQuery for SNS and IAM, ec2Query for EC2): form-encoded requests, XML replies.
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,8 +11,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Latency, latencyOf, waitOutLatency } from '../../test/support/simulated-latency';
 
-export type Latency = number | ((operation: string) => number);
+export { delay, type Latency, latencyOf } from '../../test/support/simulated-latency';
 
 export interface EndpointReply {
   readonly status: number;
@@ -33,12 +35,6 @@ export interface CallCounter {
   errorCounts(): Record<string, number>;
   clearRecords(): void;
 }
-
-export const delay = (ms: number): Promise<void> =>
-  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-
-export const latencyOf = (latency: Latency, operation: string): number =>
-  typeof latency === 'function' ? latency(operation) : latency;
 
 /** A request's whole body as text. */
 export async function readBody(incoming: IncomingMessage): Promise<string> {
@@ -100,7 +96,7 @@ export interface RequestInfo {
   readonly body: string;
 }
 
-/** A server whose `operationOf` names each request and whose `answer` replies after the latency. */
+/** A server whose `operationOf` names each request and whose `answer` replies, the latency after it arrived. */
 export abstract class LocalEndpoint extends Calls {
   url = '';
   latencyMs: Latency;
@@ -116,10 +112,12 @@ export abstract class LocalEndpoint extends Calls {
 
   async start(): Promise<this> {
     this.server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
+      const arrivedAt = performance.now();
       void readBody(incoming).then((body) =>
         this.handle(
           { method: incoming.method ?? '', path: incoming.url ?? '/', headers: incoming.headers, body },
           outgoing,
+          arrivedAt,
         ),
       );
     });
@@ -131,7 +129,7 @@ export abstract class LocalEndpoint extends Calls {
     return this.server ? closeServer(this.server) : Promise.resolve();
   }
 
-  private async handle(request: RequestInfo, outgoing: ServerResponse): Promise<void> {
+  private async handle(request: RequestInfo, outgoing: ServerResponse, arrivedAt: number): Promise<void> {
     const operation = this.operationOf(request);
     let reply: EndpointReply;
     try {
@@ -140,7 +138,7 @@ export abstract class LocalEndpoint extends Calls {
       reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `bench endpoint: ${String(error)}` };
     }
     this.record(operation, reply.status);
-    await delay(latencyOf(this.latencyMs, operation));
+    await waitOutLatency(arrivedAt, latencyOf(this.latencyMs, operation));
     outgoing.writeHead(reply.status, {
       'content-length': String(Buffer.byteLength(reply.body)),
       'x-amzn-requestid': randomUUID(),

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { BuiltBundle, BundlePart } from './bundle';
 import type { LambdaProjection } from './lambda-projection';
 import type { EventPathResult, ModuleInitResult, OperationCount, ScenarioResult } from './scenario';
+import type { EndpointOverrun } from './response-recorder';
 
 /** Design section 12, as ratios. */
 export const BUDGETS = {
@@ -175,6 +176,7 @@ export function scenarioLines(result: ScenarioResult): string[] {
       `CPU ${seconds(result.cpuMs)} = ${result.cpuRatio.toFixed(1)}× JSON.parse of the ${megabytes(result.responseBytes)} of responses (${milliseconds(result.jsonParseCpuMs)})`,
     `  peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)}; ` +
       `peak heap ${megabytes(result.peakHeapUsedBytes)} used / ${megabytes(result.peakHeapTotalBytes)} reserved, external ${megabytes(result.peakExternalBytes)})`,
+    `  endpoints: ${overrunText(result.endpointOverrun, result.latencyMs)}`,
     `  outcome: ${
       report
         ? Object.entries(report.actions)
@@ -194,6 +196,16 @@ export function scenarioLines(result: ScenarioResult): string[] {
         `  ${problem.level} ×${problem.count}: ${problem.message}${problem.example ? ` (${problem.example})` : ''}`,
     ),
   ];
+}
+
+/** Whether the fakes kept to the latency the floor assumes, and what they added where they did not. */
+export function overrunText(overrun: EndpointOverrun, latencyMs: number): string {
+  if (overrun.late === 0) return `every reply within the ${latencyMs} ms latency (${overrun.replies} replies)`;
+  const worst = overrun.worst ? `, the latest ${overrun.worst.operation} at ${milliseconds(overrun.worst.ms)}` : '';
+  return (
+    `${overrun.late} of ${overrun.replies} replies later than the ${latencyMs} ms latency, ` +
+    `${seconds(overrun.addedMs)} beyond it in all${worst} (the endpoints' own work, counted in the wall time)`
+  );
 }
 
 export function summaryLines(results: readonly ScenarioResult[]): string[] {

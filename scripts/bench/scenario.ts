@@ -20,7 +20,7 @@ import {
 } from './fleet';
 import type { ParseResult, RunnerResult } from './handler-runner';
 import { ioFloor, runCallsOf, type IoFloor } from './io-floor';
-import { recordResponses } from './response-recorder';
+import { type EndpointOverrun, recordResponses, summarizeOverrun } from './response-recorder';
 import { startXraySink, tracingEnvironment } from './xray-sink';
 
 const CHILD_TIMEOUT_MS = 180_000;
@@ -98,6 +98,8 @@ export interface ScenarioResult {
   readonly jsonParseCpuMs: number;
   /** Handler CPU time ÷ that JSON.parse time (median of the runs' ratios). */
   readonly cpuRatio: number;
+  /** Replies the endpoints sent later than the latency, in the run with the median wall time. */
+  readonly endpointOverrun: EndpointOverrun;
 }
 
 export const median = (values: readonly number[]): number => {
@@ -107,6 +109,12 @@ export const median = (values: readonly number[]): number => {
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
+
+/** The run whose `value` is the median (the lower middle one of an even count). */
+export function medianRun<T>(runs: readonly T[], value: (run: T) => number): T {
+  const sorted = [...runs].sort((a, b) => value(a) - value(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+}
 
 /** The child's environment: the Lambda's, and no NODE_PATH: the bundle brings every module it loads. */
 export function childEnvironment(lambdaEnvironment: Record<string, string>): NodeJS.ProcessEnv {
@@ -253,6 +261,7 @@ export interface RunOnceResult {
   readonly xraySubsegments: number;
   /** Bytes of the response bodies the handler received. */
   readonly responseBytes: number;
+  readonly endpointOverrun: EndpointOverrun;
 }
 
 /** One run of the handler against fresh endpoints. */
@@ -291,6 +300,7 @@ export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: Scenar
       digestBytes,
       xraySubsegments: sink?.subsegments ?? 0,
       responseBytes: recorder.bytes,
+      endpointOverrun: summarizeOverrun(recorder.replyTimes(), options.latencyMs),
     };
   } finally {
     recorder.stop();
@@ -454,6 +464,7 @@ export async function runScenario(
     responseBytes: first.responseBytes,
     jsonParseCpuMs: median(parseMs),
     cpuRatio: median(results.map((result, index) => cpuOf(result) / (parseMs[index] as number))),
+    endpointOverrun: medianRun(outcomes, (once) => once.outcome.result.wallMs).endpointOverrun,
   };
 }
 

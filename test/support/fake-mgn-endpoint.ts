@@ -28,6 +28,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Latency, latencyOf, waitOutLatency } from './simulated-latency';
 
 // ---------------------------------------------------------------------------------------------------------------
 // API shapes (the JSON on the wire; every field optional in the model, the common ones are always present here)
@@ -391,7 +392,7 @@ export interface FakeMgnOptions {
   /** Serve under this path prefix, e.g. '/mgn' (then point AWS_ENDPOINT_URL_MGN at `url`, which includes it). */
   readonly pathPrefix?: string;
   /** Delay before each reply, in ms: a number, or per operation. */
-  readonly latencyMs?: number | ((operation: string) => number);
+  readonly latencyMs?: Latency;
   /** Page size when a request has no maxResults (the model gives no default; the service's is not documented). */
   readonly defaultPageSize?: number;
   /** At most this many items a page, whatever maxResults asks: a service may return fewer, and clients must page. */
@@ -454,7 +455,7 @@ export class FakeMgnEndpoint implements MgnFleet {
   waves: ApiWave[];
   /** Replication configurations by source server ID; otherwise `aReplicationConfiguration(server)`. */
   readonly replicationConfigurations = new Map<string, ApiReplicationConfiguration>();
-  latencyMs: number | ((operation: string) => number);
+  latencyMs: Latency;
   readonly requests: RecordedMgnRequest[] = [];
   private readonly counters = new Map<string, number>();
   private readonly faults = new Map<string, MgnFault[]>();
@@ -555,6 +556,7 @@ export class FakeMgnEndpoint implements MgnFleet {
     text: string,
     outgoing: ServerResponse,
   ): Promise<void> {
+    const arrivedAt = performance.now();
     const path = rawPath.split('?')[0] ?? '';
     const local = this.pathPrefix && path.startsWith(`${this.pathPrefix}/`) ? path.slice(this.pathPrefix.length) : path;
     const operation = /^\/([A-Za-z]+)$/.exec(local)?.[1] ?? local;
@@ -585,9 +587,8 @@ export class FakeMgnEndpoint implements MgnFleet {
     }
     this.requests.push({ operation, path, headers, body, status: reply.status });
 
-    const latency = typeof this.latencyMs === 'function' ? this.latencyMs(operation) : this.latencyMs;
-    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const payload = JSON.stringify(reply.body);
+    await waitOutLatency(arrivedAt, latencyOf(this.latencyMs, operation));
     outgoing.writeHead(reply.status, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(payload),

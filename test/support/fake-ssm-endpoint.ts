@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Latency, latencyOf, waitOutLatency } from './simulated-latency';
 import { FakeOpsCenter, OpsCenterError } from './fake-ops-center';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ export interface FakeSsmOptions {
   readonly motoEndpoint: string;
   readonly nodes?: readonly ApiInstanceInformation[];
   /** Delay before each reply (ms), a number or per operation. */
-  readonly latencyMs?: number | ((operation: string) => number);
+  readonly latencyMs?: Latency;
   readonly region?: string;
 }
 
@@ -223,7 +224,7 @@ export class FakeSsmEndpoint {
   /** CreateOpsItem, DescribeOpsItems and UpdateOpsItem (moto has no OpsCenter). */
   readonly opsCenter = new FakeOpsCenter();
   defaultOutcome: OutcomeRule = DEFAULT_OUTCOME;
-  latencyMs: number | ((operation: string) => number);
+  latencyMs: Latency;
   readonly requests: RecordedSsmRequest[] = [];
   /** Commands sent through this front (in order), by command ID. */
   readonly commands = new Map<string, SentCommand>();
@@ -301,6 +302,7 @@ export class FakeSsmEndpoint {
     raw: Buffer,
     outgoing: ServerResponse,
   ): Promise<void> {
+    const arrivedAt = performance.now();
     const target = String(headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AmazonSSM.') ? target.slice('AmazonSSM.'.length) : target;
     this.counters.set(operation, (this.counters.get(operation) ?? 0) + 1);
@@ -311,13 +313,12 @@ export class FakeSsmEndpoint {
       body = undefined;
     }
 
-    const latency = typeof this.latencyMs === 'function' ? this.latencyMs(operation) : this.latencyMs;
-    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-
+    const latencyMs = latencyOf(this.latencyMs, operation);
     const local = this.answerLocally(operation, body);
     if (local !== undefined) {
       this.requests.push({ operation, body, forwarded: false, status: local.status });
       const payload = JSON.stringify(local.body);
+      await waitOutLatency(arrivedAt, latencyMs);
       outgoing.writeHead(local.status, {
         'content-type': JSON_CONTENT_TYPE,
         'content-length': Buffer.byteLength(payload),
@@ -331,10 +332,12 @@ export class FakeSsmEndpoint {
       const reply = await this.forward(method, path, headers, raw);
       this.requests.push({ operation, body, forwarded: true, status: reply.status });
       if (operation === 'SendCommand' && reply.status === 200) this.remember(body, reply.body);
+      await waitOutLatency(arrivedAt, latencyMs);
       outgoing.writeHead(reply.status, reply.headers);
       outgoing.end(reply.body);
     } catch (error) {
       this.requests.push({ operation, body, forwarded: true, status: 502 });
+      await waitOutLatency(arrivedAt, latencyMs);
       const payload = JSON.stringify({
         __type: 'InternalServerError',
         message: `fake-ssm-endpoint: moto did not answer: ${String(error)}`,

@@ -3,7 +3,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timeJsonParse } from '../../../scripts/bench/handler-runner';
-import { recordResponses } from '../../../scripts/bench/response-recorder';
+import { recordResponses, summarizeOverrun } from '../../../scripts/bench/response-recorder';
 
 const serve = (reply: (path: string) => string): Promise<Server> =>
   new Promise((resolve) => {
@@ -57,6 +57,64 @@ describe('recordResponses', () => {
       JSON.stringify({ path: '/c', note: 'naïve' }),
     ]);
     expect(recorder.bytes).toBe(2 * Buffer.byteLength(JSON.stringify({ path: '/a', note: 'naïve' })));
+  });
+});
+
+describe('reply times', () => {
+  test('times each watched reply from the arrival of its request, named by its X-Amz-Target or path', async () => {
+    // Arrange: a server that takes 30 ms before it ends its reply
+    const slow = createServer((incoming, outgoing) => {
+      incoming.resume();
+      setTimeout(() => outgoing.end('{}'), 30);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
+    const recorder = recordResponses([portOf(slow)]);
+
+    // Act
+    await new Promise<void>((resolve, reject) => {
+      request(
+        {
+          host: '127.0.0.1',
+          port: portOf(slow),
+          path: '/',
+          method: 'POST',
+          headers: { 'x-amz-target': 'AmazonSSM.SendCommand' },
+        },
+        (response) => response.resume().on('end', resolve),
+      )
+        .on('error', reject)
+        .end('{}');
+    });
+    await get(slow, '/DescribeSourceServers');
+    recorder.stop();
+    slow.close();
+
+    // Assert
+    const times = recorder.replyTimes();
+    expect(times.map((time) => time.operation)).toEqual(['SendCommand', '/DescribeSourceServers']);
+    for (const time of times) expect(time.ms).toBeGreaterThanOrEqual(29);
+  });
+
+  test('counts as late only replies beyond the latency and its tolerance, and sums what they added', () => {
+    // Act
+    const overrun = summarizeOverrun(
+      [
+        { operation: 'Scan', ms: 21 },
+        { operation: 'TransactWriteItems', ms: 90 },
+        { operation: 'DescribeInstanceInformation', ms: 24.9 },
+        { operation: 'TransactWriteItems', ms: 50 },
+      ],
+      20,
+    );
+
+    // Assert
+    expect(overrun).toEqual({
+      replies: 4,
+      late: 2,
+      addedMs: 70 + 30,
+      worst: { operation: 'TransactWriteItems', ms: 90 },
+    });
+    expect(summarizeOverrun([{ operation: 'Scan', ms: 20 }], 20)).toEqual({ replies: 1, late: 0, addedMs: 0 });
   });
 });
 
