@@ -2,13 +2,20 @@
 // Builds the Lambda bundle with the stack's esbuild options, starts local endpoints (MGN, SSM, SNS, DynamoDB, EC2,
 // IAM on 127.0.0.1, each with a per-call latency) for generated fleets, runs the bundled handler on Node 24 (as
 // Lambda does) in its own process against them, and prints API calls per operation next to the minimum the fleet
-// needs, wall time against the I/O floor, CPU time against JSON.parse of the same responses, module init against a
-// baseline bundle, and what a run would cost in Lambda at each memory size. Never talks to AWS.
+// needs, wall time against a baseline that makes only the I/O floor's calls (and against the floor itself), CPU time
+// against JSON.parse of the same responses, module init against a baseline bundle, and what a run would cost in
+// Lambda at each memory size. Never talks to AWS.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { STACK_CONTEXT_DEFAULTS } from '../lib/config';
-import { buildBaselineBundle, buildBundle, HANDLER_ENTRY, PROJECT_ROOT } from './bench/bundle';
+import {
+  buildBaselineBundle,
+  buildBundle,
+  buildChainBaselineBundle,
+  HANDLER_ENTRY,
+  PROJECT_ROOT,
+} from './bench/bundle';
 import { BENCH_SETTINGS, startBenchEndpoints } from './bench/endpoints';
 import { main as measureDigestSizes } from './bench/digest-sizes';
 import { generateFleet, type FleetSpec } from './bench/fleet';
@@ -187,6 +194,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const loadBefore = os.loadavg()[0] ?? 0;
   const bundle = await buildBundle(options.outDir, options.entry);
   const baseline = await buildBaselineBundle(path.join(options.outDir, 'baseline'));
+  const chainBaseline = await buildChainBaselineBundle(path.join(options.outDir, 'chain-baseline'));
 
   // Module init with the Lambda's environment (endpoints are only needed for the variables to exist).
   progress(`module init: ${options.initSamples} cold starts, each beside the baseline bundle's`);
@@ -205,8 +213,11 @@ async function main(argv: readonly string[]): Promise<number> {
   });
 
   const run = async (spec: FleetSpec): Promise<ScenarioResult> => {
-    progress(`${spec.servers} servers, ${spec.stalled} stalled: ${options.runs} run(s)`);
+    progress(
+      `${spec.servers} servers, ${spec.stalled} stalled: ${options.runs} run(s), each beside the chain baseline's`,
+    );
     return runScenario(bundle, spec, {
+      chainBaselineFile: chainBaseline.file,
       node,
       latencyMs: options.latencyMs,
       runs: options.runs,

@@ -13,6 +13,7 @@ export { PROJECT_ROOT };
 export const HANDLER_ENTRY = path.join(PROJECT_ROOT, DOCTOR_BUNDLING.entry);
 const RUNNER_ENTRY = path.join(__dirname, 'handler-runner.ts');
 const BASELINE_ENTRY = path.join(__dirname, 'baseline-entry.ts');
+const CHAIN_BASELINE_ENTRY = path.join(__dirname, 'chain-baseline-entry.ts');
 const ESBUILD = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild');
 
 export interface BundlePart {
@@ -140,4 +141,13 @@ export async function buildBundle(dir: string, entry: string = HANDLER_ENTRY): P
 export async function buildBaselineBundle(dir: string): Promise<BundleFile> {
   fs.mkdirSync(dir, { recursive: true });
   return bundleOne(DOCTOR_BUNDLING, BASELINE_ENTRY, path.join(dir, 'index.js'));
+}
+
+/**
+ * The baseline of the wall-time ratio: a bundle with the same options that makes the I/O floor's calls through the
+ * handler's clients and adapters and does nothing else (chain-baseline-entry.ts).
+ */
+export async function buildChainBaselineBundle(dir: string): Promise<BundleFile> {
+  fs.mkdirSync(dir, { recursive: true });
+  return bundleOne(DOCTOR_BUNDLING, CHAIN_BASELINE_ENTRY, path.join(dir, 'index.js'));
 }

@@ -1,6 +1,7 @@
 // The benchmark's verdicts and its text output. The budgets are ratios measured in the same run, so that they hold
-// on any machine (docs/design.md section 12): wall time over the I/O floor, module init over a baseline bundle, CPU time
-// over JSON.parse of the same bytes, calls over the minimum. Absolute figures are reported as information.
+// on any machine (docs/design.md section 12): wall time over a baseline that makes the I/O floor's calls alone,
+// module init over a baseline bundle, CPU time over JSON.parse of the same bytes, calls over the minimum. Absolute
+// figures (and wall time over the I/O floor itself) are reported as information.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -15,8 +16,12 @@ import type { EndpointOverrun } from './response-recorder';
 export const BUDGETS = {
   /** API calls ÷ the minimum the fleet needs, per operation and in total. */
   callRatio: 1.0,
-  /** Handler wall time ÷ the I/O floor, on the budget fleet. */
-  wallRatio: 1.3,
+  /**
+   * Handler wall time ÷ the chain baseline's (the I/O floor's calls alone, through the same clients and adapters),
+   * on the budget fleet: like module init, a baseline measured in the same run, so the same 1.2. Wall ÷ the I/O
+   * floor is reported beside it (BENCHMARKS.md, "The wall ratio").
+   */
+  wallRatio: 1.2,
   /** Module init ÷ the baseline bundle's. */
   initRatio: 1.2,
   /** Calls an event run makes up to its first SendCommand, with the inventory cached (design section 5). */
@@ -109,11 +114,14 @@ export function verdicts(
           : issues.join('; '),
       pass: issues.length === 0,
     });
+    const baseline = result.chainBaseline;
     list.push({
-      budget: 'wall time ÷ I/O floor',
+      budget: 'wall time ÷ chain baseline',
       limit: `≤ ${BUDGETS.wallRatio}`,
-      measured: `${seconds(result.wallMs)} / ${seconds(result.ioFloor.ms)} = ${ratioText(result.wallRatio)}`,
-      pass: result.wallRatio <= BUDGETS.wallRatio,
+      measured: baseline
+        ? `${seconds(result.wallMs)} / ${seconds(baseline.wallMs)} = ${ratioText(baseline.ratio)} (÷ the I/O floor of ${seconds(result.ioFloor.ms)}: ${ratioText(result.wallRatio)}, the baseline ${ratioText(baseline.wallMs / result.ioFloor.ms)})${baseline.callsDiffer.length > 0 ? `; THE BASELINE MADE OTHER CALLS: ${baseline.callsDiffer.join(', ')}` : ''}`
+        : 'not measured',
+      pass: baseline !== undefined && baseline.ratio <= BUDGETS.wallRatio && baseline.callsDiffer.length === 0,
     });
     list.push({
       budget: 'CPU ÷ JSON.parse of the responses',
@@ -176,6 +184,11 @@ export function scenarioLines(result: ScenarioResult): string[] {
       `CPU ${seconds(result.cpuMs)} = ${result.cpuRatio.toFixed(1)}× JSON.parse of the ${megabytes(result.responseBytes)} of responses (${milliseconds(result.jsonParseCpuMs)})`,
     `  peak RSS ${megabytes(result.maxRssBytes)} (after init ${megabytes(result.rssAfterInitBytes)}; ` +
       `peak heap ${megabytes(result.peakHeapUsedBytes)} used / ${megabytes(result.peakHeapTotalBytes)} reserved, external ${megabytes(result.peakExternalBytes)})`,
+    ...(result.chainBaseline
+      ? [
+          `  chain baseline (the floor's calls alone): wall ${seconds(result.chainBaseline.wallMs)} (runs: ${result.chainBaseline.wallMsPerRun.map((ms) => seconds(ms)).join(', ')}) = ${ratioText(result.chainBaseline.wallMs / result.ioFloor.ms)} the I/O floor; handler ÷ baseline ${ratioText(result.chainBaseline.ratio)}; ${result.chainBaseline.totalCalls} calls${result.chainBaseline.callsDiffer.length > 0 ? `, OTHER THAN THE HANDLER'S: ${result.chainBaseline.callsDiffer.join(', ')}` : ', the same as the handler'}`,
+        ]
+      : []),
     `  endpoints: ${overrunText(result.endpointOverrun, result.latencyMs)}`,
     `  outcome: ${
       report
@@ -219,6 +232,8 @@ export function summaryLines(results: readonly ScenarioResult[]): string[] {
     seconds(result.ioFloor.ms),
     seconds(result.wallMs),
     ratioText(result.wallRatio),
+    result.chainBaseline ? seconds(result.chainBaseline.wallMs) : '-',
+    result.chainBaseline ? ratioText(result.chainBaseline.ratio) : '-',
     seconds(result.cpuMs),
     milliseconds(result.jsonParseCpuMs),
     `${result.cpuRatio.toFixed(1)}×`,
@@ -235,6 +250,8 @@ export function summaryLines(results: readonly ScenarioResult[]): string[] {
       'I/O floor',
       'wall',
       'wall ÷ floor',
+      'chain baseline',
+      'wall ÷ baseline',
       'CPU',
       'JSON.parse',
       'CPU ÷ parse',

@@ -39,6 +39,20 @@ export interface ScenarioOptions {
   readonly tracing?: boolean;
   /** An X-Ray subsegment per AWS call (the stack's `traceAwsCalls`). Default: the stack's default. */
   readonly traceAwsCalls?: boolean;
+  /** The wall-time ratio's baseline bundle (buildChainBaselineBundle), run after each handler run. */
+  readonly chainBaselineFile?: string;
+}
+
+/** The wall-time ratio's baseline: the floor's calls alone, run beside the handler on the same fleet. */
+export interface ChainBaselineResult {
+  readonly wallMs: number;
+  readonly wallMsPerRun: readonly number[];
+  /** Its calls, which should be the handler's. */
+  readonly totalCalls: number;
+  /** Operations it called a different number of times than the handler (none when it made the same calls). */
+  readonly callsDiffer: readonly string[];
+  /** Handler wall ÷ baseline wall, run by run (the handler's run, then the baseline's); the median. */
+  readonly ratio: number;
 }
 
 export interface OperationCount {
@@ -100,6 +114,7 @@ export interface ScenarioResult {
   readonly cpuRatio: number;
   /** Replies the endpoints sent later than the latency, in the run with the median wall time. */
   readonly endpointOverrun: EndpointOverrun;
+  readonly chainBaseline?: ChainBaselineResult;
 }
 
 export const median = (values: readonly number[]): number => {
@@ -265,7 +280,11 @@ export interface RunOnceResult {
 }
 
 /** One run of the handler against fresh endpoints. */
-export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: ScenarioOptions): Promise<RunOnceResult> {
+export async function runOnce(
+  bundle: BuiltBundle,
+  fleet: Fleet,
+  options: ScenarioOptions & { readonly timeJsonParse?: boolean },
+): Promise<RunOnceResult> {
   const endpoints = await startBenchEndpoints(fleet, { latencyMs: options.latencyMs });
   const sink = options.tracing === false ? undefined : await startXraySink();
   const recorder = recordResponses(handlerFacingPorts(endpoints));
@@ -281,7 +300,7 @@ export async function runOnce(bundle: BuiltBundle, fleet: Fleet, options: Scenar
       options.node ?? process.execPath,
       (result) => {
         recorder.stop();
-        if (!result.ok) return undefined;
+        if (!result.ok || options.timeJsonParse === false) return undefined;
         const file = path.join(scratch, 'bodies.json');
         fs.writeFileSync(file, JSON.stringify(recorder.bodies()));
         return file;
@@ -411,14 +430,17 @@ export async function runScenario(
   const minimum = minimumCalls(fleet);
   const runs = Math.max(1, options.runs ?? 1);
   const outcomes: Awaited<ReturnType<typeof runOnce>>[] = [];
+  const baselines: Awaited<ReturnType<typeof runOnce>>[] = [];
+  const baselineBundle = options.chainBaselineFile && { ...bundle, file: options.chainBaselineFile };
   for (let run = 0; run < runs; run++) {
-    const once = await runOnce(bundle, fleet, options);
-    if (!once.outcome.result.ok) {
-      throw new Error(
-        `handler failed for ${spec.servers} servers: ${once.outcome.result.error ?? 'unknown error'}\n${once.outcome.stderr.slice(-OUTPUT_TAIL)}`,
+    outcomes.push(succeeded(await runOnce(bundle, fleet, options), `handler, ${spec.servers} servers`));
+    if (baselineBundle)
+      baselines.push(
+        succeeded(
+          await runOnce(baselineBundle, fleet, { ...options, timeJsonParse: false }),
+          `chain baseline, ${spec.servers} servers`,
+        ),
       );
-    }
-    outcomes.push(once);
   }
   const first = outcomes[0] as (typeof outcomes)[number];
   const operations = compare(first.counts, first.errors, minimum);
@@ -465,6 +487,30 @@ export async function runScenario(
     jsonParseCpuMs: median(parseMs),
     cpuRatio: median(results.map((result, index) => cpuOf(result) / (parseMs[index] as number))),
     endpointOverrun: medianRun(outcomes, (once) => once.outcome.result.wallMs).endpointOverrun,
+    ...(baselines.length > 0 && { chainBaseline: summarizeChainBaseline(outcomes, baselines) }),
+  };
+}
+
+function succeeded(once: RunOnceResult, what: string): RunOnceResult {
+  const { result, stderr } = once.outcome;
+  if (!result.ok) throw new Error(`${what} failed: ${result.error ?? 'unknown error'}\n${stderr.slice(-OUTPUT_TAIL)}`);
+  return once;
+}
+
+function summarizeChainBaseline(
+  handler: readonly RunOnceResult[],
+  baselines: readonly RunOnceResult[],
+): ChainBaselineResult {
+  const walls = baselines.map((once) => once.outcome.result.wallMs);
+  const calls = baselines[0]?.counts ?? {};
+  const handlerCalls = handler[0]?.counts ?? {};
+  const operations = new Set([...Object.keys(calls), ...Object.keys(handlerCalls)]);
+  return {
+    wallMs: median(walls),
+    wallMsPerRun: walls,
+    totalCalls: Object.values(calls).reduce((sum, count) => sum + count, 0),
+    callsDiffer: [...operations].filter((operation) => (calls[operation] ?? 0) !== (handlerCalls[operation] ?? 0)),
+    ratio: median(handler.map((once, index) => once.outcome.result.wallMs / (walls[index] as number))),
   };
 }
 

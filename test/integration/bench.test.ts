@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildBundle, type BuiltBundle } from '../../scripts/bench/bundle';
+import { buildBundle, buildChainBaselineBundle, type BuiltBundle } from '../../scripts/bench/bundle';
 import { runEventPath, runScenario } from '../../scripts/bench/scenario';
 import { findLambdaNode } from '../../scripts/lib/lambda-node';
 
@@ -23,10 +23,12 @@ const RUNTIMES = [
 
 let dir: string;
 let bundle: BuiltBundle;
+let chainBaselineFile: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgn-doctor-bench-'));
   bundle = await buildBundle(dir);
+  chainBaselineFile = (await buildChainBaselineBundle(path.join(dir, 'chain-baseline'))).file;
 }, 30_000);
 
 afterAll(() => {
@@ -49,11 +51,14 @@ for (const runtime of RUNTIMES) {
       const result = await runScenario(
         bundle,
         { servers: 120, stalled: 10, stalledLayout: 'block' },
-        { latencyMs: 0, node: runtime.node },
+        { latencyMs: 0, node: runtime.node, chainBaselineFile },
       );
 
       // Assert
       expect(result.node).toBe(runtime.version);
+      // The wall ratio's baseline, bundled and run the same way, made the handler's calls and nothing else.
+      expect(result.chainBaseline?.callsDiffer).toEqual([]);
+      expect(result.chainBaseline?.totalCalls).toBe(result.totalCalls);
       expect(result.outcomeProblems).toEqual([]);
       expect(result.problems).toEqual([]);
       expect(withoutEc2(result.operations)).toEqual({
