@@ -27,15 +27,18 @@ const DOCUMENTS: readonly DocumentRole[] = ['RestartReplicationAgent', 'CheckDis
 
 const isStalled = (server: SourceServer): boolean => server.dataReplicationState === 'STALLED';
 
-/** The MGN listing beside the ledger scan; the inventory once a page shows a stalled server and the scan is in. */
-async function readFleet(): Promise<{ servers: SourceServer[]; nodes: ManagedNode[] }> {
+/**
+ * The MGN listing beside the ledger scan; the inventory once a page shows a stalled server and the scan is in
+ * (undefined when no page did: the doctor lists it only when it will treat a server).
+ */
+async function readFleet(): Promise<{ servers: SourceServer[]; nodes?: ManagedNode[] }> {
   const scan = ports.ledger.loadEntries();
   let listing: Promise<ManagedNode[]> | undefined;
   const servers = await ports.servers.listSourceServers(undefined, (page) => {
     if (!listing && page.some(isStalled)) listing = scan.then(() => ports.nodes.listNodes());
   });
   await scan;
-  return { servers, nodes: await (listing ?? Promise.resolve([])) };
+  return { servers, ...(listing && { nodes: await listing }) };
 }
 
 const entry = (server: SourceServer, node: ManagedNode, version: number, now: string): LedgerEntry => ({
@@ -55,12 +58,14 @@ const entry = (server: SourceServer, node: ManagedNode, version: number, now: st
 export async function handler(): Promise<{ treated: number; commands: number }> {
   const now = new Date().toISOString();
   const { servers, nodes } = await readFleet();
+  if (nodes === undefined) return { treated: 0, commands: 0 };
   const byName = new Map(nodes.map((node) => [node.computerName, node]));
   await ports.nodeCache?.save({ listedAt: now, nodes });
   const targets = servers.flatMap((server) => {
     const node = isStalled(server) ? byName.get(server.fqdn ?? server.hostname) : undefined;
     return node ? [{ server, node }] : [];
   });
+  if (targets.length === 0) return { treated: 0, commands: 0 };
   const instanceIds = targets.map(({ node }) => node.instanceId);
   await ports.ledger.saveEntries(targets.map(({ server, node }) => entry(server, node, 1, now)));
   const sent = await Promise.all(
