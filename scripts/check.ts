@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from '../lambdas/adapters/aws-clients';
-import { AwsAccountPortsProvider, createAccountPorts } from '../lambdas/adapters/account-ports';
+import { AwsAccountPortsProvider, createOwnAccountPorts } from '../lambdas/adapters/account-ports';
 import { MgnManagedAccountDirectory } from '../lambdas/adapters/mgn-managed-account-directory';
 import { findByNameOrId } from '../lambdas/core/migration-terms';
 import { AccountRunError, describeAccountFailure } from '../lambdas/core/program/account-failure';
@@ -228,8 +228,7 @@ async function viewAccount(
   own?: string,
 ): Promise<AccountView> {
   const config = { ...PREVIEW_PORTS_CONFIG, ledgerTableName: options.ledgerTable ?? 'not-used-by-the-preview' };
-  if (account === undefined)
-    return { ports: createAccountPorts({ mgn: clients.mgn, dynamodb: clients.dynamodb, clients, ...config }) };
+  if (account === undefined) return { ports: createOwnAccountPorts(clients, config) };
   const provider = new AwsAccountPortsProvider({
     clients,
     config,

@@ -62,6 +62,21 @@ export function createAccountPorts(parts: AccountPortsParts): AccountPorts {
   };
 }
 
+/** The function's own account: the adapters a single-account stack wires, from its runtime config. */
+export function createOwnAccountPorts(
+  clients: AwsClients,
+  config: Pick<RuntimeConfig, 'ledgerTableName' | 'documentNames' | 'commandLogGroup'>,
+): AccountPorts {
+  return createAccountPorts({
+    mgn: clients.mgn,
+    dynamodb: clients.dynamodb,
+    clients,
+    ledgerTableName: config.ledgerTableName,
+    documentNames: config.documentNames,
+    commandLogGroup: config.commandLogGroup,
+  });
+}
+
 export interface AwsAccountPortsProviderOptions {
   readonly clients: AwsClients;
   readonly config: Pick<RuntimeConfig, 'ledgerTableName' | 'documentNames' | 'commandLogGroup'>;
@@ -96,14 +111,7 @@ export class AwsAccountPortsProvider implements AccountPortsProvider {
   async portsFor(account: string): Promise<AccountPorts> {
     const { clients, config, hub, runId } = this.options;
     if (!ACCOUNT_ID.test(account)) throw new AccountRunError(account, `Account ${account}: not a 12-digit account ID`);
-    const shared = { mgn: clients.mgn, dynamodb: clients.dynamodb, ledgerTableName: config.ledgerTableName };
-    if (account === this.options.ownAccount)
-      return createAccountPorts({
-        ...shared,
-        clients,
-        documentNames: config.documentNames,
-        commandLogGroup: config.commandLogGroup,
-      });
+    if (account === this.options.ownAccount) return createOwnAccountPorts(clients, config);
     try {
       await this.spokeCredentials.credentialsFor(account, runId);
     } catch (error) {
@@ -115,7 +123,9 @@ export class AwsAccountPortsProvider implements AccountPortsProvider {
       throw new AccountRunError(account, line, { cause: error });
     }
     return createAccountPorts({
-      ...shared,
+      mgn: clients.mgn,
+      dynamodb: clients.dynamodb,
+      ledgerTableName: config.ledgerTableName,
       accountID: account,
       clients: clients.withCredentials(this.spokeCredentials.providerFor(account, runId)),
       ledgerAccount: account,

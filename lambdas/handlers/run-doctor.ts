@@ -2,7 +2,7 @@
 // and runs the core. Everything that decides anything lives in lambdas/core.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { AwsAccountPortsProvider, createAccountPorts } from '../adapters/account-ports';
+import { AwsAccountPortsProvider, createOwnAccountPorts } from '../adapters/account-ports';
 import { createAwsClients } from '../adapters/aws-clients';
 import { DynamoDbHeldReportStore } from '../adapters/dynamodb-held-report-store';
 import { EventBridgeFindingPublisher } from '../adapters/eventbridge-finding-publisher';
@@ -45,14 +45,7 @@ const channels = [
   ...(config.settings.findingEvents ? [new EventBridgeFindingPublisher(clients.events)] : []),
 ];
 const dependencies: DoctorDependencies = {
-  ...createAccountPorts({
-    mgn: clients.mgn,
-    dynamodb: clients.dynamodb,
-    clients,
-    ledgerTableName: config.ledgerTableName,
-    documentNames: config.documentNames,
-    commandLogGroup: config.commandLogGroup,
-  }),
+  ...createOwnAccountPorts(clients, config),
   publisher,
   channels,
   clock: systemClock,

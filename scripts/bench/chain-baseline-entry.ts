@@ -6,7 +6,7 @@
 // this one's leaves out what every SDK call costs on the machine's CPU and keeps what the doctor adds: its own work
 // between the calls, and any call made later than the floor allows.
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { createAccountPorts } from '../../lambdas/adapters/account-ports';
+import { createOwnAccountPorts } from '../../lambdas/adapters/account-ports';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import type { LedgerEntry } from '../../lambdas/core/ledger';
 import type { CommandBatchResult, DocumentRole, ManagedNode, SourceServer } from '../../lambdas/core/model';
@@ -15,14 +15,7 @@ import { parseRuntimeConfig } from '../../lambdas/shared/runtime-config';
 
 const config = parseRuntimeConfig(process.env);
 const clients = createAwsClients({ instrument: awsCallTracing(config.traceAwsCalls) });
-const ports = createAccountPorts({
-  mgn: clients.mgn,
-  dynamodb: clients.dynamodb,
-  clients,
-  ledgerTableName: config.ledgerTableName,
-  documentNames: config.documentNames,
-  commandLogGroup: config.commandLogGroup,
-});
+const ports = createOwnAccountPorts(clients, config);
 const DOCUMENTS: readonly DocumentRole[] = ['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity'];
 
 const isStalled = (server: SourceServer): boolean => server.dataReplicationState === 'STALLED';
