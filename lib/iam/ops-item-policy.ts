@@ -25,8 +25,8 @@ export class OpsItemPolicy extends iam.Policy {
           actions: ['ssm:CreateOpsItem', 'ssm:DescribeOpsItems'],
           resources: ['*'],
         }),
-        // CreateOpsItem with Tags may be authorized as AddTagsToResource on the new item too: only the doctor's
-        // own tag, only on OpsItems.
+        // CreateOpsItem with Tags needs AddTagsToResource too (the SSM API model, CreateOpsItemRequest.Tags: "a user
+        // must have IAM permissions for both"): only the doctor's own tag, only on OpsItems.
         new iam.PolicyStatement({
           sid: 'TagOwnOpsItems',
           actions: ['ssm:AddTagsToResource'],
