@@ -10,9 +10,10 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../test/support/local-http';
 import { type Latency, latencyOf, waitOutLatency } from '../../test/support/simulated-latency';
 
+export { closeServer, listenOnLoopback as listen } from '../../test/support/local-http';
 export { delay, type Latency, latencyOf } from '../../test/support/simulated-latency';
 
 export interface EndpointReply {
@@ -41,22 +42,6 @@ export async function readBody(incoming: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-export function closeServer(server: Server): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    // The SDK keeps connections alive; drop them so close() does not wait for their idle timeout.
-    server.closeAllConnections();
-    server.close((error) => (error ? reject(error) : resolve()));
-  });
 }
 
 /** Counting shared by the endpoints: per operation, with errors apart. */
@@ -121,7 +106,7 @@ export abstract class LocalEndpoint extends Calls {
         ),
       );
     });
-    this.url = await listen(this.server);
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 

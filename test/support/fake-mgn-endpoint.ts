@@ -27,7 +27,7 @@
 // every request recorded (operation + parsed body).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './local-http';
 import { type Latency, latencyOf, waitOutLatency } from './simulated-latency';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -497,12 +497,8 @@ export class FakeMgnEndpoint implements MgnFleet {
         );
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    endpoint = new FakeMgnEndpoint(server, `http://127.0.0.1:${port}${prefix}`, prefix, options);
+    const url = await listenOnLoopback(server);
+    endpoint = new FakeMgnEndpoint(server, `${url}${prefix}`, prefix, options);
     return endpoint;
   }
 
@@ -542,11 +538,7 @@ export class FakeMgnEndpoint implements MgnFleet {
   }
 
   close(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      // The SDK keeps connections alive; drop them so close() does not wait for their idle timeout.
-      this.server.closeAllConnections();
-      this.server.close((error) => (error ? reject(error) : resolve()));
-    });
+    return closeServer(this.server);
   }
 
   private async handle(

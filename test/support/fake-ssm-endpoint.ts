@@ -15,8 +15,9 @@
 // Wire protocol: awsJson1.1 (`X-Amz-Target: AmazonSSM.<Operation>`, content type application/x-amz-json-1.1),
 // timestamps as epoch seconds; shapes after botocore data/ssm/2014-11-06/service-2.json.
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from './local-http';
+import { forwardRequest } from './throttling-proxy';
 import { type Latency, latencyOf, waitOutLatency } from './simulated-latency';
 import { FakeOpsCenter, OpsCenterError } from './fake-ops-center';
 
@@ -258,17 +259,8 @@ export class FakeSsmEndpoint {
         );
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    endpoint = new FakeSsmEndpoint(
-      server,
-      `http://127.0.0.1:${port}`,
-      options.motoEndpoint.replace(/\/+$/, ''),
-      options,
-    );
+    const url = await listenOnLoopback(server);
+    endpoint = new FakeSsmEndpoint(server, url, options.motoEndpoint.replace(/\/+$/, ''), options);
     return endpoint;
   }
 
@@ -289,10 +281,7 @@ export class FakeSsmEndpoint {
   }
 
   close(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.server.closeAllConnections();
-      this.server.close((error) => (error ? reject(error) : resolve()));
-    });
+    return closeServer(this.server);
   }
 
   private async handle(
@@ -329,11 +318,11 @@ export class FakeSsmEndpoint {
     }
 
     try {
-      const reply = await this.forward(method, path, headers, raw);
+      const reply = await forwardRequest(this.motoEndpoint, method, path, headers, raw);
       this.requests.push({ operation, body, forwarded: true, status: reply.status });
-      if (operation === 'SendCommand' && reply.status === 200) this.remember(body, reply.body);
+      if (operation === 'SendCommand' && reply.status === 200) this.remember(body, Buffer.from(reply.body));
       await waitOutLatency(arrivedAt, latencyMs);
-      outgoing.writeHead(reply.status, reply.headers);
+      outgoing.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
       outgoing.end(reply.body);
     } catch (error) {
       this.requests.push({ operation, body, forwarded: true, status: 502 });
@@ -370,44 +359,6 @@ export class FakeSsmEndpoint {
         return { status: 400, body: { __type: error.errorType, message: error.message, ...error.fields } };
       return { status: 500, body: { __type: 'InternalServerError', message: `fake-ssm-endpoint: ${String(error)}` } };
     }
-  }
-
-  private forward(
-    method: string,
-    path: string,
-    headers: IncomingHttpHeaders,
-    raw: Buffer,
-  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
-    return new Promise((resolve, reject) => {
-      const forwardedHeaders: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(headers)) if (value !== undefined) forwardedHeaders[name] = value;
-      const outgoing = httpRequest(
-        `${this.motoEndpoint}${path}`,
-        { method, headers: forwardedHeaders, agent: false },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            const replyHeaders: Record<string, string | string[]> = {};
-            for (const [name, value] of Object.entries(response.headers)) {
-              // Connection handling is per hop; the body is re-sent whole, so its length is set anew.
-              if (
-                value === undefined ||
-                ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)
-              )
-                continue;
-              replyHeaders[name] = value;
-            }
-            const body = Buffer.concat(chunks);
-            replyHeaders['content-length'] = String(body.length);
-            resolve({ status: response.statusCode ?? 500, headers: replyHeaders, body });
-          });
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(raw);
-    });
   }
 
   private remember(request: unknown, reply: Buffer): void {

@@ -1,7 +1,70 @@
-// A tiny HTTP server on 127.0.0.1 (random port) that answers requests from a script, for tests that need the
-// SDK's real middleware (signing, retries, deserialisation) rather than a stubbed `send`.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+// HTTP servers on 127.0.0.1 (random port) for tests that need the SDK's real middleware (signing, retries,
+// deserialisation) rather than a stubbed `send`: the plumbing every local endpoint shares (listen, close, serve
+// whole requests), and a server that answers from a script.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** Listens on 127.0.0.1 at a port the system picks; the server's `http://127.0.0.1:<port>`. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Closes at once: the SDK keeps connections alive, which close() alone would wait out. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.closeAllConnections();
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body: string | Buffer;
+}
+
+export type HttpHandler = (
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+) => Promise<HttpReply>;
+
+export interface ServedHttp {
+  readonly server: Server;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `handle` with each request's whole body; a handler that fails answers 500, naming `label`. */
+export async function serveHttp(handle: HttpHandler, label: string): Promise<ServedHttp> {
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      handle(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, Buffer.concat(chunks)).then(
+        (reply) => {
+          outgoing.writeHead(reply.status, {
+            ...reply.headers,
+            'content-length': String(Buffer.byteLength(reply.body)),
+          });
+          outgoing.end(reply.body);
+        },
+        (error: unknown) => {
+          outgoing.writeHead(500, { 'content-type': 'text/plain' });
+          outgoing.end(`${label}: ${String(error)}`);
+        },
+      );
+    });
+  });
+  const url = await listenOnLoopback(server);
+  return { server, url, close: () => closeServer(server) };
+}
 
 export interface RecordedRequest {
   readonly method: string;
@@ -65,20 +128,5 @@ export async function startLocalHttpServer(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // The SDK keeps connections alive; drop them so close() does not wait for their timeout.
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return { url: await listenOnLoopback(server), requests, close: () => closeServer(server) };
 }

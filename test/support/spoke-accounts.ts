@@ -7,54 +7,11 @@
 // - AccountRouter: one address for a service whose fakes are per account (the SSM front): each request goes to
 //   the fake of the account whose access key signed it (SigV4 `Credential=<key>/…`), as AWS would route it.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { serveHttp, type ServedHttp } from './local-http';
 import { forwardRequest, headerValue, operationOf, type Reply } from './throttling-proxy';
 
 export const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
-
-type Handler = (method: string, path: string, headers: IncomingHttpHeaders, raw: Buffer) => Promise<Reply>;
-
-interface Served {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-async function serve(handle: Handler): Promise<Served> {
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      handle(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, Buffer.concat(chunks)).then(
-        (reply) => {
-          outgoing.writeHead(reply.status, {
-            ...reply.headers,
-            'content-length': String(Buffer.byteLength(reply.body)),
-          });
-          outgoing.end(reply.body);
-        },
-        (error: unknown) => {
-          outgoing.writeHead(500, { 'content-type': 'text/plain' });
-          outgoing.end(`spoke-accounts: ${String(error)}`);
-        },
-      );
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // The SDK keeps connections alive; drop them so close() does not wait for their idle timeout.
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
-}
 
 /** The access key ID a SigV4 request was signed with. */
 export function accessKeyOf(headers: IncomingHttpHeaders): string | undefined {
@@ -85,7 +42,7 @@ export class StsFront {
   readonly assumeRoleRequests: AssumeRoleRecord[] = [];
   private readonly keys = new Map<string, string>();
   private readonly denied: Set<string>;
-  private served: Served | undefined;
+  private served: ServedHttp | undefined;
 
   private constructor(private readonly options: StsFrontOptions) {
     this.denied = new Set(options.deniedAccounts ?? []);
@@ -94,7 +51,10 @@ export class StsFront {
 
   static async start(options: StsFrontOptions): Promise<StsFront> {
     const front = new StsFront(options);
-    front.served = await serve((method, path, headers, raw) => front.handle(method, path, headers, raw));
+    front.served = await serveHttp(
+      (method, path, headers, raw) => front.handle(method, path, headers, raw),
+      'sts-front',
+    );
     return front;
   }
 
@@ -148,7 +108,7 @@ export interface RoutedRequest {
 
 export class AccountRouter {
   readonly requests: RoutedRequest[] = [];
-  private served: Served | undefined;
+  private served: ServedHttp | undefined;
 
   private constructor(
     private readonly targets: Readonly<Record<string, string>>,
@@ -161,7 +121,10 @@ export class AccountRouter {
     accountOf: (accessKeyId: string | undefined) => string | undefined,
   ): Promise<AccountRouter> {
     const router = new AccountRouter(targets, accountOf);
-    router.served = await serve((method, path, headers, raw) => router.handle(method, path, headers, raw));
+    router.served = await serveHttp(
+      (method, path, headers, raw) => router.handle(method, path, headers, raw),
+      'account-router',
+    );
     return router;
   }
 

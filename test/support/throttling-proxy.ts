@@ -13,8 +13,8 @@
 // The throttling replies below are each service's own wire shape, and each is one the SDK classifies as
 // throttling (@smithy/core/retry isThrottlingError: HTTP 429, or an error name in THROTTLING_ERROR_CODES).
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { serveHttp, type ServedHttp } from './local-http';
 
 export interface CannedReply {
   readonly status: number;
@@ -106,50 +106,28 @@ export class ThrottlingProxy {
   private only: ReadonlySet<string> | undefined;
   private readonly throttledOperations = new Set<string>();
 
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+
   private constructor(
-    private readonly server: ReturnType<typeof createServer>,
-    /** `http://127.0.0.1:<port>` */
-    readonly url: string,
+    private readonly served: ServedHttp,
     private readonly target: string,
     private readonly throttlingReply: () => CannedReply,
-  ) {}
+  ) {
+    this.url = served.url;
+  }
 
   static async start(options: ThrottlingProxyOptions): Promise<ThrottlingProxy> {
     let proxy: ThrottlingProxy | undefined;
-    const server = createServer((incoming, outgoing) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => {
-        if (proxy === undefined) return;
-        proxy.handle(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, Buffer.concat(chunks)).then(
-          (reply) => {
-            outgoing.writeHead(reply.status, {
-              ...reply.headers,
-              'content-length': String(Buffer.byteLength(reply.body)),
-            });
-            outgoing.end(reply.body);
-          },
-          (error: unknown) => {
-            outgoing.writeHead(500, { 'content-type': 'text/plain' });
-            outgoing.end(`throttling-proxy: ${String(error)}`);
-          },
-        );
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    const served = await serveHttp(
+      (method, path, headers, raw) =>
+        proxy ? proxy.handle(method, path, headers, raw) : Promise.reject(new Error('not started yet')),
+      'throttling-proxy',
+    );
     // Longer than any run: a client must never reuse a keep-alive socket the proxy is just closing (the SDK
     // would retry that as a transient error and the attempt would never show up here).
-    server.keepAliveTimeout = 120_000;
-    const { port } = server.address() as AddressInfo;
-    proxy = new ThrottlingProxy(
-      server,
-      `http://127.0.0.1:${port}`,
-      options.target.replace(/\/+$/, ''),
-      options.throttlingReply,
-    );
+    served.server.keepAliveTimeout = 120_000;
+    proxy = new ThrottlingProxy(served, options.target.replace(/\/+$/, ''), options.throttlingReply);
     return proxy;
   }
 
@@ -189,11 +167,7 @@ export class ThrottlingProxy {
   }
 
   close(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      // The SDK keeps connections alive; drop them so close() does not wait for their idle timeout.
-      this.server.closeAllConnections();
-      this.server.close((error) => (error ? reject(error) : resolve()));
-    });
+    return this.served.close();
   }
 
   private async handle(method: string, path: string, headers: IncomingHttpHeaders, raw: Buffer): Promise<Reply> {
