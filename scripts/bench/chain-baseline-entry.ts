@@ -1,14 +1,15 @@
 // The baseline of the benchmark's wall-time ratio (docs/design.md section 12): the calls of the I/O floor's chain and
 // nothing else, made as the handler makes them (its clients, built at module load from the same environment, and
 // its adapters), each as early as the floor allows, with none of the doctor's decisions: every stalled server is
-// treated on the node its name finds, its three ledger writes and three documents go out in the doctor's stages,
-// one digest at the end. Bundled with the handler's options and run like it, so that the handler's wall time ÷
+// treated on the node its name finds, its three ledger writes and its playbook's documents go out in the doctor's
+// stages, one digest at the end. Bundled with the handler's options and run like it, so that the handler's wall time ÷
 // this one's leaves out what every SDK call costs on the machine's CPU and keeps what the doctor adds: its own work
 // between the calls, and any call made later than the floor allows.
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { createOwnAccountPorts } from '../../lambdas/adapters/account-ports';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import type { LedgerEntry } from '../../lambdas/core/ledger';
+import { choosePlaybook } from '../../lambdas/core/playbook';
 import type { CommandBatchResult, DocumentRole, ManagedNode, SourceServer } from '../../lambdas/core/model';
 import { awsCallTracing } from '../../lambdas/shared/aws-call-tracing';
 import { parseRuntimeConfig } from '../../lambdas/shared/runtime-config';
@@ -16,7 +17,6 @@ import { parseRuntimeConfig } from '../../lambdas/shared/runtime-config';
 const config = parseRuntimeConfig(process.env);
 const clients = createAwsClients({ instrument: awsCallTracing(config.traceAwsCalls) });
 const ports = createOwnAccountPorts(clients, config);
-const DOCUMENTS: readonly DocumentRole[] = ['RestartReplicationAgent', 'CheckDiskSpace', 'CheckConnectivity'];
 
 const isStalled = (server: SourceServer): boolean => server.dataReplicationState === 'STALLED';
 
@@ -48,6 +48,18 @@ const entry = (server: SourceServer, node: ManagedNode, version: number, now: st
   treatments: [{ at: now, runId: 'chain-baseline', commands: [] }],
 });
 
+/** Each host document's nodes, as the playbook of each server's error names them (lambdas/core/playbook.ts). */
+function nodesByDocument(targets: readonly { server: SourceServer; node: ManagedNode }[]): Map<DocumentRole, string[]> {
+  const byDocument = new Map<DocumentRole, string[]>();
+  for (const { server, node } of targets)
+    for (const document of choosePlaybook('STALLED', server.errorCode)?.hostDocuments ?? []) {
+      const nodes = byDocument.get(document) ?? [];
+      nodes.push(node.instanceId);
+      byDocument.set(document, nodes);
+    }
+  return byDocument;
+}
+
 export async function handler(): Promise<{ treated: number; commands: number }> {
   const now = new Date().toISOString();
   const { servers, nodes } = await readFleet();
@@ -59,10 +71,9 @@ export async function handler(): Promise<{ treated: number; commands: number }> 
     return node ? [{ server, node }] : [];
   });
   if (targets.length === 0) return { treated: 0, commands: 0 };
-  const instanceIds = targets.map(({ node }) => node.instanceId);
   await ports.ledger.saveEntries(targets.map(({ server, node }) => entry(server, node, 1, now)));
   const sent = await Promise.all(
-    DOCUMENTS.map((document) =>
+    [...nodesByDocument(targets)].map(([document, instanceIds]) =>
       ports.commands.sendCommand({ document, instanceIds, parameters: {}, comment: 'chain baseline' }),
     ),
   );
