@@ -1,6 +1,7 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
+import { defaultEventBusArn } from '../iam/account-arns';
 import { MGN_STALL_DETAIL_TYPE } from './doctor-triggers';
 
 /** EventBridge's limit on a bus policy's StatementId. */
@@ -31,7 +32,7 @@ export class MemberStallEvents extends Construct {
         Effect: 'Allow',
         Principal: '*',
         Action: 'events:PutEvents',
-        Resource: `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`,
+        Resource: defaultEventBusArn(),
         Condition: {
           StringEquals: {
             'aws:PrincipalOrgID': props.organizationId,

@@ -1,7 +1,7 @@
-import { Aws } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { defaultEventBusArn } from '../iam/account-arns';
 import { MGN_STALL_EVENT_PATTERN } from './doctor-triggers';
 
 export interface StallEventForwardingProps {
@@ -20,11 +20,7 @@ export class StallEventForwarding extends Construct {
 
   constructor(scope: Construct, id: string, props: StallEventForwardingProps) {
     super(scope, id);
-    const hubBus = events.EventBus.fromEventBusArn(
-      this,
-      'HubBus',
-      `arn:${Aws.PARTITION}:events:${Aws.REGION}:${props.hubAccountId}:event-bus/default`,
-    );
+    const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', defaultEventBusArn(props.hubAccountId));
     this.rule = new events.Rule(this, 'Rule', {
       description: "Forwards MGN's replication stall events to the MGN replication doctor's hub",
       eventPattern: MGN_STALL_EVENT_PATTERN,

@@ -16,6 +16,11 @@ export function accountResourcesArn(scope: IConstruct, service: string, resource
   });
 }
 
+/** The default event bus of `account` in this stack's Region (a hub's, for its spokes; the stack's own by default). */
+export function defaultEventBusArn(account: string = Aws.ACCOUNT_ID): string {
+  return `arn:${Aws.PARTITION}:events:${Aws.REGION}:${account}:event-bus/default`;
+}
+
 /** How cdk-nag writes that ARN in a finding ID. */
 export function nagAccountResourcesArn(service: string, resourceType: string): string {
   return `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resourceType}/*`;
