@@ -173,13 +173,18 @@ export async function startSsmService(
   return { ssm, ssmBackend };
 }
 
-export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOptions): Promise<BenchEndpoints> {
-  const started: { close(): Promise<void> }[] = [];
-  const closeAll = async (): Promise<void> => {
+/** Closes what was started, last first, all of them even when one fails (then throws its error). */
+export function closerOf(started: { close(): Promise<void> }[]): () => Promise<void> {
+  return async () => {
     const results = await Promise.allSettled(started.reverse().map((endpoint) => endpoint.close()));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
   };
+}
+
+export async function startBenchEndpoints(fleet: Fleet, options: BenchEndpointOptions): Promise<BenchEndpoints> {
+  const started: { close(): Promise<void> }[] = [];
+  const closeAll = closerOf(started);
   try {
     const latencyMs = options.latencyMs;
     const mgn = await startFakeMgnEndpoint({

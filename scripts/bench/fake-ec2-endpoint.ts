@@ -7,7 +7,7 @@ import {
   ec2QueryError,
   escapeXml,
   listParameter,
-  LocalEndpoint,
+  QueryProtocolEndpoint,
   parseForm,
   type EndpointReply,
   type Latency,
@@ -44,7 +44,7 @@ function instanceXml(instance: FakeInstance): string {
   );
 }
 
-export class FakeEc2Endpoint extends LocalEndpoint {
+export class FakeEc2Endpoint extends QueryProtocolEndpoint {
   readonly instances: Map<string, FakeInstance>;
   private readonly ownerId: string;
 
@@ -56,10 +56,6 @@ export class FakeEc2Endpoint extends LocalEndpoint {
 
   static start(options: FakeEc2Options = {}): Promise<FakeEc2Endpoint> {
     return new FakeEc2Endpoint(options).start();
-  }
-
-  protected operationOf(request: RequestInfo): string {
-    return parseForm(request.body).get('Action') ?? 'Unknown';
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {

@@ -5,7 +5,7 @@ import {
   awsQueryError,
   awsQueryResult,
   escapeXml,
-  LocalEndpoint,
+  QueryProtocolEndpoint,
   parseForm,
   type EndpointReply,
   type Latency,
@@ -26,7 +26,7 @@ export interface FakeIamOptions {
   readonly latencyMs?: Latency;
 }
 
-export class FakeIamEndpoint extends LocalEndpoint {
+export class FakeIamEndpoint extends QueryProtocolEndpoint {
   /** Existing roles by name; delete one to make GetRole answer NoSuchEntity. */
   readonly roles: Map<string, FakeRole>;
   private readonly accountId: string;
@@ -41,10 +41,6 @@ export class FakeIamEndpoint extends LocalEndpoint {
 
   static start(options: FakeIamOptions = {}): Promise<FakeIamEndpoint> {
     return new FakeIamEndpoint(options).start();
-  }
-
-  protected operationOf(request: RequestInfo): string {
-    return parseForm(request.body).get('Action') ?? 'Unknown';
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import {
   awsQueryError,
   awsQueryResult,
-  LocalEndpoint,
+  QueryProtocolEndpoint,
   parseForm,
   type EndpointReply,
   type Latency,
@@ -32,7 +32,7 @@ export interface FakeSnsOptions {
   readonly latencyMs?: Latency;
 }
 
-export class FakeSnsEndpoint extends LocalEndpoint {
+export class FakeSnsEndpoint extends QueryProtocolEndpoint {
   readonly published: PublishedMessage[] = [];
   private readonly topics: ReadonlySet<string>;
 
@@ -48,10 +48,6 @@ export class FakeSnsEndpoint extends LocalEndpoint {
   override clearRecords(): void {
     super.clearRecords();
     this.published.length = 0;
-  }
-
-  protected operationOf(request: RequestInfo): string {
-    return parseForm(request.body).get('Action') ?? 'Unknown';
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {

@@ -7,7 +7,7 @@ import {
   awsQueryError,
   awsQueryResult,
   escapeXml,
-  LocalEndpoint,
+  QueryProtocolEndpoint,
   parseForm,
   type EndpointReply,
   type Latency,
@@ -29,7 +29,7 @@ export interface FakeStsOptions {
   readonly now?: () => Date;
 }
 
-export class FakeStsEndpoint extends LocalEndpoint {
+export class FakeStsEndpoint extends QueryProtocolEndpoint {
   /** Accounts whose spoke role the hub may not assume; edit between runs. */
   readonly denied: Set<string>;
   private readonly keys = new Map<string, string>();
@@ -49,10 +49,6 @@ export class FakeStsEndpoint extends LocalEndpoint {
   /** The account an access key acts in: the hub's own key's, or the account of the role it was issued for. */
   accountOf(accessKeyId: string | undefined): string | undefined {
     return accessKeyId === undefined ? undefined : this.keys.get(accessKeyId);
-  }
-
-  protected operationOf(request: RequestInfo): string {
-    return parseForm(request.body).get('Action') ?? 'Unknown';
   }
 
   protected answer(operation: string, request: RequestInfo): EndpointReply {

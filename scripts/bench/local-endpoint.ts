@@ -136,6 +136,13 @@ export abstract class LocalEndpoint extends Calls {
 // ---------------------------------------------------------------------------------------------------------------
 // Query protocols
 
+/** An endpoint of a query protocol (awsQuery, ec2Query): the `Action` form field names each request's operation. */
+export abstract class QueryProtocolEndpoint extends LocalEndpoint {
+  protected operationOf(request: RequestInfo): string {
+    return parseForm(request.body).get('Action') ?? 'Unknown';
+  }
+}
+
 /** A query-protocol request body as name → value (`InstanceId.1`, `InstanceId.2`, … stay separate keys). */
 export function parseForm(body: string): Map<string, string> {
   return new Map(new URLSearchParams(body));

@@ -8,7 +8,15 @@ import { SPOKE_DOCUMENT_PREFIX, spokeRoleName } from '../../lambdas/shared/progr
 import type { DoctorSettings } from '../../lambdas/shared/settings';
 import type { FakeSsmEndpoint } from '../../test/support/fake-ssm-endpoint';
 import { AccountRouter } from '../../test/support/spoke-accounts';
-import { ACCOUNT_ID, countsOf, REGION, startBenchEndpoints, startSsmService, type BenchEndpoints } from './endpoints';
+import {
+  ACCOUNT_ID,
+  closerOf,
+  countsOf,
+  REGION,
+  startBenchEndpoints,
+  startSsmService,
+  type BenchEndpoints,
+} from './endpoints';
 import { startFakeStsEndpoint, type FakeStsEndpoint } from './fake-sts-endpoint';
 import { generateFleet, type Fleet } from './fleet';
 import type { SsmCommandBackend } from './ssm-command-backend';
@@ -59,11 +67,7 @@ export async function startProgramEndpoints(
   options: { readonly latencyMs: number },
 ): Promise<ProgramEndpoints> {
   const started: { close(): Promise<void> }[] = [];
-  const closeAll = async (): Promise<void> => {
-    const results = await Promise.allSettled(started.reverse().map((endpoint) => endpoint.close()));
-    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure) throw failure.reason;
-  };
+  const closeAll = closerOf(started);
   try {
     const hub = await startBenchEndpoints(generateFleet({ servers: 0, stalled: 0 }), options);
     started.push(hub);
