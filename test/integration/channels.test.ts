@@ -19,13 +19,11 @@ import {
   startDoctorHarness,
   type DoctorHarness,
 } from '../support/doctor-harness';
-import { motoUnavailableReason } from '../support/moto-server';
+import { describeWhereMotoRuns } from '../support/moto-server';
 
 type Handler = (event: unknown, context: Context) => Promise<RunReport | undefined>;
 
-const unavailable = motoUnavailableReason();
-if (unavailable !== undefined) process.stdout.write(`integration: skipped (${unavailable})\n`);
-const describeWithMoto = unavailable === undefined ? describe : describe.skip;
+const describeWithMoto = describeWhereMotoRuns();
 
 const SERVER_ID = 's-0eb0100000000000a';
 const NODE_ID = 'mi-0eb01000000000000';

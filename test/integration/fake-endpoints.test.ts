@@ -32,7 +32,7 @@ import {
   type FakeMgnEndpoint,
 } from '../support/fake-mgn-endpoint';
 import { anInstanceInformation, startFakeSsmEndpoint, type FakeSsmEndpoint } from '../support/fake-ssm-endpoint';
-import { motoUnavailableReason, startMotoServer, type MotoServer } from '../support/moto-server';
+import { describeWhereMotoRuns, startMotoServer, type MotoServer } from '../support/moto-server';
 
 const clientConfig = (endpoint: string) => ({
   endpoint,
@@ -371,10 +371,7 @@ describe('fake MGN endpoint through @aws-sdk/client-mgn', () => {
   });
 });
 
-const unavailable = motoUnavailableReason();
-// Jest drops console output of a file whose tests are all skipped, so the line goes to stdout directly.
-if (unavailable !== undefined) process.stdout.write(`integration: skipped (${unavailable})\n`);
-const describeWithMoto = unavailable === undefined ? describe : describe.skip;
+const describeWithMoto = describeWhereMotoRuns();
 
 describeWithMoto('fake SSM front through @aws-sdk/client-ssm', () => {
   let moto: MotoServer;

@@ -22,14 +22,11 @@ import {
   type ApiInstanceInformation,
   type InvocationOutcome,
 } from '../support/fake-ssm-endpoint';
-import { motoUnavailableReason } from '../support/moto-server';
+import { describeWhereMotoRuns } from '../support/moto-server';
 
 type Handler = (event: unknown, context: Context) => Promise<RunReport | undefined>;
 
-const unavailable = motoUnavailableReason();
-// Jest drops console output of a file whose tests are all skipped, so the line goes to stdout directly.
-if (unavailable !== undefined) process.stdout.write(`integration: skipped (${unavailable})\n`);
-const describeWithMoto = unavailable === undefined ? describe : describe.skip;
+const describeWithMoto = describeWhereMotoRuns();
 
 /** `s-` + the tag padded with zeros to 17 characters. */
 const serverId = (tag: string): string => `s-${tag.padEnd(17, '0')}`;

@@ -15,25 +15,13 @@ import {
 } from '../support/doctor-harness';
 import { aStalledApiSourceServer, startFakeMgnEndpoint, type FakeMgnEndpoint } from '../support/fake-mgn-endpoint';
 import { anInstanceInformation, startFakeSsmEndpoint, type FakeSsmEndpoint } from '../support/fake-ssm-endpoint';
-import { motoUnavailableReason } from '../support/moto-server';
-import { AccountRouter, StsFront } from '../support/spoke-accounts';
+import { describeWhereMotoRuns } from '../support/moto-server';
+import { AccountRouter, ALPHA, BRAVO, DENYING, HUB, SPOKE_DOCUMENTS, StsFront } from '../support/spoke-accounts';
 
-const unavailable = motoUnavailableReason();
-// Jest drops console output of a file whose tests are all skipped, so the line goes to stdout directly.
-if (unavailable !== undefined) process.stdout.write(`integration: skipped (${unavailable})\n`);
-const describeWithMoto = unavailable === undefined ? describe : describe.skip;
+const describeWithMoto = describeWhereMotoRuns();
 
-const HUB = '111122223333';
-const ALPHA = '222233334444';
-const BRAVO = '555566667777';
-const DENYING = '888899990000';
 const ROLE = spokeRoleName(REGION);
 const RUN_ID = 'program-run-1';
-const SPOKE_DOCUMENTS = {
-  RestartReplicationAgent: 'MgnReplicationDoctorSpoke-RestartReplicationAgent-1',
-  CheckDiskSpace: 'MgnReplicationDoctorSpoke-CheckDiskSpace-1',
-  CheckConnectivity: 'MgnReplicationDoctorSpoke-CheckConnectivity-1',
-};
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

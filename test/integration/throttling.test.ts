@@ -37,7 +37,7 @@ import {
   type ApiInstanceInformation,
   type InvocationOutcome,
 } from '../support/fake-ssm-endpoint';
-import { motoUnavailableReason } from '../support/moto-server';
+import { describeWhereMotoRuns } from '../support/moto-server';
 import {
   IAM_XML_NAMESPACE,
   SNS_XML_NAMESPACE,
@@ -51,10 +51,7 @@ import {
 
 type Handler = (event: unknown, context: Context) => Promise<RunReport | undefined>;
 
-const unavailable = motoUnavailableReason();
-// Jest drops console output of a file whose tests are all skipped, so the line goes to stdout directly.
-if (unavailable !== undefined) process.stdout.write(`integration (throttling): skipped (${unavailable})\n`);
-const describeWithMoto = unavailable === undefined ? describe : describe.skip;
+const describeWithMoto = describeWhereMotoRuns('integration (throttling)');
 
 const serverId = (tag: string): string => `s-${tag.padEnd(17, '0')}`;
 const nodeId = (tag: string): string => `mi-${tag.padEnd(17, '0')}`;

@@ -55,6 +55,17 @@ export function motoUnavailableReason(): string | undefined {
   return available ? undefined : `${PYTHON} -c "import moto.server" failed: ${reason ?? 'unknown reason'}`;
 }
 
+/**
+ * `describe` where moto runs, else `describe.skip` after one line on stdout saying why (Jest drops the console
+ * output of a file whose tests are all skipped). `lane` starts that line.
+ */
+export function describeWhereMotoRuns(lane = 'integration'): jest.Describe {
+  const reason = motoUnavailableReason();
+  if (reason === undefined) return describe;
+  process.stdout.write(`${lane}: skipped (${reason})\n`);
+  return describe.skip;
+}
+
 export interface MotoServer {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;

@@ -11,6 +11,18 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { serveHttp, type ServedHttp } from './local-http';
 import { forwardRequest, headerValue, operationOf, type Reply } from './throttling-proxy';
 
+/** The organization of the hub's integration tests: the hub, two members, and one whose spoke role refuses it. */
+export const HUB = '111122223333';
+export const ALPHA = '222233334444';
+export const BRAVO = '555566667777';
+export const DENYING = '888899990000';
+/** The spoke's documents as its stack names them, in every member account. */
+export const SPOKE_DOCUMENTS = {
+  RestartReplicationAgent: 'MgnReplicationDoctorSpoke-RestartReplicationAgent-1',
+  CheckDiskSpace: 'MgnReplicationDoctorSpoke-CheckDiskSpace-1',
+  CheckConnectivity: 'MgnReplicationDoctorSpoke-CheckConnectivity-1',
+} as const;
+
 export const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** The access key ID a SigV4 request was signed with. */
