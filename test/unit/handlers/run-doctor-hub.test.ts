@@ -15,7 +15,7 @@ import { encodeWithin, MAX_HELD_REPORT_BYTES } from '../../../lambdas/adapters/d
 import { holdableFacts } from '../../../lambdas/core/program/held-report';
 import { ENV } from '../../../lambdas/shared/environment';
 import { ACCOUNT_METRIC_DIMENSION } from '../../../lambdas/shared/program';
-import { DEFAULT_SETTINGS, renderSettingsEnvironment } from '../../../lambdas/shared/settings';
+import { aLambdaEnvironment } from '../../fakes/lambda-environment';
 import { aRunReport, aServerReport } from '../../fakes/reports';
 
 let sdk: { mgn: typeof Mgn; ssm: typeof Ssm; sns: typeof Sns; documentClient: typeof DocumentClient };
@@ -44,14 +44,7 @@ const fixture = (name: string): Record<string, unknown> =>
 type Handler = (event: unknown, context: Context) => Promise<any>;
 
 function loadHub(): Handler {
-  Object.assign(process.env, renderSettingsEnvironment({ ...DEFAULT_SETTINGS, resultWaitSeconds: 0 }), {
-    [ENV.topicArn]: `arn:aws:sns:us-west-2:${HUB}:doctor`,
-    [ENV.ledgerTableName]: 'ledger',
-    [ENV.restartAgentDocument]: 'Doctor-RestartReplicationAgent-1',
-    [ENV.checkDiskDocument]: 'Doctor-CheckDiskSpace-1',
-    [ENV.checkConnectivityDocument]: 'Doctor-CheckConnectivity-1',
-    [ENV.commandLogGroup]: '/doctor/commands',
-    [ENV.traceAwsCalls]: 'false',
+  Object.assign(process.env, aLambdaEnvironment(), {
     [ENV.programAccounts]: `${HUB},${MEMBER},${DENIED}`,
     [ENV.spokeRoleName]: 'MgnReplicationDoctorSpoke-us-west-2',
     [ENV.spokeDocumentNames]: JSON.stringify({
@@ -59,9 +52,6 @@ function loadHub(): Handler {
       CheckDiskSpace: 'MgnReplicationDoctorSpoke-CheckDiskSpace-1',
       CheckConnectivity: 'MgnReplicationDoctorSpoke-CheckConnectivity-1',
     }),
-    AWS_REGION: 'us-west-2',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   let handler: Handler | undefined;
   jest.isolateModules(() => {

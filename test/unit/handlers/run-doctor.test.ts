@@ -9,9 +9,9 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV } from '../../../lambdas/shared/environment';
-import { DEFAULT_SETTINGS, renderSettingsEnvironment } from '../../../lambdas/shared/settings';
+import { DEFAULT_SETTINGS } from '../../../lambdas/shared/settings';
 import type { RunReport } from '../../../lambdas/core/report';
+import { aLambdaEnvironment } from '../../fakes/lambda-environment';
 
 // The handler builds its clients at module load, so each test loads it afresh (jest.isolateModules) and mocks
 // the client classes of that fresh module registry. client-mgn is on the smithy v2 type tree (toolchain.md §3b):
@@ -38,18 +38,7 @@ const fixture = (name: string): unknown =>
 type Handler = (event: unknown, context: Context) => Promise<RunReport | undefined>;
 
 function loadHandler(settings = DEFAULT_SETTINGS): Handler {
-  Object.assign(process.env, renderSettingsEnvironment({ ...settings, resultWaitSeconds: 0 }), {
-    [ENV.topicArn]: 'arn:aws:sns:us-west-2:111122223333:doctor',
-    [ENV.ledgerTableName]: 'ledger',
-    [ENV.restartAgentDocument]: 'Doctor-RestartReplicationAgent-1',
-    [ENV.checkDiskDocument]: 'Doctor-CheckDiskSpace-1',
-    [ENV.checkConnectivityDocument]: 'Doctor-CheckConnectivity-1',
-    [ENV.commandLogGroup]: '/doctor/commands',
-    [ENV.traceAwsCalls]: 'false',
-    AWS_REGION: 'us-west-2',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  Object.assign(process.env, aLambdaEnvironment(settings));
   let handler: Handler | undefined;
   jest.isolateModules(() => {
     sdk = {
